@@ -1,0 +1,159 @@
+"""Leaving well: exit scenario, transition plan, tourniquet list (design.md section 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import formulas as F
+from .segments import assign_tiers, whale_curve
+
+# code, anchor, offset days, owner role
+TASKS: tuple[tuple[str, str, int, str], ...] = (
+    ("review_contract", "decision", 3, "account_manager"),
+    ("internal_signoff", "decision", 7, "finance"),
+    ("client_meeting", "decision", 12, "account_manager"),
+    ("written_notice", "notice", 0, "account_manager"),
+    ("referrals", "notice", 7, "account_manager"),
+    ("data_handover", "exit", -14, "operations"),
+    ("pending_deliveries", "exit", -7, "operations"),
+    ("final_invoice", "exit", 0, "finance"),
+    ("close_access", "exit", 1, "operations"),
+    ("lessons_learned", "exit", 30, "finance"),
+)
+TASK_CODES = tuple(t[0] for t in TASKS)
+STATUSES = ("pending", "in_progress", "done", "not_applicable")
+PLAN_COLUMNS = ["client_id", "client_name", "task", "due_date", "owner", "owner_name",
+                "status", "notes"]
+
+
+def plan_transition(clients: pd.DataFrame, *, decision_date: dt.date, lead_days: int) -> pd.DataFrame:
+    """Ten tasks per client (rows of ``clients``: client_id, client_name, account_manager,
+    exit_date), with due dates and owners. Columns: :data:`PLAN_COLUMNS`; status
+    ``pending`` and empty notes (user edits are merged by :func:`merge_plan`)."""
+    notice = F.notice_date(decision_date, lead_days)
+    rows = []
+    for c in clients.itertuples(index=False):
+        anchors = {"decision": decision_date, "notice": notice, "exit": c.exit_date}
+        for code, anchor, offset, owner in TASKS:
+            due = anchors[anchor] + dt.timedelta(days=offset)
+            if anchor == "exit" and offset < 0:  # a short notice cannot move work before the notice
+                due = max(due, notice)
+            manager = c.account_manager if isinstance(c.account_manager, str) else ""
+            rows.append((c.client_id, c.client_name, code, due, owner,
+                         manager if owner == "account_manager" else "", "pending", ""))
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+
+def merge_plan(plan: pd.DataFrame, previous: pd.DataFrame | None,
+               archive: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Carry users' status and notes over by (client_id, task); move tasks whose client
+    left the plan, with what was typed, to the archive. Nothing typed is dropped.
+
+    A task found in the archive that is back in the plan gets its archived status and
+    notes back (and leaves the archive).
+    """
+    key = ["client_id", "task"]
+    archive = (archive if archive is not None else pd.DataFrame(columns=PLAN_COLUMNS))
+    previous = previous if previous is not None else pd.DataFrame(columns=PLAN_COLUMNS)
+    known = pd.concat([archive[PLAN_COLUMNS], previous[PLAN_COLUMNS]], ignore_index=True)
+    known = known.drop_duplicates(key, keep="last")  # the live plan wins over the archive
+    plan = plan.copy()
+    if len(known):
+        typed = known.set_index(key)[["status", "notes"]]
+        idx = pd.MultiIndex.from_frame(plan[key])
+        found = idx.isin(typed.index)
+        if found.any():
+            vals = typed.reindex(idx[found])
+            plan.loc[found, "status"] = vals["status"].to_numpy()
+            plan.loc[found, "notes"] = vals["notes"].fillna("").to_numpy()
+    in_plan = pd.MultiIndex.from_frame(plan[key])
+    gone = known[~pd.MultiIndex.from_frame(known[key]).isin(in_plan)] if len(known) else known
+    archive = gone.sort_values(key, kind="stable").reset_index(drop=True)
+    return plan.reset_index(drop=True), archive[PLAN_COLUMNS]
+
+
+@dataclass(frozen=True)
+class ExitScenario:
+    """All ``terminate`` clients leave together; committed costs re-spread over the rest."""
+
+    leaving: list[str]
+    profit_before: float
+    profit_after: float
+    unabsorbed_committed_cost: float
+    new_lead_clients: list[str]
+    rates_after: pd.Series               # per activity
+    clients: pd.DataFrame                # stayers: client_id, net_profit_after, tier_after, cumulative_profit_share_after
+
+    @property
+    def change(self) -> float:
+        return self.profit_after - self.profit_before
+
+
+def exit_scenario(clients: pd.DataFrame, volumes: pd.DataFrame, activities: pd.DataFrame,
+                  leaving_mask: np.ndarray, *, tier_platinum: float, tier_gold: float) -> ExitScenario:
+    """``clients`` has client_id, gross_margin, financing_cost, bad_debt, net_profit, tier;
+    ``volumes`` is the clients x activities matrix (same row order); ``activities`` has
+    behavior and rate (index = activity, same order as volumes' columns)."""
+    leaving_mask = np.asarray(leaving_mask, dtype=bool)
+    stay = ~leaving_mask
+    v = volumes.to_numpy(dtype=float)
+    rates = activities["rate"].to_numpy(dtype=float)
+    committed = (activities["behavior"] == "committed_fixed").to_numpy()
+    total_vol = v.sum(axis=0)
+    stay_vol = v[stay].sum(axis=0)
+    committed_cost = rates * total_vol
+    new_rates = rates.copy()
+    absorbable = committed & (stay_vol > 0)
+    new_rates[absorbable] = committed_cost[absorbable] / stay_vol[absorbable]
+    unabsorbed = float(committed_cost[committed & ~(stay_vol > 0)].sum()) if leaving_mask.any() else 0.0
+    cts_after = F.cost_to_serve(v[stay], new_rates)
+    c = clients[stay]
+    p_after = (c["gross_margin"].to_numpy() - cts_after - c["financing_cost"].to_numpy()
+               - c["bad_debt"].fillna(0).to_numpy())
+    ids = c["client_id"].to_numpy()
+    tiers_after = assign_tiers(p_after, ids, platinum=tier_platinum, gold=tier_gold)
+    whale = whale_curve(p_after, ids)
+    new_lead = sorted(ids[(tiers_after == "lead") & (c["tier"].to_numpy() != "lead")].tolist())
+    out = pd.DataFrame({
+        "client_id": ids,
+        "net_profit_after": p_after,
+        "tier_after": tiers_after,
+        "cumulative_profit_share_after": whale.cumulative_share,
+    })
+    return ExitScenario(
+        leaving=sorted(clients.loc[leaving_mask, "client_id"].tolist()),
+        profit_before=float(clients["net_profit"].sum()),
+        profit_after=float(p_after.sum()) - unabsorbed,
+        unabsorbed_committed_cost=unabsorbed,
+        new_lead_clients=new_lead,
+        rates_after=pd.Series(new_rates, index=activities.index, name="rate_after"),
+        clients=out.reset_index(drop=True),
+    )
+
+
+TOURNIQUET_COLUMNS = ["client_id", "client_name", "activity", "behavior", "volume", "cost",
+                      "avoidable_cost", "share_of_cts", "breakeven_price_rise", "breakeven_cts_cut"]
+
+
+def tourniquet(clients: pd.DataFrame, cts_matrix: pd.DataFrame, volumes: pd.DataFrame,
+               behavior: pd.Series) -> pd.DataFrame:
+    """For each client in ``clients`` (client_id, client_name, cost_to_serve, breakeven_*):
+    its activities by cost, descending, with the avoidable part (variable and avoidable
+    fixed) and the client's break-even targets."""
+    rows = []
+    avoidable = behavior.isin(["variable", "avoidable_fixed"])
+    for c in clients.itertuples(index=False):
+        costs = cts_matrix.loc[c.client_id]
+        vols = volumes.loc[c.client_id]
+        order = sorted((a for a in costs.index if vols[a] > 0), key=lambda a: (-costs[a], a))
+        for a in order:
+            cost = float(costs[a])
+            rows.append((c.client_id, c.client_name, a, behavior[a], float(vols[a]), cost,
+                         cost if avoidable[a] else 0.0,
+                         cost / c.cost_to_serve if c.cost_to_serve > 0 else np.nan,
+                         c.breakeven_price_rise, c.breakeven_cts_cut))
+    return pd.DataFrame(rows, columns=TOURNIQUET_COLUMNS)

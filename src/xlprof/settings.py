@@ -1,0 +1,202 @@
+"""Analysis settings: one frozen dataclass, defaults in one place (design.md section 5).
+
+Settings come from the ``Settings`` sheet (key/value rows) or a mapping.
+Unknown keys are an error naming the key; values are parsed and range-checked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .errors import InputError, Problem
+from .textnorm import norm_key, parse_bool, parse_date, parse_number
+
+SIGNALS: tuple[str, ...] = (
+    "profitability",
+    "payment",
+    "service_burden",
+    "values_alignment",
+    "communication",
+    "needs_fit",
+    "respect_of_terms",
+)
+RATING_SIGNALS: tuple[str, ...] = SIGNALS[3:]
+LANGUAGES: tuple[str, ...] = ("en", "es")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of the model, with the defaults of design.md section 5."""
+
+    period_months: float = 12.0
+    currency: str = "EUR"
+    cost_of_capital: float = 0.08
+    decision_date: dt.date | None = None
+    language: str = "en"
+    weight_profitability: float = 3.0
+    weight_payment: float = 1.5
+    weight_service_burden: float = 1.5
+    weight_values_alignment: float = 1.0
+    weight_communication: float = 1.0
+    weight_needs_fit: float = 1.0
+    weight_respect_of_terms: float = 1.0
+    score_terminate: float = 70.0
+    coverage_min: float = 0.7
+    tier_platinum: float = 0.5
+    tier_gold: float = 0.8
+    capacity_constrained: bool = False
+    value_per_freed_hour: float = 0.0
+    notice_lead_days: int = 14
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Signal -> weight, in the order of :data:`SIGNALS`."""
+        return {s: float(getattr(self, f"weight_{s}")) for s in SIGNALS}
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+    def to_rows(self) -> list[tuple[str, Any]]:
+        """(key, value) rows in declaration order, as the Settings sheet shows them."""
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
+
+    @classmethod
+    def from_mapping(
+        cls,
+        values: Mapping[str, Any],
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        rows: Mapping[str, int] | None = None,
+    ) -> "Settings":
+        """Parse user-provided key/value pairs; raises :class:`InputError` listing every problem.
+
+        Keys are matched ignoring case, accents, spaces and underscores, in English
+        or Spanish. Blank values keep the default. ``rows`` maps each key as given
+        to its sheet row, for located messages.
+        """
+        problems: list[Problem] = []
+        parsed: dict[str, Any] = {}
+        rows = rows or {}
+        for raw_key, raw in values.items():
+            key = SETTING_ALIASES.get(norm_key(raw_key))
+            where = dict(file=file, sheet=sheet, row=rows.get(raw_key), column="value")
+            if key is None:
+                problems.append(
+                    Problem(
+                        f"unknown setting {raw_key!r}; known settings: "
+                        + ", ".join(f.name for f in dataclasses.fields(cls)),
+                        file=file, sheet=sheet, row=rows.get(raw_key), column="key",
+                    )
+                )
+                continue
+            if key in parsed:
+                problems.append(Problem(f"setting {key!r} is given twice", **where))
+                continue
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            try:
+                parsed[key] = _parse_setting(key, raw)
+            except ValueError as exc:
+                problems.append(Problem(f"setting {key}: {exc}", **where))
+        if problems:
+            raise InputError(problems)
+        settings = cls(**parsed)
+        problems = [Problem(m, file=file, sheet=sheet) for m in settings.check()]
+        if problems:
+            raise InputError(problems)
+        return settings
+
+    def check(self) -> list[str]:
+        """Range checks across fields; returns messages (empty when valid)."""
+        msgs = []
+        if not self.period_months > 0:
+            msgs.append(f"period_months must be > 0, got {self.period_months}")
+        if not 0 <= self.cost_of_capital <= 1:
+            msgs.append(f"cost_of_capital is a yearly fraction between 0 and 1, got {self.cost_of_capital}")
+        if self.language not in LANGUAGES:
+            msgs.append(f"language must be one of {', '.join(LANGUAGES)}, got {self.language!r}")
+        if any(w < 0 for w in self.weights.values()):
+            msgs.append("weights must be >= 0")
+        if sum(self.weights.values()) <= 0:
+            msgs.append("at least one weight must be > 0")
+        if not 0 <= self.score_terminate <= 100:
+            msgs.append(f"score_terminate must be between 0 and 100, got {self.score_terminate}")
+        if not 0 <= self.coverage_min <= 1:
+            msgs.append(f"coverage_min must be between 0 and 1, got {self.coverage_min}")
+        if not 0 < self.tier_platinum < self.tier_gold <= 1:
+            msgs.append("tiers need 0 < tier_platinum < tier_gold <= 1, "
+                        f"got {self.tier_platinum} and {self.tier_gold}")
+        if self.value_per_freed_hour < 0:
+            msgs.append("value_per_freed_hour must be >= 0")
+        if self.notice_lead_days < 0:
+            msgs.append("notice_lead_days must be >= 0")
+        if not self.currency or len(self.currency) > 8:
+            msgs.append(f"currency must be a short code such as EUR, got {self.currency!r}")
+        return msgs
+
+
+_FIELD_TYPES = {f.name: f.type for f in dataclasses.fields(Settings)}
+
+# English names are the canonical keys; Spanish aliases as a user would write them.
+_ES_ALIASES = {
+    "meses_periodo": "period_months",
+    "periodo_meses": "period_months",
+    "moneda": "currency",
+    "coste_de_capital": "cost_of_capital",
+    "costo_de_capital": "cost_of_capital",
+    "fecha_decision": "decision_date",
+    "fecha_de_decision": "decision_date",
+    "idioma": "language",
+    "peso_rentabilidad": "weight_profitability",
+    "peso_pago": "weight_payment",
+    "peso_cobro": "weight_payment",
+    "peso_carga_servicio": "weight_service_burden",
+    "peso_coste_servicio": "weight_service_burden",
+    "peso_alineacion_valores": "weight_values_alignment",
+    "peso_comunicacion": "weight_communication",
+    "peso_encaje_necesidades": "weight_needs_fit",
+    "peso_respeto_condiciones": "weight_respect_of_terms",
+    "umbral_salida": "score_terminate",
+    "puntuacion_salida": "score_terminate",
+    "cobertura_minima": "coverage_min",
+    "nivel_platino": "tier_platinum",
+    "nivel_oro": "tier_gold",
+    "capacidad_limitada": "capacity_constrained",
+    "valor_hora_liberada": "value_per_freed_hour",
+    "dias_antelacion_aviso": "notice_lead_days",
+}
+SETTING_ALIASES: dict[str, str] = {norm_key(k): k for k in _FIELD_TYPES}
+SETTING_ALIASES.update({norm_key(k): v for k, v in _ES_ALIASES.items()})
+
+
+def _parse_setting(key: str, raw: Any) -> Any:
+    kind = _FIELD_TYPES[key]
+    if key == "decision_date":
+        value = parse_date(raw)
+        if value is None:
+            raise ValueError(f"{raw!r} is not a date (expected YYYY-MM-DD)")
+        return value
+    if key == "capacity_constrained":
+        value = parse_bool(raw)
+        if value is None:
+            raise ValueError(f"{raw!r} is not yes/no")
+        return value
+    if key in ("currency",):
+        return str(raw).strip().upper()
+    if key == "language":
+        return str(raw).strip().lower()
+    number = parse_number(raw)
+    if number is None:
+        raise ValueError(f"{raw!r} is not a number")
+    if kind == "int" or key == "notice_lead_days":
+        if number != int(number):
+            raise ValueError(f"{raw!r} must be a whole number of days")
+        return int(number)
+    return float(number)
+
+
+DEFAULT_SETTINGS = Settings()

@@ -1,0 +1,166 @@
+"""Lenient parsing of what people type into spreadsheets.
+
+The rules (documented in the README's bad-input table):
+
+* Numbers: real numbers pass (booleans do not). Text is read leniently when it is
+  unambiguous: surrounding spaces, currency signs (``€ $ £``) and thousands
+  separators are dropped; ``"1.234,56"`` and ``"1,234.56"`` both read 1234.56 (the
+  last of ``.``/``,`` is the decimal mark); a lone comma is a decimal comma
+  (``"12,5"`` = 12.5); ``"12 %"`` = 0.12. NaN, infinities, ``"n/a"``, ``"-"``
+  and error texts such as ``"#N/A"`` are errors, not zeros.
+* Yes/no: ``yes/no``, ``sí/si/no``, ``true/false``, ``y/n``, ``s/n``, ``1/0``, ``x``.
+* Dates: real dates; text ``YYYY-MM-DD`` or ``DD/MM/YYYY``. A bare number is not a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from typing import Any
+
+EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",
+                "#SPILL!", "#CALC!", "#GETTING_DATA")
+
+_CURRENCY = re.compile(r"[€$£¥]|\b(?:EUR|USD|GBP|MXN)\b", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u00a0\u202f']+")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def norm_key(text: Any) -> str:
+    """Header/key normal form: lower case, no accents, no spaces/underscores/hyphens/dots."""
+    s = unicodedata.normalize("NFKD", str(text))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    return re.sub(r"[\s_\-./()]+", "", s)
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return False  # NaN is not blank: it is an error, caught by parse_number
+    if isinstance(value, str):
+        return not value.strip()
+    try:  # pandas NA / NaT
+        import pandas as pd
+
+        return value is pd.NA or value is pd.NaT
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        return False
+
+
+def excel_error(value: Any) -> str | None:
+    """The Excel error text (``#N/A``...) if ``value`` is one, else None."""
+    if isinstance(value, str):
+        s = value.strip().upper()
+        for err in EXCEL_ERRORS:
+            if s == err:
+                return err
+    return None
+
+
+def parse_number(value: Any) -> float | None:
+    """A finite float, or None for blank; raises ValueError with a reason otherwise."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is a yes/no value, not a number")
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        raise ValueError(f"{value!s} is a date, not a number")
+    if isinstance(value, (int, float)) or type(value).__module__ == "numpy":
+        try:
+            f = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{value!r} is not a number") from None
+        if not math.isfinite(f):
+            raise ValueError(f"{value!r} is not a finite number")
+        return f
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a number")
+    err = excel_error(value)
+    if err:
+        raise ValueError(f"{err} is an Excel error, not a number")
+    s = value.strip()
+    pct = s.endswith("%")
+    if pct:
+        s = s[:-1]
+    s = _CURRENCY.sub("", s)
+    s = _SPACES.sub("", s)
+    neg = False
+    if s.startswith("(") and s.endswith(")"):  # accounting negative
+        neg, s = True, s[1:-1]
+    last_dot, last_comma = s.rfind("."), s.rfind(",")
+    if last_dot >= 0 and last_comma >= 0:
+        if last_comma > last_dot:  # 1.234,56
+            s = s.replace(".", "").replace(",", ".")
+        else:  # 1,234.56
+            s = s.replace(",", "")
+    elif last_comma >= 0:
+        if s.count(",") > 1:  # 1,234,567
+            s = s.replace(",", "")
+        else:
+            s = s.replace(",", ".")
+    elif s.count(".") > 1:  # 1.234.567
+        s = s.replace(".", "")
+    if not _NUMBER.match(s):
+        raise ValueError(f"{value!r} is not a number")
+    f = float(s)
+    if not math.isfinite(f):
+        raise ValueError(f"{value!r} is not a finite number")
+    if pct:
+        f /= 100.0
+    return -f if neg else f
+
+
+_YES = {"yes", "y", "si", "s", "true", "verdadero", "1", "x", "1.0"}
+_NO = {"no", "n", "false", "falso", "0", "0.0"}
+
+
+def parse_bool(value: Any) -> bool | None:
+    """True/False, or None for blank; raises ValueError otherwise."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    key = norm_key(value)
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise ValueError(f"{value!r} is not yes/no")
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date, or None for blank; raises ValueError otherwise."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
+        return value.to_pydatetime().date()
+    if isinstance(value, str):
+        s = value.strip()
+        try:
+            m = _ISO.match(s)
+            if m:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            m = _DMY.match(s)
+            if m:
+                return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            raise ValueError(f"{value!r} is not a valid date") from None
+        raise ValueError(f"{value!r} is not a date (expected YYYY-MM-DD or DD/MM/YYYY)")
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is a yes/no value, not a date")
+    if isinstance(value, (int, float)):
+        raise ValueError(f"{value!r} is a number, not a date")
+    raise ValueError(f"{value!r} is not a date")

@@ -27,7 +27,7 @@ VBA wrappers when "Import Functions" runs once inside Excel. The fewest steps
 2. With any workbook open, press Alt+F11, then Ctrl+G, type this line in the
    Immediate window and press Enter::
 
-       Application.Run "xlprof.xlam!ImportPythonUDFsToAddin": Workbooks("xlprof.xlam").Save
+       Application.Run "'xlprof.xlam'!ImportPythonUDFsToAddin": Workbooks("xlprof.xlam").Save
 
 Pre-generated wrappers are deliberately not embedded: they cannot be verified
 without Excel.
@@ -276,7 +276,6 @@ def _rels_targets(rels_xml: bytes, base: str) -> list[tuple[str, str, str]]:
             part = target.lstrip("/")
         else:
             part = os.path.normpath(os.path.join(base, target)).replace("\\", "/")
-            part = part.lstrip("./") if part.startswith("./") else part
         out.append((rel.get("Id", ""), rel.get("Type", ""), part))
     return out
 
@@ -372,7 +371,9 @@ def _rename_sheet(members: dict[str, bytes], old: str, new: str) -> None:
     app = members.get("docProps/app.xml")
     if app:
         text = app.decode("utf-8")
-        text = text.replace(f"<vt:lpstr>{escape(old)}</vt:lpstr>", f"<vt:lpstr>{escape(new)}</vt:lpstr>")
+        text = text.replace(
+            f"<vt:lpstr>{escape(old)}</vt:lpstr>", f"<vt:lpstr>{escape(new)}</vt:lpstr>"
+        )
         members["docProps/app.xml"] = text.encode("utf-8")
 
 
@@ -461,7 +462,12 @@ def _package_bytes(order: list[str], members: dict[str, bytes]) -> bytes:
             info.create_system = 0  # same bytes on Windows, macOS and Linux
             info.external_attr = 0
             info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, members[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL)
+            zf.writestr(
+                info,
+                members[name],
+                compress_type=zipfile.ZIP_DEFLATED,
+                compresslevel=_ZIP_LEVEL,
+            )
     return buf.getvalue()
 
 
@@ -488,7 +494,8 @@ def _build_bytes(lang: str) -> bytes:
         _rename_sheet(members, TEMPLATE_CONF_SHEET, CONF_SHEET)
     _set_config_value(members, sheet_part, UDF_MODULES_KEY, UDF_MODULES_VALUE)
     _stamp_core(members)
-    for name in (ui_part, _WORKBOOK_PART, _SST_PART, sheet_part, "docProps/core.xml", "docProps/app.xml"):
+    edited = (ui_part, _WORKBOOK_PART, _SST_PART, sheet_part, "docProps/core.xml")
+    for name in edited + ("docProps/app.xml",):
         if name in members:
             _parse(members[name])  # every edited part must still be well-formed
     return _package_bytes(order, members)
@@ -748,7 +755,10 @@ def check_addin(path: Path) -> list[str]:
         problems.append(
             f"the VBA reads the config sheet {m.group(1)}.conf, not {CONF_SHEET}"
         )
-    rels = _rels_targets(members["_rels/.rels"], "") if "_rels/.rels" in members else []
+    try:
+        rels = _rels_targets(members["_rels/.rels"], "")
+    except Exception:  # missing or malformed: already reported
+        rels = []
     ui = [p for _i, t, p in rels if t in _REL_UI and p in members]
     if ui:
         try:

@@ -1,0 +1,1 @@
+"""Reading inputs and writing outputs: files in, files out. The model never sees a file."""

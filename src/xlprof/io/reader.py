@@ -1,0 +1,517 @@
+"""Read an input workbook (.xlsx) or a folder of CSV files into a validated Portfolio.
+
+Every problem found is collected with its file, sheet, row and column (the user's
+header) and raised together as one :class:`~xlprof.errors.InputError`; files that
+cannot be read at all raise :class:`~xlprof.errors.UnreadableFileError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, Problem, UnreadableFileError
+from ..model.analysis import Portfolio
+from ..schema import (ACTIVITIES, BEHAVIOR_ALIASES, BEHAVIORS, CLIENTS, RESOURCES, SETTINGS,
+                      VOLUMES_LONG, Column, Table, header_map, sheet_lookup)
+from ..settings import Settings
+from ..textnorm import excel_error, norm_key, parse_bool, parse_date, parse_number
+from .safety import check_xlsx
+
+MAX_ROWS = 500_000
+MAX_CELLS = 15_000_000
+MAX_TEXT = 32_767
+HEADER_SCAN_ROWS = 20
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class RawSheet:
+    """A sheet as rows of cell values; ``errors`` maps (row0, col0) to an Excel error text."""
+
+    file: str
+    name: str
+    rows: list[list[Any]]
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def cell(self, r: int, c: int) -> Any:
+        err = self.errors.get((r, c))
+        if err:
+            return err
+        row = self.rows[r]
+        return row[c] if c < len(row) else None
+
+
+# --- files -> raw sheets ----------------------------------------------------------------
+
+
+def read_sheets(path: Path) -> dict[str, RawSheet]:
+    """All sheets of an .xlsx file, or all CSV files of a folder, as raw sheets."""
+    path = Path(path)
+    if path.is_dir():
+        return _read_csv_folder(path)
+    if not path.exists():
+        raise UnreadableFileError(str(path), "no such file or folder")
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path)
+    if suffix == ".xls":
+        raise UnreadableFileError(str(path), "old .xls workbooks are not supported; save it as .xlsx")
+    if suffix == ".ods":
+        raise UnreadableFileError(str(path), "OpenDocument files are not supported; save it as .xlsx")
+    if suffix == ".csv":
+        raise UnreadableFileError(str(path), "give the folder that holds Clients.csv, Activities.csv, "
+                                             "Volumes.csv (a single CSV file is one table, not a portfolio)")
+    raise UnreadableFileError(str(path), f"unsupported file type {suffix or '(none)'}: expected .xlsx or a folder of CSV files")
+
+
+def _read_xlsx(path: Path) -> dict[str, RawSheet]:
+    import python_calamine as pc
+
+    pkg = check_xlsx(path)
+    name = str(path)
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise UnreadableFileError(name, "is password-protected; remove the password and try again") from None
+    except Exception as exc:  # calamine raises several of its own types
+        raise UnreadableFileError(name, f"cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
+    out: dict[str, RawSheet] = {}
+    try:
+        for sheet_name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(sheet_name)
+            height, width = sheet.height, sheet.width
+            if height > MAX_ROWS or height * width > MAX_CELLS:
+                raise UnreadableFileError(
+                    name, f"sheet {sheet_name}: {height:,} rows x {width:,} columns is too large "
+                          f"(limits: {MAX_ROWS:,} rows, {MAX_CELLS:,} cells)")
+            rows = sheet.to_python(skip_empty_area=False)
+            out[sheet_name] = RawSheet(name, sheet_name, rows, pkg.errors.get(sheet_name, {}))
+    except UnreadableFileError:
+        raise
+    except Exception as exc:
+        raise UnreadableFileError(name, f"cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
+    finally:
+        wb.close()
+    return out
+
+
+def _decode(data: bytes, name: str) -> str:
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFileError(name, "is not UTF-8 or Windows-1252 text")  # pragma: no cover - cp1252 takes most bytes
+
+
+def _read_csv_folder(folder: Path) -> dict[str, RawSheet]:
+    out: dict[str, RawSheet] = {}
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    if not files:
+        raise UnreadableFileError(str(folder), "holds no .csv files (expected Clients.csv, Activities.csv, Volumes.csv)")
+    for f in files:
+        size = f.stat().st_size
+        if size > 512 * 2**20:
+            raise UnreadableFileError(str(f), f"is too large ({size / 2**20:,.0f} MiB; limit 512 MiB)")
+        try:
+            data = f.read_bytes()
+        except OSError as exc:
+            raise UnreadableFileError(str(f), f"cannot be read ({exc.strerror or exc})") from None
+        if b"\x00" in data[:4096]:
+            raise UnreadableFileError(str(f), "is not a text CSV file (binary content)")
+        text = _decode(data, str(f))
+        sample = text[:20000]
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            delim = dialect.delimiter
+        except csv.Error:
+            delim = ";" if sample.count(";") > sample.count(",") else ","
+        try:
+            rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+        except csv.Error as exc:
+            raise UnreadableFileError(str(f), f"is not valid CSV ({exc})") from None
+        if len(rows) > MAX_ROWS:
+            raise UnreadableFileError(str(f), f"has {len(rows):,} rows (limit {MAX_ROWS:,})")
+        out[f.stem] = RawSheet(str(f), f.stem, rows)
+    return out
+
+
+def find_sheet(sheets: dict[str, RawSheet], table: Table) -> RawSheet | None:
+    wanted = sheet_lookup(table)
+    for name, raw in sheets.items():
+        if norm_key(name) in wanted:
+            return raw
+    return None
+
+
+# --- raw sheet -> typed table ---------------------------------------------------------
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def find_header(raw: RawSheet, hmap: dict[str, str], required: list[str]) -> int | None:
+    """Index of the first row (within the first rows) that names the required columns."""
+    need = set(required)
+    best, best_hits = None, 0
+    for r in range(min(HEADER_SCAN_ROWS, len(raw.rows))):
+        found = {hmap.get(norm_key(v)) for v in raw.rows[r] if isinstance(v, str) and v.strip()}
+        found.discard(None)
+        if need <= found:
+            return r
+        if len(found) > best_hits:
+            best, best_hits = r, len(found)
+    return best
+
+
+def _text_id(v: Any) -> str | None:
+    if _blank(v):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, float):
+        return repr(v)
+    return str(v).strip()
+
+
+def parse_value(col: Column, v: Any) -> Any:
+    """Parse one cell for ``col``; raises ValueError with a user-facing reason."""
+    err = excel_error(v) if isinstance(v, str) else None
+    if err:
+        raise ValueError(f"cell holds the Excel error {err}")
+    if col.kind == "id":
+        return _text_id(v)
+    if col.kind == "text":
+        if _blank(v):
+            return None
+        s = v if isinstance(v, str) else _text_id(v) if isinstance(v, float) else str(v)
+        if len(s) > MAX_TEXT:
+            raise ValueError(f"text of {len(s):,} characters is longer than Excel's {MAX_TEXT:,}-character cell limit")
+        return s
+    if col.kind in ("number", "rating"):
+        x = parse_number(v)
+        if x is None:
+            return np.nan
+        if col.kind == "rating" and not 1 <= x <= 5:
+            raise ValueError(f"{v!r} is not a rating between 1 and 5")
+        if col.nonnegative and x < 0:
+            raise ValueError(f"{v!r} is negative; expected a number >= 0")
+        if abs(x) > 1e15:
+            raise ValueError(f"{v!r} is too large for an amount (limit 1e15)")
+        return x
+    if col.kind == "yesno":
+        b = parse_bool(v)
+        return False if b is None else b
+    if col.kind == "date":
+        return parse_date(v)
+    if col.kind == "behavior":
+        if _blank(v):
+            raise ValueError(f"is blank; expected one of {', '.join(BEHAVIORS)}")
+        code = BEHAVIOR_ALIASES.get(norm_key(v))
+        if code is None:
+            raise ValueError(f"{v!r} is not a cost behaviour; expected one of {', '.join(BEHAVIORS)}")
+        return code
+    raise AssertionError(col.kind)
+
+
+@dataclass
+class ParsedTable:
+    frame: pd.DataFrame
+    rows: list[int]                  # 1-based sheet row of each frame row
+    headers: dict[str, str]          # canonical name -> user's header text
+    extra: dict[int, str]            # column index -> header text of unknown columns
+
+
+def parse_table(raw: RawSheet, table: Table, problems: list[Problem], *,
+                allow_extra: bool = True, notes: list[str] | None = None) -> ParsedTable | None:
+    """Typed table of ``table``'s columns from ``raw``; appends located problems."""
+    hmap = header_map(table)
+    required = [c.name for c in table.columns if c.required]
+    where = dict(file=raw.file, sheet=raw.name)
+    if not raw.rows or all(all(_blank(v) for v in row) for row in raw.rows):
+        problems.append(Problem("the sheet is empty; expected a header row with "
+                                + ", ".join(required), **where))
+        return None
+    h = find_header(raw, hmap, required)
+    if h is None:
+        problems.append(Problem("no header row found; expected columns " + ", ".join(required), **where))
+        return None
+    cols: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    extra: dict[int, str] = {}
+    for j, v in enumerate(raw.rows[h]):
+        if _blank(v):
+            continue
+        name = hmap.get(norm_key(v))
+        if name is None:
+            extra[j] = str(v)
+            continue
+        if name in cols:
+            problems.append(Problem(f"columns {headers[name]!r} and {v!r} both mean {name}", row=h + 1,
+                                    column=str(v), **where))
+            continue
+        cols[name], headers[name] = j, str(v)
+    missing = [c for c in required if c not in cols]
+    if missing:
+        problems.append(Problem("missing required column(s): " + ", ".join(missing)
+                                + f" (found: {', '.join(map(str, (v for v in raw.rows[h] if not _blank(v))))})",
+                                row=h + 1, **where))
+        return None
+    if extra and notes is not None and allow_extra:
+        notes.append(f"{raw.file}, sheet {raw.name}: ignored unknown column(s) "
+                     + ", ".join(repr(x) for x in extra.values()))
+    data: dict[str, list] = {c.name: [] for c in table.columns}
+    row_numbers: list[int] = []
+    for r in range(h + 1, len(raw.rows)):
+        cells = {name: raw.cell(r, j) for name, j in cols.items()}
+        extras = [raw.cell(r, j) for j in extra]
+        if all(_blank(v) for v in cells.values()) and all(_blank(v) for v in extras):
+            continue
+        row_numbers.append(r + 1)
+        for col in table.columns:
+            if col.name not in cols:
+                data[col.name].append(np.nan if col.kind in ("number", "rating") else
+                                      False if col.kind == "yesno" else None)
+                continue
+            v = cells[col.name]
+            try:
+                val = parse_value(col, v)
+            except ValueError as exc:
+                problems.append(Problem(str(exc), row=r + 1, column=headers[col.name], **where))
+                val = np.nan if col.kind in ("number", "rating") else None
+            if col.required and (val is None or (isinstance(val, float) and math.isnan(val))):
+                if not any(p.row == r + 1 and p.column == headers[col.name] for p in problems[-3:]):
+                    problems.append(Problem(f"{col.name} is blank; a value is required", row=r + 1,
+                                            column=headers[col.name], **where))
+            data[col.name].append(val)
+    frame = pd.DataFrame({c.name: pd.Series(data[c.name], dtype=_dtype(c)) for c in table.columns})
+    return ParsedTable(frame, row_numbers, headers, extra)
+
+
+def _dtype(col: Column):
+    if col.kind in ("number", "rating"):
+        return float
+    if col.kind == "yesno":
+        return bool
+    return object
+
+
+def _check_unique(pt: ParsedTable, col: str, raw: RawSheet, problems: list[Problem]) -> None:
+    seen: dict[str, tuple[str, int]] = {}
+    for value, row in zip(pt.frame[col], pt.rows):
+        if value is None:
+            continue
+        key = value.casefold()
+        if key in seen:
+            first, first_row = seen[key]
+            how = "is a duplicate of" if first == value else "differs only by case from"
+            problems.append(Problem(f"{col} {value!r} {how} {first!r} in row {first_row}",
+                                    file=raw.file, sheet=raw.name, row=row,
+                                    column=pt.headers.get(col, col)))
+        else:
+            seen[key] = (value, row)
+
+
+# --- the portfolio ------------------------------------------------------------------------
+
+
+def read_portfolio(path: Path | str) -> Portfolio:
+    """Read and validate an input workbook, a CSV folder or an analysis workbook."""
+    path = Path(path)
+    sheets = read_sheets(path)
+    return portfolio_from_sheets(sheets, str(path))
+
+
+def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
+                          notes: list[str] | None = None) -> Portfolio:
+    problems: list[Problem] = []
+    notes = notes if notes is not None else []
+    tables: dict[str, ParsedTable | None] = {}
+    raws: dict[str, RawSheet | None] = {}
+    for table in (CLIENTS, ACTIVITIES, RESOURCES):
+        raw = find_sheet(sheets, table)
+        raws[table.name] = raw
+        if raw is None:
+            if table.required:
+                problems.append(Problem(f"missing sheet {table.name} (or {', '.join(table.aliases)}); "
+                                        f"sheets found: {', '.join(sheets) or 'none'}", file=source))
+            tables[table.name] = None
+            continue
+        tables[table.name] = parse_table(raw, table, problems, notes=notes)
+    clients, acts, res = tables["Clients"], tables["Activities"], tables["Resources"]
+    if clients is not None:
+        _check_unique(clients, "client_id", raws["Clients"], problems)
+    if acts is not None:
+        _check_unique(acts, "activity", raws["Activities"], problems)
+        _check_activities(acts, res, raws["Activities"], problems)
+    if res is not None:
+        _check_unique(res, "resource", raws["Resources"], problems)
+    settings = _read_settings(sheets, source, problems)
+    volumes = None
+    vraw = find_sheet(sheets, VOLUMES_LONG)
+    if vraw is None:
+        problems.append(Problem(f"missing sheet Volumes (or {', '.join(VOLUMES_LONG.aliases)}); "
+                                f"sheets found: {', '.join(sheets) or 'none'}", file=source))
+    elif clients is not None and acts is not None:
+        volumes = _read_volumes(vraw, clients, acts, problems)
+    if problems:
+        raise InputError(problems)
+    c = clients.frame
+    c["client_name"] = c["client_name"].where(c["client_name"].notna(), c["client_id"])
+    r = res.frame if res is not None else pd.DataFrame(
+        {k.name: pd.Series([], dtype=_dtype(k)) for k in RESOURCES.columns})
+    return Portfolio(c, acts.frame, volumes, r, settings, source=source)
+
+
+def _check_activities(acts: ParsedTable, res: ParsedTable | None, raw: RawSheet,
+                      problems: list[Problem]) -> None:
+    known = set(res.frame["resource"].dropna()) if res is not None else set()
+    known_cf = {k.casefold(): k for k in known}
+    f = acts.frame
+    for i, row in enumerate(f.itertuples(index=False)):
+        where = dict(file=raw.file, sheet=raw.name, row=acts.rows[i])
+        has_pool = not math.isnan(row.cost_pool)
+        has_rate = not math.isnan(row.rate)
+        has_min = not math.isnan(row.minutes_per_unit)
+        if row.resource is not None:
+            if row.resource not in known:
+                hint = f" (did you mean {known_cf[row.resource.casefold()]!r}?)" if row.resource.casefold() in known_cf else ""
+                problems.append(Problem(f"resource {row.resource!r} is not in the Resources sheet{hint}",
+                                        column=acts.headers.get("resource"), **where))
+            if not has_min:
+                problems.append(Problem("an activity on a resource needs minutes_per_unit",
+                                        column=acts.headers.get("resource"), **where))
+            if has_pool or has_rate:
+                problems.append(Problem("an activity on a resource takes its cost from the resource; "
+                                        "leave cost_pool and rate blank", column=acts.headers.get("resource"),
+                                        **where))
+        elif has_pool and has_rate:
+            problems.append(Problem("give cost_pool or rate, not both",
+                                    column=acts.headers.get("cost_pool"), **where))
+        elif not has_pool and not has_rate:
+            problems.append(Problem("needs a cost: cost_pool, rate, or a resource with minutes_per_unit",
+                                    column=acts.headers.get("activity"), **where))
+
+
+def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Problem]) -> Settings:
+    raw = find_sheet(sheets, SETTINGS)
+    if raw is None:
+        return Settings()
+    pt = parse_table(raw, SETTINGS, problems)
+    if pt is None:
+        return Settings()
+    values: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    vcol = None
+    for j, v in enumerate(raw.rows[pt.rows[0] - 2] if pt.rows else []):
+        if header_map(SETTINGS).get(norm_key(v)) == "value":
+            vcol = j
+    for i, key in enumerate(pt.frame["key"]):
+        if key is None:
+            continue
+        r0 = pt.rows[i] - 1
+        v = raw.cell(r0, vcol) if vcol is not None else None
+        values[key] = v
+        rows[key] = pt.rows[i]
+    try:
+        return Settings.from_mapping(values, file=raw.file, sheet=raw.name, rows=rows)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return Settings()
+
+
+def _read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable,
+                  problems: list[Problem]) -> pd.DataFrame | None:
+    hmap = header_map(VOLUMES_LONG)
+    h = find_header(raw, hmap, ["client_id"])
+    where = dict(file=raw.file, sheet=raw.name)
+    if h is None or "client_id" not in {hmap.get(norm_key(v)) for v in raw.rows[h] if isinstance(v, str)}:
+        problems.append(Problem("no header row with a client_id column found", **where))
+        return None
+    header = [hmap.get(norm_key(v)) if isinstance(v, str) else None for v in raw.rows[h]]
+    client_ids = set(clients.frame["client_id"].dropna())
+    activities = {norm_key(a): a for a in acts.frame["activity"].dropna()}
+    if "activity" in header and "quantity" in header:
+        pt = parse_table(raw, VOLUMES_LONG, problems)
+        if pt is None:
+            return None
+        f = pt.frame
+        seen: dict[tuple, int] = {}
+        keep = []
+        for i, row in enumerate(f.itertuples(index=False)):
+            w = dict(row=pt.rows[i], **where)
+            ok = True
+            if row.client_id is not None and row.client_id not in client_ids:
+                problems.append(Problem(f"client {row.client_id!r} is not in the Clients sheet",
+                                        column=pt.headers["client_id"], **w))
+                ok = False
+            act = activities.get(norm_key(row.activity)) if row.activity is not None else None
+            if row.activity is not None and act is None:
+                problems.append(Problem(f"activity {row.activity!r} is not in the Activities sheet",
+                                        column=pt.headers["activity"], **w))
+                ok = False
+            key = (row.client_id, act)
+            if ok and key in seen:
+                problems.append(Problem(f"client {row.client_id!r} and activity {act!r} appear twice "
+                                        f"(first in row {seen[key]})", column=pt.headers["activity"], **w))
+            seen.setdefault(key, pt.rows[i])
+            keep.append((row.client_id, act, row.quantity))
+        return pd.DataFrame(keep, columns=["client_id", "activity", "quantity"]).fillna({"quantity": 0.0})
+    # wide: client_id + one column per activity
+    cid = header.index("client_id")
+    act_cols: dict[int, str] = {}
+    for j, v in enumerate(raw.rows[h]):
+        if j == cid or _blank(v):
+            continue
+        act = activities.get(norm_key(v))
+        if act is None:
+            if header[j] is None or header[j] not in ("client_id",):
+                if norm_key(v) in {norm_key(x) for x in ("client_name", "nombre", "name", "cliente")}:
+                    continue
+                problems.append(Problem(f"column {v!r} is not an activity of the Activities sheet",
+                                        row=h + 1, column=str(v), **where))
+            continue
+        act_cols[j] = act
+    qcol = VOLUMES_LONG.column("quantity")
+    out = []
+    seen_rows: dict[str, int] = {}
+    for r in range(h + 1, len(raw.rows)):
+        ident = raw.cell(r, cid)
+        vals = {j: raw.cell(r, j) for j in act_cols}
+        if _blank(ident) and all(_blank(v) for v in vals.values()):
+            continue
+        w = dict(row=r + 1, **where)
+        try:
+            client = _text_id(ident) if not excel_error(ident) else None
+        except Exception:  # pragma: no cover - _text_id does not raise
+            client = None
+        if client is None:
+            problems.append(Problem("client_id is blank", column=str(raw.rows[h][cid]), **w))
+            continue
+        if client not in client_ids:
+            problems.append(Problem(f"client {client!r} is not in the Clients sheet",
+                                    column=str(raw.rows[h][cid]), **w))
+            continue
+        if client in seen_rows:
+            problems.append(Problem(f"client {client!r} appears twice (first in row {seen_rows[client]})",
+                                    column=str(raw.rows[h][cid]), **w))
+            continue
+        seen_rows[client] = r + 1
+        for j, act in act_cols.items():
+            try:
+                q = parse_value(qcol, vals[j])
+            except ValueError as exc:
+                problems.append(Problem(str(exc), column=str(raw.rows[h][j]), **w))
+                continue
+            if not math.isnan(q) and q != 0:
+                out.append((client, act, q))
+    return pd.DataFrame(out, columns=["client_id", "activity", "quantity"])

@@ -171,3 +171,37 @@ def header_map(table: Table) -> dict[str, str]:
 def sheet_lookup(table: Table) -> set[str]:
     """Normalised sheet/file names that denote ``table``."""
     return {norm_key(n) for n in (table.name, *table.aliases)}
+
+
+# Spanish header labels for generated sheets; each is one of the column's aliases so
+# that a generated workbook reads back (tests check it).
+LABELS_ES: dict[str, str] = {
+    "client_id": "ID cliente", "client_name": "Nombre", "account_manager": "Gestor de cuenta",
+    "region": "Región", "revenue": "Ingresos", "discounts": "Descuentos", "cogs": "Coste de ventas",
+    "payment_terms_days": "Plazo de pago", "days_to_pay": "Días de cobro", "bad_debt": "Incobrables",
+    "contract_end": "Fin de contrato", "notice_days": "Días de preaviso",
+    "exit_penalty": "Penalización salida", "values_alignment": "Alineación de valores",
+    "communication": "Comunicación", "needs_fit": "Encaje de necesidades",
+    "respect_of_terms": "Respeto de condiciones", "growth_potential": "Potencial de crecimiento",
+    "strategic": "Estratégico", "notes": "Notas",
+    "activity": "Actividad", "driver": "Inductor", "cost_pool": "Bolsa de coste", "rate": "Tarifa",
+    "behavior": "Comportamiento", "minutes_per_unit": "Minutos por unidad", "resource": "Recurso",
+    "cost": "Coste", "capacity_hours": "Horas de capacidad", "quantity": "Cantidad",
+    "key": "Clave", "value": "Valor",
+}
+
+
+def column_label(name: str, lang: str) -> str:
+    """Header text of a canonical input column in a generated workbook."""
+    if lang == "es":
+        return LABELS_ES[name]
+    return name.replace("_", " ").capitalize().replace("Cogs", "COGS").replace(" id", " ID")
+
+
+SHEET_NAMES: dict[str, dict[str, str]] = {
+    "Clients": {"en": "Clients", "es": "Clientes"},
+    "Activities": {"en": "Activities", "es": "Actividades"},
+    "Volumes": {"en": "Volumes", "es": "Consumos"},
+    "Resources": {"en": "Resources", "es": "Recursos"},
+    "Settings": {"en": "Settings", "es": "Parámetros"},
+}

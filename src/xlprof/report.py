@@ -1,0 +1,139 @@
+"""Machine-readable and human-readable renderings of an analysis (design.md section 6).
+
+Conversion only: every number comes from :class:`xlprof.model.Analysis`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .i18n import label
+from .model.analysis import CLIENT_RESULT_COLUMNS, Analysis
+
+CLIENT_EXTRA = ["client_name", "account_manager", "region", "action_reason", "breakeven_price_rise",
+                "breakeven_cts_cut", "price_realization", "cts_ratio", "profit_rank",
+                "signal_profitability", "signal_payment", "signal_service_burden",
+                "signal_values_alignment", "signal_communication", "signal_needs_fit",
+                "signal_respect_of_terms"]
+ACTIVITY_COLUMNS = ["activity", "driver", "behavior", "resource", "minutes_per_unit", "rate_source",
+                    "cost_pool", "total_volume", "rate", "assigned_cost", "unassigned_cost", "hours"]
+CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain(v: Any) -> Any:
+    """A JSON-ready value: NaN/None -> None, numpy scalars -> Python, dates -> ISO 8601."""
+    if v is None:
+        return None
+    if isinstance(v, (list, tuple)):
+        return [plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: plain(x) for k, x in v.items()}
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if v is pd.NaT or v is pd.NA:
+        return None
+    return v
+
+
+def client_records(a: Analysis) -> list[dict]:
+    cols = CLIENT_RESULT_COLUMNS + CLIENT_EXTRA
+    return [{k: plain(r[k]) for k in cols} for r in a.clients[cols].to_dict("records")]
+
+
+def to_dict(a: Analysis) -> dict:
+    acts = a.activities.reset_index()[ACTIVITY_COLUMNS]
+    return {
+        "clients": client_records(a),
+        "activities": [{k: plain(v) for k, v in r.items()} for r in acts.to_dict("records")],
+        "resources": [{k: plain(v) for k, v in r.items()} for r in a.resources.to_dict("records")],
+        "reconciliation": plain(a.reconciliation),
+        "summary": plain(a.summary),
+    }
+
+
+def to_json(a: Analysis) -> str:
+    return json.dumps(to_dict(a), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def csv_safe(v: Any) -> Any:
+    """OWASP CSV-injection escaping: text starting with = + - @ tab CR gets a leading quote.
+    Numbers are never altered."""
+    if isinstance(v, str) and v.startswith(CSV_DANGEROUS):
+        return "'" + v
+    return v
+
+
+def to_csv(a: Analysis) -> str:
+    buf = io.StringIO()
+    recs = client_records(a)
+    cols = CLIENT_RESULT_COLUMNS + CLIENT_EXTRA
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for r in recs:
+        row = []
+        for k in cols:
+            v = r[k]
+            if k == "reasons":
+                v = "; ".join(v)
+            row.append("" if v is None else csv_safe(v) if isinstance(v, str) else repr(v) if isinstance(v, float) else v)
+        w.writerow(row)
+    return buf.getvalue()
+
+
+TABLE_HEAD = {
+    "en": ["Client", "Name", "Net profit", "Margin", "Tier", "Score", "Action"],
+    "es": ["Cliente", "Nombre", "Beneficio neto", "Margen", "Nivel", "Puntuación", "Acción"],
+}
+
+
+def to_table(a: Analysis, lang: str = "en", limit: int | None = None) -> str:
+    """A fixed-width table for people: most profitable first, then the summary."""
+    c = a.clients.sort_values("profit_rank")
+    if limit:
+        c = c.head(limit)
+    rows = [TABLE_HEAD[lang]]
+    for r in c.itertuples(index=False):
+        rows.append([
+            str(r.client_id), _clip(str(r.client_name), 28), f"{r.net_profit:,.0f}",
+            "" if math.isnan(r.net_margin) else f"{r.net_margin:.1%}", label(r.tier, lang),
+            "" if math.isnan(r.score) else f"{r.score:.0f}", label(r.action, lang),
+        ])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    right = {2, 3, 5}
+    lines = ["  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+                       for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    s = a.summary
+    cur = s["currency"]
+    if lang == "es":
+        foot = [f"Clientes: {s['clients']}  Beneficio neto: {s['net_profit']:,.0f} {cur}  "
+                f"Clientes con pérdidas: {s['loss_making_clients']} ({s['losses']:,.0f} {cur})"]
+        if s["whale_peak_share"] is not None:
+            foot.append(f"Curva de ballena: pico {s['whale_peak_share']:.0%} con {s['whale_peak_clients']} clientes")
+    else:
+        foot = [f"Clients: {s['clients']}  Net profit: {s['net_profit']:,.0f} {cur}  "
+                f"Loss-making clients: {s['loss_making_clients']} ({s['losses']:,.0f} {cur})"]
+        if s["whale_peak_share"] is not None:
+            foot.append(f"Whale curve: peak {s['whale_peak_share']:.0%} at {s['whale_peak_clients']} clients")
+    foot += [f"! {w}" for w in a.warnings]
+    return "\n".join(lines + [""] + foot) + "\n"
+
+
+def _clip(s: str, n: int) -> str:
+    s = s.replace("\n", " ").replace("\r", " ")
+    return s if len(s) <= n else s[: n - 1] + "…"

@@ -1,0 +1,1 @@
+"""Analysis and input workbooks written with XlsxWriter (native formulas with cached values)."""

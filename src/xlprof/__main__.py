@@ -1,0 +1,3 @@
+from xlprof.cli import main
+
+main(prog_name="xlprof")

@@ -1,0 +1,165 @@
+"""The ``xlprof`` command line (click). Converts only: every number comes from the model.
+
+Exit codes (design.md section 6): 0 success, 1 input problems, 2 usage, 3 file
+unreadable/unsafe/too large, 4 output cannot be written, 5 batch with failures.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EXIT_INPUT, InputError, XlprofError
+
+MAX_PROBLEMS_SHOWN = 50
+LANG_OPTION = click.option("--lang", type=click.Choice(["en", "es"]), default=None,
+                           help="Language of texts and labels (default: the Settings sheet's, else en).")
+
+
+def format_error(exc: XlprofError) -> str:
+    if isinstance(exc, InputError):
+        probs = exc.problems
+        head = f"{len(probs)} problem(s) in the inputs:" if len(probs) > 1 else "problem in the inputs:"
+        lines = [f"  {p}" for p in probs[:MAX_PROBLEMS_SHOWN]]
+        if len(probs) > MAX_PROBLEMS_SHOWN:
+            lines.append(f"  ... and {len(probs) - MAX_PROBLEMS_SHOWN} more")
+        return "\n".join([f"xlprof: {head}", *lines])
+    return f"xlprof: {exc}"
+
+
+class XlprofGroup(click.Group):
+    """Turns xlprof errors into a message and their exit code; never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except XlprofError as exc:
+            click.echo(format_error(exc), err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("xlprof: interrupted", err=True)
+            ctx.exit(130)
+        except MemoryError:
+            click.echo("xlprof: out of memory; the input is too large", err=True)
+            ctx.exit(3)
+        except Exception as exc:  # last resort: a located message, not a traceback
+            click.echo(f"xlprof: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
+            ctx.exit(EXIT_INPUT)
+
+
+@click.group(cls=XlprofGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xlprof")
+def main() -> None:
+    """xlprof: which clients make or lose money once the cost to serve them is counted.
+
+    Reads an input workbook (.xlsx with sheets Clients, Activities, Volumes and
+    optionally Resources and Settings, in English or Spanish) or a folder of CSV files.
+    """
+
+
+def _analysis(input_path: Path, lang: str | None):
+    from .io.reader import read_portfolio
+    from .model import analyze
+
+    portfolio = read_portfolio(input_path)
+    return portfolio, analyze(portfolio, lang=lang or portfolio.settings.language)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+def validate(input_path: Path) -> None:
+    """Check INPUT and list every problem (exit 0 when clean, 1 with problems)."""
+    from .io.reader import read_portfolio
+
+    p = read_portfolio(input_path)
+    n_vol = int((p.volumes["quantity"] != 0).sum())
+    click.echo(f"{input_path}: OK - {len(p.clients)} clients, {len(p.activities)} activities, "
+               f"{len(p.resources)} resources, {n_vol} volume entries")
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="table for people; csv (client records) or json for tools.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@LANG_OPTION
+def score(input_path: Path, fmt: str, output: Path | None, lang: str | None) -> None:
+    """Score every client of INPUT: profit, tier, termination score, recommended action."""
+    from . import report
+
+    portfolio, a = _analysis(input_path, lang)
+    text = {"json": report.to_json, "csv": report.to_csv}.get(fmt, lambda x: report.to_table(x, a.lang))(a)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from .io.atomic import write_text
+
+        write_text(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("xlprof-demo"),
+              show_default=True, help="Folder for the demo files (created if missing).")
+@LANG_OPTION
+@click.option("--clients", type=click.IntRange(10, 100_000), default=300, show_default=True,
+              help="Number of demo clients.")
+def demo(output: Path, lang: str | None, clients: int) -> None:
+    """Write the demo portfolio's input workbook and its analysis workbook."""
+    from .demo import demo_portfolio
+    from .io.atomic import write_with
+    from .workbook.inputs import write_input_workbook
+
+    lang = lang or "en"
+    _mkdir(output)
+    portfolio = demo_portfolio(clients)
+    target = output / f"xlprof-demo-input-{lang}.xlsx"
+    write_with(target, lambda tmp: write_input_workbook(portfolio, tmp, lang=lang))
+    click.echo(f"wrote {target}")
+    from . import report
+    from .model import analyze
+
+    a = analyze(portfolio, lang=lang)
+    book = _write_analysis_if_available(a, portfolio, output, lang, "xlprof-demo")
+    if book is None:
+        click.echo(report.to_table(a, lang, limit=25), nl=False)
+
+
+def _write_analysis_if_available(a, portfolio, output, lang, stem):
+    try:
+        from .workbook.book import write_analysis_book
+    except ImportError:
+        return None
+    from .io.atomic import write_with
+
+    target = output / f"{stem}-{lang}.xlsx"
+    write_with(target, lambda tmp: write_analysis_book(a, portfolio, tmp))
+    click.echo(f"wrote {target}")
+    return target
+
+
+def _mkdir(folder: Path) -> None:
+    from .errors import OutputError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(str(folder), exc.strerror or str(exc)) from None
+
+
+def _register_optional() -> None:
+    from .cli_addin import addin
+
+    main.add_command(addin)
+
+
+_register_optional()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""The Segmentation sheet (whale curve, tiers, quadrants, segment value chain, exit
+scenario) and its charts. Values come from the engine (sorting and tier membership
+are not done with formulas) and are refreshed by regeneration or Recalculate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from xlsxwriter.utility import xl_col_to_name
+
+from ..i18n import label
+from ..model.segments import QUADRANTS, TIERS
+from .labels import h
+
+WHALE_COLS = ["rank", "client_id", "client_name", "net_profit", "cumulative_profit",
+              "cumulative_profit_share"]
+VC_COL = 7  # value chain table starts at column H
+
+
+@dataclass
+class SegLayout:
+    sheet: str
+    n: int
+    vc_first_row: int       # 0-based header row of the value chain table
+    vc_cols: dict           # key -> 0-based column
+    m: int
+    quad_row: int
+    scen_row: int
+
+
+TEXT = {
+    "value_chain": ("Segment value chain: cost of each activity per tier", "Cadena de valor por segmento: coste de cada actividad por nivel"),
+    "quadrants": ("Shapiro quadrants (split at the medians)", "Cuadrantes de Shapiro (corte en las medianas)"),
+    "median_price": ("Median price realization", "Mediana de realización de precio"),
+    "median_cost": ("Median CTS / net revenue", "Mediana de coste de servir / ingresos netos"),
+    "scenario": ("Exit scenario: all 'Terminate' clients leave together", "Escenario de salida: todos los clientes 'Terminar' salen a la vez"),
+    "leaving": ("Clients leaving", "Clientes que salen"),
+    "profit_before": ("Net profit before", "Beneficio neto antes"),
+    "profit_after": ("Net profit after", "Beneficio neto después"),
+    "change": ("Change", "Variación"),
+    "unabsorbed": ("Committed cost left with no volume", "Coste comprometido sin volumen"),
+    "new_lead": ("Clients that become Lead", "Clientes que pasan a Plomo"),
+    "whale_title": ("Whale curve: cumulative share of profit", "Curva de ballena: cuota acumulada de beneficio"),
+    "whale_x": ("Clients, most profitable first", "Clientes, de más a menos rentable"),
+    "quad_title": ("Price realization vs cost-to-serve", "Realización de precio frente a coste de servir"),
+    "tier_title": ("Net profit by tier", "Beneficio neto por nivel"),
+    "act_title": ("Cost of each activity by tier", "Coste de cada actividad por nivel"),
+    "whale_none": ("Total profit is not positive: no whale curve", "El beneficio total no es positivo: no hay curva de ballena"),
+}
+
+
+def t(key: str, lang: str) -> str:
+    return TEXT[key][lang == "es"]
+
+
+def write_segmentation(ctx) -> SegLayout:
+    from .book import finish, headers, value_cell
+
+    wb, st, lang, a = ctx.wb, ctx.st, ctx.lang, ctx.a
+    ws = wb.add_worksheet(ctx.sname("segmentation"))
+    # Whale curve table (A:F)
+    headers(ws, st, 0, WHALE_COLS, lang, {"client_name": 26, "rank": 8})
+    w = a.whale
+    fm = [st.integer, st.text, st.text, st.money, st.money, st.share]
+    cols = [w[c].tolist() for c in WHALE_COLS]
+    for i in range(len(w)):
+        for j in range(6):
+            v = cols[j][i]
+            value_cell(ws, i + 1, j, str(v) if j in (1, 2) else v, fm[j])
+    ws.set_column(6, 6, 3)
+    # Value chain (tiers x activities)
+    acts = list(a.activities.index)
+    vc = a.value_chain
+    r0 = 0
+    ws.write_string(r0, VC_COL, t("value_chain", lang), st.subtitle)
+    keys = ["tier", "clients", "net_revenue", "cost_to_serve", "net_profit"]
+    hr = r0 + 1
+    for j, k in enumerate(keys):
+        ws.write_string(hr, VC_COL + j, h(k, lang), st.header)
+    for j, name in enumerate(acts):
+        ws.write_string(hr, VC_COL + len(keys) + j, name, st.header)
+    ws.set_column(VC_COL, VC_COL + len(keys) + len(acts), 14)
+    for i, tier in enumerate(TIERS):
+        r = hr + 1 + i
+        ws.write_string(r, VC_COL, label(tier, lang), st.bold)
+        value_cell(ws, r, VC_COL + 1, int(vc.at[tier, "clients"]), st.integer)
+        for j, k in enumerate(keys[2:], start=2):
+            value_cell(ws, r, VC_COL + j, float(vc.at[tier, k]), st.money)
+        for j, name in enumerate(acts):
+            value_cell(ws, r, VC_COL + len(keys) + j, float(vc.at[tier, name]), st.money)
+    # Quadrants
+    qr = hr + 1 + len(TIERS) + 2
+    ws.write_string(qr, VC_COL, t("quadrants", lang), st.subtitle)
+    ws.write_string(qr + 1, VC_COL, h("quadrant", lang), st.header)
+    ws.write_string(qr + 1, VC_COL + 1, h("clients", lang), st.header)
+    counts = a.clients["quadrant"].value_counts()
+    for i, q in enumerate(QUADRANTS):
+        ws.write_string(qr + 2 + i, VC_COL, label(q, lang))
+        value_cell(ws, qr + 2 + i, VC_COL + 1, int(counts.get(q, 0)), st.integer)
+    mr = qr + 2 + len(QUADRANTS)
+    ws.write_string(mr, VC_COL, t("median_price", lang))
+    value_cell(ws, mr, VC_COL + 1, a.quadrant_split.price_median, st.pct)
+    ws.write_string(mr + 1, VC_COL, t("median_cost", lang))
+    value_cell(ws, mr + 1, VC_COL + 1, a.quadrant_split.cost_median, st.pct)
+    # Exit scenario
+    sr = mr + 3
+    sc = a.scenario
+    ws.write_string(sr, VC_COL, t("scenario", lang), st.subtitle)
+    rows = [("leaving", len(sc.leaving), st.integer), ("profit_before", sc.profit_before, st.money),
+            ("profit_after", sc.profit_after, st.money), ("change", sc.change, st.money),
+            ("unabsorbed", sc.unabsorbed_committed_cost, st.money),
+            ("new_lead", len(sc.new_lead_clients), st.integer)]
+    for i, (k, v, f) in enumerate(rows):
+        ws.write_string(sr + 1 + i, VC_COL, t(k, lang))
+        value_cell(ws, sr + 1 + i, VC_COL + 1, v, f)
+    if sc.new_lead_clients:
+        ws.write_string(sr + 1 + len(rows), VC_COL, ", ".join(sc.new_lead_clients[:50]))
+    lay = SegLayout(ws.name, len(w), hr, {k: VC_COL + j for j, k in enumerate(keys)}, len(acts), qr, sr)
+    # Charts
+    chart_row = sr + len(rows) + 3
+    ws.insert_chart(chart_row, VC_COL, whale_chart(wb, ctx, lay), {"x_scale": 1.3, "y_scale": 1.2})
+    ws.insert_chart(chart_row, VC_COL + 9, quadrant_chart(wb, ctx), {"x_scale": 1.3, "y_scale": 1.2})
+    ws.insert_chart(chart_row + 20, VC_COL, tier_chart(wb, ctx, lay), {"x_scale": 1.3, "y_scale": 1.2})
+    ws.insert_chart(chart_row + 20, VC_COL + 9, activity_chart(wb, ctx, lay), {"x_scale": 1.3, "y_scale": 1.2})
+    finish(ws, 0, 6, len(w), freeze_cols=0, protect=True)
+    ws.freeze_panes(1, 0)
+    ws.print_area(0, 0, max(len(w), chart_row + 40), VC_COL + len(keys) + len(acts))
+    return lay
+
+
+def _q(name: str) -> str:
+    from .inputs import quote
+
+    return quote(name)
+
+
+def whale_chart(wb, ctx, lay: SegLayout):
+    lang = ctx.lang
+    s = _q(lay.sheet)
+    n = max(lay.n, 1)
+    ch = wb.add_chart({"type": "scatter", "subtype": "straight"})
+    ch.add_series({
+        "name": h("cumulative_profit_share", lang),
+        "categories": f"={s}!$A$2:$A${n + 1}",
+        "values": f"={s}!$F$2:$F${n + 1}",
+        "line": {"color": "#1F3864", "width": 2.25},
+    })
+    title = t("whale_title", lang) if ctx.a.summary["whale_peak_share"] is not None else t("whale_none", lang)
+    ch.set_title({"name": title, "name_font": {"size": 12}})
+    ch.set_x_axis({"name": t("whale_x", lang), "min": 0, "max": n})
+    ch.set_y_axis({"num_format": "0%", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    ch.set_legend({"none": True})
+    return ch
+
+
+def quadrant_chart(wb, ctx):
+    lang = ctx.lang
+    s = _q(ctx.sname("profitability"))
+    n = max(ctx.n, 1)
+    ch = wb.add_chart({"type": "scatter"})
+    ch.add_series({
+        "name": h("client_id", lang),
+        "categories": f"={s}!$N$2:$N${n + 1}",
+        "values": f"={s}!$O$2:$O${n + 1}",
+        "marker": {"type": "circle", "size": 4, "fill": {"color": "#2E75B6"}, "border": {"none": True}},
+    })
+    split = ctx.a.quadrant_split
+    ch.set_title({"name": t("quad_title", lang), "name_font": {"size": 12}})
+    x_axis = {"name": h("price_realization", lang), "num_format": "0%"}
+    y_axis = {"name": h("cts_ratio", lang), "num_format": "0%"}
+    if not np.isnan(split.price_median):
+        y_axis["crossing"] = split.cost_median
+        x_axis["crossing"] = split.price_median
+    ch.set_x_axis(x_axis)
+    ch.set_y_axis(y_axis)
+    ch.set_legend({"none": True})
+    return ch
+
+
+def tier_chart(wb, ctx, lay: SegLayout):
+    lang = ctx.lang
+    s = _q(lay.sheet)
+    r1, r2 = lay.vc_first_row + 2, lay.vc_first_row + 1 + len(TIERS)
+    cat = xl_col_to_name(lay.vc_cols["tier"])
+    val = xl_col_to_name(lay.vc_cols["net_profit"])
+    ch = wb.add_chart({"type": "column"})
+    ch.add_series({
+        "name": h("net_profit", lang),
+        "categories": f"={s}!${cat}${r1}:${cat}${r2}",
+        "values": f"={s}!${val}${r1}:${val}${r2}",
+        "fill": {"color": "#2E75B6"},
+        "invert_if_negative": True,
+        "invert_if_negative_color": "#C00000",
+        "data_labels": {"value": True, "num_format": "#,##0"},
+    })
+    ch.set_title({"name": t("tier_title", lang), "name_font": {"size": 12}})
+    ch.set_legend({"none": True})
+    ch.set_y_axis({"num_format": "#,##0"})
+    return ch
+
+
+def activity_chart(wb, ctx, lay: SegLayout):
+    lang = ctx.lang
+    s = _q(lay.sheet)
+    r1, r2 = lay.vc_first_row + 2, lay.vc_first_row + 1 + len(TIERS)
+    cat = xl_col_to_name(lay.vc_cols["tier"])
+    first = lay.vc_cols["net_profit"] + 1
+    ch = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for j in range(lay.m):
+        col = xl_col_to_name(first + j)
+        ch.add_series({
+            "name": f"={s}!${col}${lay.vc_first_row + 1}",
+            "categories": f"={s}!${cat}${r1}:${cat}${r2}",
+            "values": f"={s}!${col}${r1}:${col}${r2}",
+        })
+    ch.set_title({"name": t("act_title", lang), "name_font": {"size": 12}})
+    ch.set_legend({"position": "right", "font": {"size": 8}})
+    ch.set_y_axis({"num_format": "#,##0"})
+    return ch

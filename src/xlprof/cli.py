@@ -153,6 +153,90 @@ def _mkdir(folder: Path) -> None:
         raise OutputError(str(folder), exc.strerror or str(exc)) from None
 
 
+FORMULAS_OPTION = click.option(
+    "--formulas", type=click.Choice(["native", "values", "udf"]), default="native", show_default=True,
+    help="native: live Excel formulas with cached values; values: numbers only; "
+         "udf: XLPROF_ functions (needs the xlprof add-in in Excel).")
+BACKUP_OPTION = click.option("--no-backup", is_flag=True,
+                             help="Do not keep the previous file as NAME.bak.xlsx when replacing it.")
+
+
+@main.command()
+@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the analysis workbooks (created if missing).")
+@click.option("--split-by", metavar="COLUMN", default=None,
+              help="One book per value of this Clients column (account_manager, region...) plus the portfolio book.")
+@LANG_OPTION
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Books written in parallel processes.")
+@FORMULAS_OPTION
+@BACKUP_OPTION
+def generate(inputs, output, split_by, lang, jobs, formulas, no_backup) -> None:
+    """Write one analysis workbook per INPUT (or per value of --split-by).
+
+    INPUT is an input workbook, a folder of CSV files, or an analysis workbook
+    (regenerated with everything typed into it carried over).
+    """
+    from .batch import run_generate
+
+    code = run_generate(list(inputs), output, split_by=split_by, lang=lang, jobs=jobs,
+                        formulas=formulas, backup=not no_backup)
+    if code:
+        raise SystemExit(code)
+
+
+@main.command()
+@click.argument("book", metavar="BOOK", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here instead of replacing BOOK.")
+@LANG_OPTION
+@FORMULAS_OPTION
+@BACKUP_OPTION
+def recalc(book, output, lang, formulas, no_backup) -> None:
+    """Regenerate the analysis workbook BOOK from itself, keeping what people typed.
+
+    BOOK is replaced only by a complete new file; the previous one is kept as
+    BOOK.bak.xlsx unless --no-backup.
+    """
+    from .batch import regenerate
+
+    target, n = regenerate(book, output or book, lang=lang, formulas=formulas, backup=not no_backup)
+    click.echo(f"wrote {target} ({n} clients)")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: xlprof-template-LANG.xlsx).")
+@click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True)
+def template(output, lang) -> None:
+    """Write an empty input workbook with instructions, validation lists and example rows."""
+    from .io.atomic import write_with
+    from .workbook.template import write_template
+
+    target = output or Path(f"xlprof-template-{lang}.xlsx")
+    write_with(target, lambda tmp: write_template(tmp, lang=lang))
+    click.echo(f"wrote {target}")
+
+
+@main.command()
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--check", is_flag=True, help="Do not write: fail if DIR's workbooks are out of date.")
+def samples(folder, check) -> None:
+    """Rewrite the sample workbooks in DIR (templates and demo books), or --check them."""
+    from .batch import check_samples, write_samples
+
+    if check:
+        stale = check_samples(folder)
+        if stale:
+            click.echo("xlprof: out of date (run 'xlprof samples %s'): %s" % (folder, ", ".join(stale)), err=True)
+            raise SystemExit(EXIT_INPUT)
+        click.echo(f"{folder}: sample workbooks are up to date")
+        return
+    for path in write_samples(folder):
+        click.echo(f"wrote {path}")
+
+
 def _register_optional() -> None:
     from .cli_addin import addin
 

@@ -1,0 +1,208 @@
+"""Batch generation, regeneration and the sample workbooks (the CLI's main jobs).
+
+Conversion and orchestration only: numbers come from :func:`xlprof.model.analyze`.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .errors import EXIT_BATCH_PARTIAL, InputError, OutputError, Problem, XlprofError
+from .io.atomic import write_with
+from .model import analyze
+from .model.analysis import Analysis, Portfolio
+
+
+@dataclass
+class Job:
+    label: str
+    target: Path
+    source: Path | None = None          # read + analyze in the worker
+    analysis: Analysis | None = None    # or write this (split books)
+    portfolio: Portfolio | None = None
+    lang: str | None = None
+    formulas: str = "native"
+    backup: bool = True
+
+
+def backup_path(target: Path) -> Path:
+    return target.with_name(target.stem + ".bak" + target.suffix)
+
+
+def output_name(source: Path) -> str:
+    stem = source.stem if source.suffix else source.name
+    return f"{stem}.xlsx" if stem.endswith("-analysis") else f"{stem}-analysis.xlsx"
+
+
+def slug(value: str) -> str:
+    s = re.sub(r"[^\w\-]+", "-", value.strip(), flags=re.UNICODE).strip("-")
+    return s[:60] or "blank"
+
+
+def write_book(a: Analysis, p: Portfolio, target: Path, *, formulas: str, backup: bool,
+               source_name: str | None = None) -> None:
+    from .workbook.book import write_analysis_book
+
+    bak = backup_path(target) if backup and target.exists() else None
+    write_with(target, lambda tmp: write_analysis_book(a, p, tmp, formulas=formulas,
+                                                       source_name=source_name), backup=bak)
+
+
+def run_job(job: Job) -> tuple[str, int]:
+    """Executed in a worker process: returns (label, clients)."""
+    from .workbook.regen import read_book
+
+    if job.analysis is None:
+        p = read_book(job.source)
+        a = analyze(p, lang=job.lang or p.settings.language)
+    else:
+        a, p = job.analysis, job.portfolio
+    write_book(a, p, job.target, formulas=job.formulas, backup=job.backup,
+               source_name=job.source.name if job.source else None)
+    return job.label, len(a.clients)
+
+
+def split_jobs(source: Path, outdir: Path, column: str, *, lang, formulas, backup) -> list[Job]:
+    from .model.split import split_portfolio_analysis
+    from .schema import CLIENTS, header_map
+    from .textnorm import norm_key
+    from .workbook.regen import read_book
+
+    col = header_map(CLIENTS).get(norm_key(column))
+    if col is None or CLIENTS.column(col).kind not in ("text", "id"):
+        texts = [c.name for c in CLIENTS.columns if c.kind == "text"]
+        raise InputError(Problem(f"--split-by {column!r} is not a text column of Clients; use one of "
+                                 + ", ".join(texts)))
+    p = read_book(source)
+    a = analyze(p, lang=lang or p.settings.language)
+    stem = output_name(source)[: -len(".xlsx")]
+    jobs = [Job(f"{source.name} (portfolio)", outdir / f"{stem}.xlsx", source=source, analysis=a,
+                portfolio=p, formulas=formulas, backup=backup)]
+    values = a.clients[col].fillna("").astype(str)
+    used: set[str] = set()
+    for value in sorted(values.unique()):
+        ids = a.clients.loc[values == value, "client_id"].tolist()
+        sub_a, sub_p = split_portfolio_analysis(a, p, ids)
+        name = slug(value)
+        while name.lower() in used:
+            name += "_"
+        used.add(name.lower())
+        jobs.append(Job(f"{source.name} [{col}={value or '(blank)'}]", outdir / f"{stem}-{name}.xlsx",
+                        source=source, analysis=sub_a, portfolio=sub_p, formulas=formulas, backup=backup))
+    return jobs
+
+
+def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang: str | None, jobs: int,
+                 formulas: str, backup: bool) -> int:
+    """Write the books; prints progress and a summary; returns the exit code."""
+    from .cli import format_error
+
+    start = time.perf_counter()
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(str(outdir), exc.strerror or str(exc)) from None
+    failures: list[tuple[str, XlprofError]] = []
+    todo: list[Job] = []
+    for src in inputs:
+        if split_by:
+            try:
+                todo += split_jobs(src, outdir, split_by, lang=lang, formulas=formulas, backup=backup)
+            except XlprofError as exc:
+                failures.append((str(src), exc))
+        else:
+            todo.append(Job(str(src), outdir / output_name(src), source=src, lang=lang,
+                            formulas=formulas, backup=backup))
+    books = clients = 0
+    with click.progressbar(length=len(todo), label="Writing workbooks", file=click.get_text_stream("stderr"),
+                           show_pos=True) as bar:
+        if jobs > 1 and len(todo) > 1:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(run_job, j): j for j in todo}
+                for fut in as_completed(futures):
+                    job = futures[fut]
+                    books, clients = _collect(fut.result, job, failures, books, clients)
+                    bar.update(1)
+        else:
+            for job in todo:
+                books, clients = _collect(lambda: run_job(job), job, failures, books, clients)
+                bar.update(1)
+    secs = time.perf_counter() - start
+    click.echo(f"{books} book(s), {clients} client rows, {secs:.1f} s -> {outdir}", err=True)
+    for label, exc in failures:
+        click.echo(f"FAILED {label}:\n{format_error(exc)}", err=True)
+    if not failures:
+        return 0
+    if len(inputs) == 1 and not split_by and len(failures) == 1:
+        return failures[0][1].exit_code
+    return EXIT_BATCH_PARTIAL
+
+
+def _collect(get, job: Job, failures, books: int, clients: int) -> tuple[int, int]:
+    try:
+        _, n = get()
+        return books + 1, clients + n
+    except XlprofError as exc:
+        failures.append((job.label, exc))
+    except Exception as exc:  # one bad input never stops the others
+        failures.append((job.label, InputError(f"internal error ({type(exc).__name__}: {exc})")))
+    return books, clients
+
+
+def regenerate(book: Path, target: Path, *, lang: str | None, formulas: str, backup: bool) -> tuple[Path, int]:
+    from .workbook.regen import read_book
+
+    p = read_book(book)
+    a = analyze(p, lang=lang or p.settings.language)
+    write_book(a, p, target, formulas=formulas, backup=backup, source_name=book.name)
+    return target, len(a.clients)
+
+
+# --- samples ----------------------------------------------------------------------------
+
+
+def sample_files(folder: Path) -> list[Path]:
+    """Write every sample workbook into ``folder``; returns the paths."""
+    from .demo import demo_portfolio
+    from .workbook.book import write_analysis_book
+    from .workbook.inputs import write_input_workbook
+    from .workbook.template import write_template
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for lang in ("en", "es"):
+        t = folder / f"xlprof-template-{lang}.xlsx"
+        write_with(t, lambda tmp, lang=lang: write_template(tmp, lang=lang))
+        out.append(t)
+    p = demo_portfolio()
+    for lang in ("en", "es"):
+        inp = folder / f"demo-input-{lang}.xlsx"
+        write_with(inp, lambda tmp, lang=lang: write_input_workbook(p, tmp, lang=lang))
+        a = analyze(p, lang=lang)
+        book = folder / f"demo-analysis-{lang}.xlsx"
+        write_with(book, lambda tmp, a=a: write_analysis_book(a, p, tmp, source_name=f"demo-input-{lang}.xlsx"))
+        out += [inp, book]
+    return out
+
+
+def write_samples(folder: Path) -> list[Path]:
+    return sample_files(folder)
+
+
+def check_samples(folder: Path) -> list[str]:
+    """Names of sample workbooks in ``folder`` that are missing or differ from a fresh build."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = sample_files(Path(tmp))
+        stale = []
+        for f in fresh:
+            mine = folder / f.name
+            if not mine.exists() or mine.read_bytes() != f.read_bytes():
+                stale.append(f.name)
+    return stale

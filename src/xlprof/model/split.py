@@ -1,0 +1,77 @@
+"""Split a portfolio analysis into per-group analyses (one per account manager, region...).
+
+A split analysis holds only its own clients, and its per-client numbers equal the
+portfolio's: rates, medians, tiers, scores and actions come from the portfolio run.
+Its whale curve and value chain are recomputed over its own clients.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from .analysis import Analysis, Portfolio, _value_chain
+from .segments import whale_curve
+
+
+def split_portfolio_analysis(a: Analysis, p: Portfolio, ids: list[str]) -> tuple[Analysis, Portfolio]:
+    """The analysis and inputs restricted to ``ids``, activity rates fixed to the portfolio's."""
+    keep = set(ids)
+    mask = a.clients["client_id"].isin(keep).to_numpy()
+    c = a.clients[mask].reset_index(drop=True).copy()
+    vol = a.volumes[mask]
+    cts = a.cts[mask]
+    p_ = c["net_profit"].to_numpy()
+    w = whale_curve(p_, c["client_id"].to_numpy())
+    c["cumulative_profit_share"] = w.cumulative_share
+    rank = np.empty(len(c), dtype=int)
+    rank[w.order] = np.arange(1, len(c) + 1)
+    c["profit_rank"] = rank
+    whale = pd.DataFrame({
+        "rank": np.arange(1, len(c) + 1),
+        "client_id": c["client_id"].to_numpy()[w.order],
+        "client_name": c["client_name"].to_numpy()[w.order],
+        "net_profit": p_[w.order],
+        "cumulative_profit": np.cumsum(p_[w.order]),
+        "cumulative_profit_share": w.cumulative_share[w.order],
+    })
+    acts = a.activities.copy()
+    acts["total_volume"] = vol.sum(axis=0).to_numpy()
+    acts["assigned_cost"] = acts["rate"] * acts["total_volume"]
+    acts["hours"] = acts["total_volume"] * np.nan_to_num(acts["minutes_per_unit"].to_numpy()) / 60.0
+    acts["rate_source"] = "rate"
+    acts["cost_pool"] = acts["assigned_cost"]
+    acts["unassigned_cost"] = 0.0
+    assigned = float(cts.to_numpy().sum())
+    side = float((c["net_profit"] + c["financing_cost"]).sum())
+    ledger = float((c["revenue"] - c["discounts"].fillna(0) - c["cogs"] - c["bad_debt"].fillna(0)).sum()) - assigned
+    recon = {**{k: 0.0 for k in a.reconciliation}, "clients_net_profit": float(c["net_profit"].sum()),
+             "financing_cost": float(c["financing_cost"].sum()), "model_operating_profit": side,
+             "revenue": float(c["revenue"].sum()), "discounts": float(c["discounts"].fillna(0).sum()),
+             "cogs": float(c["cogs"].sum()), "bad_debt": float(c["bad_debt"].fillna(0).sum()),
+             "activity_costs": assigned, "ledger_operating_profit": ledger, "difference": side - ledger,
+             "holds": bool(abs(side - ledger) <= 1e-9 * max(1.0, abs(ledger)))}
+    scen = a.scenario
+    scen = dataclasses.replace(
+        scen, leaving=[x for x in scen.leaving if x in keep],
+        new_lead_clients=[x for x in scen.new_lead_clients if x in keep],
+        clients=scen.clients[scen.clients["client_id"].isin(keep)].reset_index(drop=True))
+    sub = dataclasses.replace(
+        a, clients=c, activities=acts, resources=a.resources.iloc[:0], volumes=vol, cts=cts, whale=whale,
+        value_chain=_value_chain(c, cts), reconciliation=recon, scenario=scen,
+        plan=a.plan[a.plan["client_id"].isin(keep)].reset_index(drop=True),
+        archive=a.archive[a.archive["client_id"].isin(keep)].reset_index(drop=True),
+        tourniquet=a.tourniquet[a.tourniquet["client_id"].isin(keep)].reset_index(drop=True),
+    )
+    act_in = p.activities.copy()
+    act_in["rate"] = act_in["activity"].map(a.activities["rate"]).astype(float)
+    act_in["cost_pool"] = np.nan
+    act_in["resource"] = None
+    sub_p = dataclasses.replace(
+        p, clients=p.clients[p.clients["client_id"].isin(keep)].reset_index(drop=True),
+        volumes=p.volumes[p.volumes["client_id"].isin(keep)].reset_index(drop=True),
+        activities=act_in, resources=p.resources.iloc[:0],
+        plan=sub.plan, archive=sub.archive)
+    return sub, sub_p

@@ -1,0 +1,165 @@
+"""Workbook generation speed, measured against raw XlsxWriter in the same run.
+
+1. The analysis workbook for N clients x M activities (default 10,000 x 20): xlprof's
+   whole write (engine already run) against raw XlsxWriter writing exactly the same
+   cells -- values and formulas with their cached values, no formatting, no charts --
+   replayed from a recording of xlprof's own writes. Reports the ratio (aim <= 1.5x).
+2. Batch: 50 books split from one portfolio with --jobs 2 against --jobs 1.
+
+Run: python benchmarks/bench_workbook.py [--clients 10000] [--activities 20] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from xlprof.model import analyze
+from xlprof.model.analysis import make_portfolio
+from xlprof.settings import Settings
+
+
+def big_portfolio(n: int, m: int, seed: int = 1):
+    import datetime as dt
+
+    rng = np.random.default_rng(seed)
+    ids = [f"K{i:06d}" for i in range(n)]
+    revenue = np.round(np.exp(rng.normal(11, 1, n)), 2)
+    clients = pd.DataFrame({
+        "client_id": ids, "client_name": [f"Client {i}" for i in range(n)],
+        "account_manager": [f"Manager {i % 50:02d}" for i in range(n)],
+        "revenue": revenue, "discounts": np.round(revenue * 0.03, 2), "cogs": np.round(revenue * 0.7, 2),
+        "payment_terms_days": 30.0, "days_to_pay": rng.integers(20, 120, n).astype(float),
+        "values_alignment": np.where(rng.random(n) < 0.3, np.nan, rng.integers(1, 6, n)),
+        "communication": rng.integers(1, 6, n).astype(float),
+        "notice_days": 30.0, "growth_potential": rng.integers(1, 6, n).astype(float),
+    })
+    behaviors = ["variable", "avoidable_fixed", "committed_fixed"]
+    activities = pd.DataFrame({
+        "activity": [f"Activity {j:02d}" for j in range(m)],
+        "behavior": [behaviors[j % 3] for j in range(m)],
+        "resource": [f"R{j % 3}" if j % 2 == 0 else None for j in range(m)],
+        "minutes_per_unit": [float(5 + j) if j % 2 == 0 else np.nan for j in range(m)],
+        "cost_pool": [np.nan if j % 2 == 0 else 50_000.0 * (j + 1) for j in range(m)],
+    })
+    resources = pd.DataFrame({"resource": ["R0", "R1", "R2"], "cost": [3e6, 2e6, 1e6],
+                              "capacity_hours": [2e5, 1.5e5, 1e5]})
+    vol = pd.DataFrame(rng.poisson(20, (n, m)).astype(float), columns=activities["activity"])
+    vol.insert(0, "client_id", ids)
+    return make_portfolio(clients, activities, vol, resources, Settings(decision_date=dt.date(2026, 12, 1)))
+
+
+def record_cells(a, p, path):
+    """Run xlprof's writer while recording every cell write: [(sheet, method, args)]."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from xlprof.workbook.book import write_analysis_book
+
+    log: list[tuple[str, str, tuple]] = []
+    names = ["write_formula", "write_number", "write_string", "write_blank", "write_datetime", "write_boolean"]
+    originals = {k: getattr(Worksheet, k) for k in names}
+
+    def wrap(name):
+        orig = originals[name]
+
+        def f(self, *args):
+            log.append((self.name, name, args[:3] + (args[4:5] if name == "write_formula" else ())))
+            return orig(self, *args)
+        return f
+
+    for k in names:
+        setattr(Worksheet, k, wrap(k))
+    try:
+        write_analysis_book(a, p, path)
+    finally:
+        for k, v in originals.items():
+            setattr(Worksheet, k, v)
+    return log
+
+
+def raw_xlsxwriter(log, path) -> None:
+    """Baseline: plain XlsxWriter writing the same cells, no formats, no charts."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                         "strings_to_urls": False})
+    sheets = {}
+    for sheet, method, args in log:
+        ws = sheets.get(sheet)
+        if ws is None:
+            ws = sheets[sheet] = wb.add_worksheet(sheet)
+        if method == "write_formula":
+            r, c, f = args[:3]
+            ws.write_formula(r, c, f, None, args[3] if len(args) > 3 else 0)
+        elif method == "write_blank":
+            continue  # a blank without a format writes nothing
+        else:
+            getattr(ws, method)(args[0], args[1], args[2])
+    wb.close()
+
+
+def timeit(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=10_000)
+    ap.add_argument("--activities", type=int, default=20)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--batch-clients", type=int, default=5_000)
+    ap.add_argument("--skip-batch", action="store_true")
+    args = ap.parse_args(argv)
+    from xlprof.workbook.book import write_analysis_book
+
+    p = big_portfolio(args.clients, args.activities)
+    t = time.perf_counter()
+    a = analyze(p)
+    t_engine = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as d:
+        d = Path(d)
+        log = record_cells(a, p, d / "rec.xlsx")
+        n_f = sum(1 for x in log if x[1] == "write_formula")
+        t_x = timeit(lambda: write_analysis_book(a, p, d / "x.xlsx"), args.repeat)
+        t_raw = timeit(lambda: raw_xlsxwriter(log, d / "raw.xlsx"), args.repeat)
+        print(f"analysis workbook {args.clients:,} clients x {args.activities} activities: "
+              f"{len(log):,} cells, {n_f:,} formulas")
+        print(f"  engine (analyze)        {t_engine:6.2f} s")
+        print(f"  xlprof write            {t_x:6.2f} s  (formats, validation, charts, protection)")
+        print(f"  raw XlsxWriter, same cells {t_raw:6.2f} s")
+        print(f"  ratio xlprof / raw      {t_x / t_raw:6.2f}x")
+        if not args.skip_batch:
+            from click.testing import CliRunner
+
+            from xlprof.cli import main as cli
+            from xlprof.workbook.inputs import write_input_workbook
+
+            src = d / "portfolio.xlsx"
+            write_input_workbook(big_portfolio(args.batch_clients, args.activities), src)
+            res = {}
+            for jobs in (1, 2):
+                t = time.perf_counter()
+                r = CliRunner().invoke(cli, ["generate", str(src), "-o", str(d / f"b{jobs}"), "--split-by",
+                                             "account_manager", "--jobs", str(jobs)])
+                res[jobs] = time.perf_counter() - t
+                assert r.exit_code == 0, r.output
+            books = len(list((d / "b1").glob("*.xlsx")))
+            print(f"batch: {books} books from {args.batch_clients:,} clients: --jobs 1 {res[1]:.1f} s, "
+                  f"--jobs 2 {res[2]:.1f} s, speed-up {res[1] / res[2]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

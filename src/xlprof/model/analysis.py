@@ -371,6 +371,8 @@ def make_portfolio(clients, activities, volumes, resources=None, settings: Setti
     """Build a :class:`Portfolio` from records or DataFrames that hold only some canonical
     columns (already clean values); missing columns are blank. Volumes may be long
     (client_id, activity, quantity) or wide (client_id + one column per activity)."""
+    import datetime
+
     from ..schema import ACTIVITIES, CLIENTS, RESOURCES
 
     def frame(data, table):
@@ -385,6 +387,10 @@ def make_portfolio(clients, activities, volumes, resources=None, settings: Setti
                 df[col.name] = df[col.name].fillna(False).astype(bool)
             elif col.kind == "id":
                 df[col.name] = df[col.name].astype(str)
+            elif col.kind == "date":  # Timestamps / datetimes (a datetime64 column) -> dates
+                df[col.name] = pd.Series(
+                    [None if pd.isna(x) else x.date() if isinstance(x, datetime.datetime) else x
+                     for x in df[col.name]], index=df.index, dtype=object)
             else:
                 df[col.name] = df[col.name].astype(object).where(df[col.name].notna(), None)
         return df[table.names]

@@ -3,8 +3,11 @@
 Rejects what is not a workbook (legacy .xls, encrypted files, OpenDocument renamed
 .xlsx, plain text), truncated or corrupt zips, zip bombs (uncompressed size and
 compression ratio limits), path-traversal member names, and XML with DOCTYPE or
-entity declarations (billion laughs, external entities). Also finds the cells that
-hold Excel error values, which python-calamine reads as empty strings.
+entity declarations (billion laughs, external entities), and sheets whose cells span
+more rows or cells than xlprof reads (python-calamine allocates the whole rectangle
+from A1 to the last cell, so one cell in XFD1048576 would abort the process). Also
+finds the cells that hold Excel error values, which python-calamine reads as empty
+strings.
 """
 
 from __future__ import annotations
@@ -15,8 +18,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import UnreadableFileError
 
+MAX_ROWS = 500_000                  # rows of one sheet (or lines of one CSV file)
+MAX_CELLS = 15_000_000              # rows x columns of one sheet
 MAX_UNCOMPRESSED = 1 << 30          # 1 GiB across all members
 MAX_MEMBER_RATIO = 200              # uncompressed / compressed for one large member
 MAX_MEMBERS = 10_000
@@ -24,6 +31,10 @@ RATIO_MIN_SIZE = 1 << 20            # ratios only matter for members over 1 MiB
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+# ASCII-compatible encodings only (Excel writes UTF-8; some tools declare Latin-1)
+_ASCII_COMPATIBLE = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1", "latin-1",
+                     "iso-8859-15", "windows-1252", "cp1252"}
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*?(?:/>|>.*?</f>))?<v>([^<]*)</v>',
                          re.DOTALL)
 _SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
@@ -81,7 +92,7 @@ def check_xlsx(path: Path) -> Package:
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
-            raise UnreadableFileError(name, f"has {len(infos)} parts; more than {MAX_MEMBERS} is not a normal workbook")
+            raise UnreadableFileError(name, f"has {len(infos):,} parts; more than {MAX_MEMBERS:,} is not a normal workbook")
         total = 0
         for info in infos:
             member = info.filename
@@ -105,24 +116,40 @@ def check_xlsx(path: Path) -> Package:
             raise UnreadableFileError(name, "is a zip file but not an Excel workbook (no xl/workbook.xml)")
         pkg = Package(Path(path))
         try:
+            pkg.sheet_parts = _sheet_parts(zf)
+            part_sheet = {part: sheet for sheet, part in pkg.sheet_parts.items()}
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
                     data = _read_member(zf, info, name)
+                    _check_encoding(data, name, info.filename)
                     if _DTD.search(data[:4096]) or _DTD.search(data):
                         raise UnreadableFileError(
                             name, f"is unsafe: part {info.filename!r} declares a DTD or XML entities")
-            pkg.sheet_parts = _sheet_parts(zf)
-            for sheet, part in pkg.sheet_parts.items():
-                if part in names:
-                    data = zf.read(part)
-                    if b't="e"' in data:
+                    sheet = part_sheet.get(info.filename)
+                    if sheet is None and b"sheetData" not in data:
+                        continue
+                    _check_extent(data, name, sheet or info.filename)
+                    if sheet is not None and b't="e"' in data:
                         pkg.errors[sheet] = {
                             (int(m[2]) - 1, col_index(m[1].decode())): _unescape(m[3])
                             for m in _ERROR_CELL.finditer(data)
                         }
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
             raise UnreadableFileError(name, f"is a damaged or truncated .xlsx file ({exc})") from None
     return pkg
+
+
+def _check_encoding(data: bytes, name: str, member: str) -> None:
+    """Only UTF-8 (or another ASCII-compatible encoding) XML, what Excel and the usual
+    writers produce: in UTF-16 or UTF-7 a DTD would slip past the byte-level check, and
+    python-calamine reads a UTF-16 sheet as empty without a word."""
+    m = _XML_ENCODING.match(data[:200])
+    declared = m[1].decode("ascii", "replace").strip().lower() if m else None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:1024] or (
+            declared is not None and declared not in _ASCII_COMPATIBLE):
+        raise UnreadableFileError(
+            name, f"is not a standard .xlsx: part {member!r} is not UTF-8 XML"
+                  f"{f' (declared {declared})' if declared else ''}; open it in Excel and save it again")
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
@@ -137,7 +164,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    wb = zf.read("xl/workbook.xml")
+    wb = _read_member(zf, zf.getinfo("xl/workbook.xml"), "xl/workbook.xml")
     try:
         rels = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
@@ -155,3 +182,108 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         for m in _SHEET_ALT.finditer(wb):
             out[_unescape(m[2])] = targets.get(m[1].decode(), "")
     return out
+
+
+# --- sheet extent ----------------------------------------------------------------------
+
+_CELL_REF = np.frombuffer(b'<c r="', dtype=np.uint8)
+_TAG_END = np.zeros(256, dtype=bool)                   # what may follow a tag name
+_TAG_END[list(b" \t\r\n>/")] = True
+_UPPER = np.zeros(256, dtype=bool)
+_UPPER[ord("A"):ord("Z") + 1] = True
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[ord("0"):ord("9") + 1] = True
+_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s>/]([^>]*)')
+_ATTR_R = re.compile(rb"""\br\s*=\s*["']([A-Za-z]*)(\d*)["']""")
+_CHUNK = 1 << 24
+
+
+class _Irregular(Exception):
+    pass
+
+
+def _check_extent(data: bytes, name: str, sheet: str) -> None:
+    """Raise "too large" when the cells of a sheet part span too many rows or cells."""
+    rows, cols = sheet_extent(data)
+    if rows > MAX_ROWS or rows * cols > MAX_CELLS:
+        raise UnreadableFileError(
+            name, f"sheet {sheet}: {rows:,} rows x {cols:,} columns is too large "
+                  f"(limits: {MAX_ROWS:,} rows, {MAX_CELLS:,} cells)")
+
+
+def sheet_extent(data: bytes) -> tuple[int, int]:
+    """(last row, last column), 1-based, over every cell of a worksheet part's XML.
+
+    The usual layout (every cell tag is ``<c r="A1" ...``, no namespace prefix) is
+    scanned with numpy, a fraction of a second per 100 MB; anything else (prefixes,
+    cells without a reference) falls back to a slower tag-by-tag scan.
+    """
+    a = np.frombuffer(data + bytes(24), dtype=np.uint8)  # padded: a ref may end the data
+    max_row = max_col = 0
+    try:
+        for start in range(0, len(data), _CHUNK):
+            rows, cols = _extent_fast(a, start, min(start + _CHUNK, len(data)))
+            max_row, max_col = max(max_row, rows), max(max_col, cols)
+    except _Irregular:
+        return _extent_slow(data)
+    return max_row, max_col
+
+
+def _extent_fast(a: np.ndarray, start: int, stop: int) -> tuple[int, int]:
+    chunk = a[start:stop]
+    colon = np.flatnonzero(chunk == ord(":")) + start
+    if np.any((a[colon + 1] == ord("c")) & _TAG_END[a[colon + 2]]):
+        raise _Irregular  # a prefixed <x:c> tag (or text that looks like one)
+    lt_c = chunk == ord("<")
+    lt_c &= a[start + 1:stop + 1] == ord("c")
+    tag = np.flatnonzero(lt_c) + start
+    tag = tag[_TAG_END[a[tag + 2]]]
+    ref = np.ones(len(tag), dtype=bool)
+    for k in range(2, len(_CELL_REF)):
+        ref &= a[tag + k] == _CELL_REF[k]
+    if not ref.all():
+        raise _Irregular  # a cell without r="..." first
+    p = tag + len(_CELL_REF)
+    if not len(p):
+        return 0, 0
+    # Letters then digits; a fourth letter (past XFD) or an eighth digit only makes
+    # the result larger, so runs are cut there.
+    letters = np.zeros(len(p), dtype=np.int64)
+    idx = np.arange(len(p))
+    for k in range(4):
+        idx = idx[_UPPER[a[p[idx] + k]]]
+        letters[idx] += 1
+    digits_at = p + letters
+    return _longest_number(a, digits_at, _DIGIT, 8, 10), _longest_number(a, p, _UPPER, 4, 26)
+
+
+def _longest_number(a: np.ndarray, p: np.ndarray, table: np.ndarray, most: int, base: int) -> int:
+    """Largest number spelt from positions ``p`` by symbols of ``table`` (digits or A-Z)."""
+    cur, length = p, 0
+    for k in range(most):
+        longer = cur[table[a[cur + k]]]
+        if not len(longer):
+            break
+        cur, length = longer, k + 1
+    if length == 0:
+        return 0
+    zero = ord("0") if base == 10 else ord("A") - 1
+    value = np.zeros(len(cur), dtype=np.int64)
+    for k in range(length):
+        value = value * base + a[cur + k].astype(np.int64) - zero
+    return int(value.max())
+
+
+def _extent_slow(data: bytes) -> tuple[int, int]:
+    max_row = max_col = row = col = 0
+    for m in _TAG.finditer(data):
+        r = _ATTR_R.search(m[2])
+        if m[1] == b"row":
+            row = int(r[2]) if r and r[2] else row + 1
+            col = 0
+            max_row = max(max_row, row)
+            continue
+        col = col_index(r[1].upper().decode()) + 1 if r and r[1] else col + 1
+        max_row = max(max_row, int(r[2]) if r and r[2] else row)
+        max_col = max(max_col, col)
+    return max_row, max_col

@@ -23,23 +23,24 @@ from ..schema import (ACTIVITIES, BEHAVIOR_ALIASES, BEHAVIORS, CLIENTS, RESOURCE
                       VOLUMES_LONG, Column, Table, header_map, sheet_lookup)
 from ..settings import Settings
 from ..textnorm import excel_error, norm_key, parse_bool, parse_date, parse_number
-from .safety import check_xlsx
+from .safety import MAX_CELLS, MAX_ROWS, check_xlsx
 
-MAX_ROWS = 500_000
-MAX_CELLS = 15_000_000
 MAX_TEXT = 32_767
+MAX_DAYS = 36_500                   # day counts (payment terms, days to pay, notice): 100 years
 HEADER_SCAN_ROWS = 20
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
 @dataclass
 class RawSheet:
-    """A sheet as rows of cell values; ``errors`` maps (row0, col0) to an Excel error text."""
+    """A sheet as rows of cell values; ``errors`` maps (row0, col0) to an Excel error text;
+    ``merged`` lists merged ranges as ((first_row0, first_col0), (last_row0, last_col0))."""
 
     file: str
     name: str
     rows: list[list[Any]]
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
     def cell(self, r: int, c: int) -> Any:
         err = self.errors.get((r, c))
@@ -93,7 +94,8 @@ def _read_xlsx(path: Path) -> dict[str, RawSheet]:
                     name, f"sheet {sheet_name}: {height:,} rows x {width:,} columns is too large "
                           f"(limits: {MAX_ROWS:,} rows, {MAX_CELLS:,} cells)")
             rows = sheet.to_python(skip_empty_area=False)
-            out[sheet_name] = RawSheet(name, sheet_name, rows, pkg.errors.get(sheet_name, {}))
+            merged = list(getattr(sheet, "merged_cell_ranges", None) or [])
+            out[sheet_name] = RawSheet(name, sheet_name, rows, pkg.errors.get(sheet_name, {}), merged)
     except UnreadableFileError:
         raise
     except Exception as exc:
@@ -198,6 +200,10 @@ def parse_value(col: Column, v: Any) -> Any:
             raise ValueError(f"text of {len(s):,} characters is longer than Excel's {MAX_TEXT:,}-character cell limit")
         return s
     if col.kind in ("number", "rating"):
+        if isinstance(v, str) and v.strip().endswith("%"):
+            # "12 %" reads 0.12 where a rate is meant (Settings); in these columns (amounts,
+            # days, quantities, ratings) a percentage is of something unknown
+            raise ValueError(f"{v!r} is a percentage; this column takes a plain number")
         x = parse_number(v)
         if x is None:
             return np.nan
@@ -207,6 +213,8 @@ def parse_value(col: Column, v: Any) -> Any:
             raise ValueError(f"{v!r} is negative; expected a number >= 0")
         if abs(x) > 1e15:
             raise ValueError(f"{v!r} is too large for an amount (limit 1e15)")
+        if col.name.endswith("_days") and x > MAX_DAYS:
+            raise ValueError(f"{v!r} days is more than {MAX_DAYS:,} (100 years); is it a date or a typo?")
         return x
     if col.kind == "yesno":
         b = parse_bool(v)
@@ -229,6 +237,8 @@ class ParsedTable:
     rows: list[int]                  # 1-based sheet row of each frame row
     headers: dict[str, str]          # canonical name -> user's header text
     extra: dict[int, str]            # column index -> header text of unknown columns
+    header_row: int = 0              # 0-based row of the header
+    columns: dict[str, int] = field(default_factory=dict)   # canonical name -> column index
 
 
 def parse_table(raw: RawSheet, table: Table, problems: list[Problem], *,
@@ -269,6 +279,7 @@ def parse_table(raw: RawSheet, table: Table, problems: list[Problem], *,
     if extra and notes is not None and allow_extra:
         notes.append(f"{raw.file}, sheet {raw.name}: ignored unknown column(s) "
                      + ", ".join(repr(x) for x in extra.values()))
+    _check_headerless(raw, h, problems, notes)
     data: dict[str, list] = {c.name: [] for c in table.columns}
     row_numbers: list[int] = []
     for r in range(h + 1, len(raw.rows)):
@@ -294,7 +305,44 @@ def parse_table(raw: RawSheet, table: Table, problems: list[Problem], *,
                                             column=headers[col.name], **where))
             data[col.name].append(val)
     frame = pd.DataFrame({c.name: pd.Series(data[c.name], dtype=_dtype(c)) for c in table.columns})
-    return ParsedTable(frame, row_numbers, headers, extra)
+    return ParsedTable(frame, row_numbers, headers, extra, h, cols)
+
+
+def _col_letter(j: int) -> str:
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _check_headerless(raw: RawSheet, h: int, problems: list[Problem], notes: list[str] | None) -> None:
+    """Columns with values under a blank header: a problem when a merged header cell hides
+    them (the values would be lost silently), else a note that they are ignored."""
+    header = raw.rows[h]
+    width = max((len(r) for r in raw.rows[h + 1:]), default=0)
+    loose = []
+    for j in range(width):
+        if j < len(header) and not _blank(header[j]):
+            continue
+        if all(_blank(raw.cell(r, j)) for r in range(h + 1, len(raw.rows))):
+            continue
+        merge = next(((a, b) for a, b in raw.merged if a[0] <= h <= b[0] and a[1] <= j <= b[1]), None)
+        if merge is not None:
+            (r0, c0), (r1, c1) = merge
+            text = raw.cell(r0, c0)
+            span = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
+            problems.append(Problem(
+                f"header cells {span} are merged, so column {_col_letter(j)} has values but no "
+                "header; unmerge them and give each column its own header",
+                file=raw.file, sheet=raw.name, row=h + 1,
+                column=str(text) if not _blank(text) else _col_letter(j)))
+        else:
+            loose.append(_col_letter(j))
+    if loose and notes is not None:
+        notes.append(f"{raw.file}, sheet {raw.name}: ignored column(s) {', '.join(loose)}: "
+                     "they have values but no header")
 
 
 def _dtype(col: Column):
@@ -324,11 +372,15 @@ def _check_unique(pt: ParsedTable, col: str, raw: RawSheet, problems: list[Probl
 # --- the portfolio ------------------------------------------------------------------------
 
 
-def read_portfolio(path: Path | str) -> Portfolio:
-    """Read and validate an input workbook, a CSV folder or an analysis workbook."""
+def read_portfolio(path: Path | str, notes: list[str] | None = None) -> Portfolio:
+    """Read and validate an input workbook, a CSV folder or an analysis workbook.
+
+    ``notes`` collects what was read but deliberately ignored or matched leniently
+    (unknown columns, ids matched ignoring case), one line each, for the user to see.
+    """
     path = Path(path)
     sheets = read_sheets(path)
-    return portfolio_from_sheets(sheets, str(path))
+    return portfolio_from_sheets(sheets, str(path), notes)
 
 
 def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
@@ -347,6 +399,10 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
             tables[table.name] = None
             continue
         tables[table.name] = parse_table(raw, table, problems, notes=notes)
+        if tables[table.name] is not None and table.required and not len(tables[table.name].frame):
+            problems.append(Problem(f"the sheet has a header but no data rows; expected one row per "
+                                    f"{'client' if table is CLIENTS else 'activity'}",
+                                    file=raw.file, sheet=raw.name))
     clients, acts, res = tables["Clients"], tables["Activities"], tables["Resources"]
     if clients is not None:
         _check_unique(clients, "client_id", raws["Clients"], problems)
@@ -362,7 +418,7 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
         problems.append(Problem(f"missing sheet Volumes (or {', '.join(VOLUMES_LONG.aliases)}); "
                                 f"sheets found: {', '.join(sheets) or 'none'}", file=source))
     elif clients is not None and acts is not None:
-        volumes = _read_volumes(vraw, clients, acts, problems)
+        volumes = _read_volumes(vraw, clients, acts, problems, notes)
     if problems:
         raise InputError(problems)
     c = clients.frame
@@ -411,10 +467,11 @@ def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Prob
         return Settings()
     values: dict[str, Any] = {}
     rows: dict[str, int] = {}
-    vcol = None
-    for j, v in enumerate(raw.rows[pt.rows[0] - 2] if pt.rows else []):
-        if header_map(SETTINGS).get(norm_key(v)) == "value":
-            vcol = j
+    vcol = pt.columns.get("value")   # read raw: the table parsed it as text
+    if vcol is None and pt.frame["key"].notna().any():
+        problems.append(Problem("missing column value (or valor) next to the keys",
+                                file=raw.file, sheet=raw.name, row=pt.header_row + 1))
+        return Settings()
     for i, key in enumerate(pt.frame["key"]):
         if key is None:
             continue
@@ -430,7 +487,7 @@ def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Prob
 
 
 def _read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable,
-                  problems: list[Problem]) -> pd.DataFrame | None:
+                  problems: list[Problem], notes: list[str] | None = None) -> pd.DataFrame | None:
     hmap = header_map(VOLUMES_LONG)
     h = find_header(raw, hmap, ["client_id"])
     where = dict(file=raw.file, sheet=raw.name)
@@ -438,7 +495,7 @@ def _read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable,
         problems.append(Problem("no header row with a client_id column found", **where))
         return None
     header = [hmap.get(norm_key(v)) if isinstance(v, str) else None for v in raw.rows[h]]
-    client_ids = set(clients.frame["client_id"].dropna())
+    client_ids = _IdMatcher(clients.frame["client_id"].dropna())
     activities = {norm_key(a): a for a in acts.frame["activity"].dropna()}
     if "activity" in header and "quantity" in header:
         pt = parse_table(raw, VOLUMES_LONG, problems)
@@ -450,7 +507,8 @@ def _read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable,
         for i, row in enumerate(f.itertuples(index=False)):
             w = dict(row=pt.rows[i], **where)
             ok = True
-            if row.client_id is not None and row.client_id not in client_ids:
+            client = client_ids.get(row.client_id)
+            if row.client_id is not None and client is None:
                 problems.append(Problem(f"client {row.client_id!r} is not in the Clients sheet",
                                         column=pt.headers["client_id"], **w))
                 ok = False
@@ -459,12 +517,13 @@ def _read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable,
                 problems.append(Problem(f"activity {row.activity!r} is not in the Activities sheet",
                                         column=pt.headers["activity"], **w))
                 ok = False
-            key = (row.client_id, act)
+            key = (client, act)
             if ok and key in seen:
-                problems.append(Problem(f"client {row.client_id!r} and activity {act!r} appear twice "
+                problems.append(Problem(f"client {client!r} and activity {act!r} appear twice "
                                         f"(first in row {seen[key]})", column=pt.headers["activity"], **w))
             seen.setdefault(key, pt.rows[i])
-            keep.append((row.client_id, act, row.quantity))
+            keep.append((client, act, row.quantity))
+        client_ids.note(raw, notes)
         return pd.DataFrame(keep, columns=["client_id", "activity", "quantity"]).fillna({"quantity": 0.0})
     # wide: client_id + one column per activity
     cid = header.index("client_id")
@@ -481,6 +540,7 @@ def _read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable,
                                         row=h + 1, column=str(v), **where))
             continue
         act_cols[j] = act
+    _check_headerless(raw, h, problems, notes)
     qcol = VOLUMES_LONG.column("quantity")
     out = []
     seen_rows: dict[str, int] = {}
@@ -497,8 +557,9 @@ def _read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable,
         if client is None:
             problems.append(Problem("client_id is blank", column=str(raw.rows[h][cid]), **w))
             continue
-        if client not in client_ids:
-            problems.append(Problem(f"client {client!r} is not in the Clients sheet",
+        given, client = client, client_ids.get(client)
+        if client is None:
+            problems.append(Problem(f"client {given!r} is not in the Clients sheet",
                                     column=str(raw.rows[h][cid]), **w))
             continue
         if client in seen_rows:
@@ -514,4 +575,29 @@ def _read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable,
                 continue
             if not math.isnan(q) and q != 0:
                 out.append((client, act, q))
+    client_ids.note(raw, notes)
     return pd.DataFrame(out, columns=["client_id", "activity", "quantity"])
+
+
+class _IdMatcher:
+    """Client ids of the Clients sheet; Volumes may spell them in another case (ids that
+    differ only by case are duplicates in Clients, so the match is unambiguous)."""
+
+    def __init__(self, ids):
+        self.ids = set(ids)
+        self.folded = {i.casefold(): i for i in self.ids}
+        self.matched: dict[str, str] = {}
+
+    def get(self, given: str | None) -> str | None:
+        if given is None or given in self.ids:
+            return given
+        found = self.folded.get(given.casefold())
+        if found is not None:
+            self.matched.setdefault(given, found)
+        return found
+
+    def note(self, raw: RawSheet, notes: list[str] | None) -> None:
+        if self.matched and notes is not None:
+            examples = ", ".join(f"{a!r} as {b!r}" for a, b in list(self.matched.items())[:3])
+            notes.append(f"{raw.file}, sheet {raw.name}: {len(self.matched)} client id(s) matched "
+                         f"the Clients sheet ignoring case ({examples})")

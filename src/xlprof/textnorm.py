@@ -10,6 +10,8 @@ The rules (documented in the README's bad-input table):
   and error texts such as ``"#N/A"`` are errors, not zeros.
 * Yes/no: ``yes/no``, ``sí/si/no``, ``true/false``, ``y/n``, ``s/n``, ``1/0``, ``x``.
 * Dates: real dates; text ``YYYY-MM-DD`` or ``DD/MM/YYYY``. A bare number is not a date.
+  Dates outside 1900-01-01 .. 2199-12-31 are typos (Excel starts in 1900; year 9999
+  plus a notice period overflows date arithmetic) and are errors.
 """
 
 from __future__ import annotations
@@ -137,8 +139,20 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$
 _DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2199, 12, 31)
+
+
 def parse_date(value: Any) -> dt.date | None:
-    """A date, or None for blank; raises ValueError otherwise."""
+    """A date between MIN_DATE and MAX_DATE, or None for blank; raises ValueError otherwise."""
+    d = _parse_date(value)
+    if d is not None and not MIN_DATE <= d <= MAX_DATE:
+        raise ValueError(f"{d.isoformat()} is outside the dates xlprof accepts "
+                         f"({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})")
+    return d
+
+
+def _parse_date(value: Any) -> dt.date | None:
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import math
 from typing import Any
@@ -78,11 +77,28 @@ def csv_safe(v: Any) -> Any:
     return v
 
 
+class _LineFeedRows:
+    """A file for :func:`csv.writer` whose rows end in CRLF, written out ending in LF.
+
+    csv quotes a field only when it holds a character of the line terminator: with LF
+    alone, a client name holding a bare CR went out unquoted and split the row in
+    Excel and in every CSV reader. With CRLF any CR or LF gets the field quoted."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, row: str) -> None:
+        self.parts.append(row[:-2] + "\n" if row.endswith("\r\n") else row)
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
 def to_csv(a: Analysis) -> str:
-    buf = io.StringIO()
+    buf = _LineFeedRows()
     recs = client_records(a)
     cols = CLIENT_RESULT_COLUMNS + CLIENT_EXTRA
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(cols)
     for r in recs:
         row = []

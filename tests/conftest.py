@@ -1,0 +1,20 @@
+"""Shared pytest set-up.
+
+In CI (``CI`` set, as .ci/run runs) LibreOffice must be present: the agreement tests are
+the independent check of every cached value, so a missing soffice is an error there,
+not a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("CI") and not (os.environ.get("SOFFICE") or shutil.which("soffice")):
+        if any(item.get_closest_marker("libreoffice") for item in items):
+            raise pytest.UsageError("CI: LibreOffice (soffice) is required by the libreoffice tests; "
+                                    "install libreoffice-calc (see .ci/run)")

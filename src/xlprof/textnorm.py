@@ -73,8 +73,8 @@ def parse_number(value: Any) -> float | None:
     if isinstance(value, (int, float)) or type(value).__module__ == "numpy":
         try:
             f = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{value!r} is not a number") from None
+        except (TypeError, ValueError, OverflowError):  # OverflowError: int beyond 1e308
+            raise ValueError(f"{value!r} is not a finite number") from None
         if not math.isfinite(f):
             raise ValueError(f"{value!r} is not a finite number")
         return f

@@ -190,12 +190,13 @@ def parse_value(col: Column, v: Any) -> Any:
     err = excel_error(v) if isinstance(v, str) else None
     if err:
         raise ValueError(f"cell holds the Excel error {err}")
-    if col.kind == "id":
-        return _text_id(v)
-    if col.kind == "text":
+    if col.kind in ("id", "text"):
         if _blank(v):
             return None
-        s = v if isinstance(v, str) else _text_id(v) if isinstance(v, float) else str(v)
+        if col.kind == "id":
+            s = _text_id(v)
+        else:
+            s = v if isinstance(v, str) else _text_id(v) if isinstance(v, float) else str(v)
         if len(s) > MAX_TEXT:
             raise ValueError(f"text of {len(s):,} characters is longer than Excel's {MAX_TEXT:,}-character cell limit")
         return s

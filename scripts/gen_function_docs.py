@@ -1,0 +1,264 @@
+"""Generate docs/functions.md (the Excel function reference) from src/xlprof/udfs.py.
+
+Everything per function comes from the source: the one-line docstring (what Excel's
+Insert Function dialog shows), the ``@xw.arg(..., doc=...)`` argument descriptions,
+which arguments are optional (a Python default), the category, and the example in
+``EXAMPLES``. The source is read with :mod:`ast`, so this runs anywhere -- importing
+the module would need xlwings' Windows UDF machinery to record the decorators.
+
+Run: python scripts/gen_function_docs.py          (rewrites docs/functions.md)
+     python scripts/gen_function_docs.py --check  (exit 1 if it is out of date)
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "src" / "xlprof" / "udfs.py"
+TARGET = ROOT / "docs" / "functions.md"
+
+
+@dataclass
+class Argument:
+    name: str
+    optional: bool
+    doc: str
+
+
+@dataclass
+class Function:
+    name: str
+    doc: str
+    category: str
+    args: list[Argument]
+    example: tuple[str, str]
+    worked: tuple[tuple, object] | None = None
+
+    @property
+    def signature(self) -> str:
+        parts = [f"[{a.name}]" if a.optional else a.name for a in self.args]
+        return f"{self.name}({', '.join(parts)})"
+
+
+def _call_name(node: ast.expr) -> str | None:
+    """``xw.func`` for a decorator ``@xw.func(...)`` or ``@xw.func``."""
+    target = node.func if isinstance(node, ast.Call) else node
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+        return f"{target.value.id}.{target.attr}"
+    return None
+
+
+def _literal(node: ast.expr, constants: dict[str, object]):
+    """A literal, or the name of a module-level constant (``category=CATEGORY``)."""
+    if isinstance(node, ast.Name) and node.id in constants:
+        return constants[node.id]
+    return ast.literal_eval(node)
+
+
+def _keyword(call: ast.Call, name: str, constants: dict[str, object]):
+    for kw in call.keywords:
+        if kw.arg == name:
+            return _literal(kw.value, constants)
+    return None
+
+
+def _constants(tree: ast.Module) -> dict[str, object]:
+    """Module-level ``NAME = <literal>`` assignments."""
+    out: dict[str, object] = {}
+    for node in tree.body:
+        target = node.target if isinstance(node, ast.AnnAssign) else (
+            node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None)
+        if isinstance(target, ast.Name) and node.value is not None:
+            try:
+                out[target.id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+    return out
+
+
+def functions(source: str) -> list[Function]:
+    """The ``@xw.func`` functions of ``source``, in file order."""
+    tree = ast.parse(source)
+    constants = _constants(tree)
+    examples: dict[str, tuple[str, str]] = constants.get("EXAMPLES", {})  # type: ignore[assignment]
+    worked: dict[str, tuple[tuple, object]] = constants.get("WORKED", {})  # type: ignore[assignment]
+    out = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        decorators = {id(d): _call_name(d) for d in node.decorator_list}
+        func = next((d for d in node.decorator_list if decorators[id(d)] == "xw.func"), None)
+        if func is None:
+            continue
+        category = _keyword(func, "category", constants) if isinstance(func, ast.Call) else None
+        docs = {}
+        for d in node.decorator_list:
+            if decorators[id(d)] == "xw.arg" and isinstance(d, ast.Call):
+                docs[_literal(d.args[0], constants)] = _keyword(d, "doc", constants) or ""
+        params = node.args.args
+        n_required = len(params) - len(node.args.defaults)
+        args = [Argument(p.arg, k >= n_required, docs.get(p.arg, "")) for k, p in enumerate(params)]
+        doc = ast.get_docstring(node) or ""
+        out.append(Function(node.name, doc, category or "xlwings", args,
+                            examples.get(node.name, ("", "")), worked.get(node.name)))
+    return out
+
+
+SETUP = """\
+## Set-up on Windows (once per computer)
+
+The functions run in Excel for Windows through [xlwings](https://www.xlwings.org)
+(classic UDFs: Excel calls Python through a small VBA wrapper per function).
+
+1. Install Python 3.11 or later, then in a command prompt:
+
+   ```
+   pip install xlprof
+   xlwings addin install
+   ```
+
+   The first line installs xlprof and xlwings; the second puts the xlwings add-in
+   (the **xlwings** ribbon tab) into Excel. Restart Excel.
+2. In Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings >
+   tick **Trust access to the VBA project object model** (xlwings writes the VBA
+   wrappers into your workbook).
+3. Open (or save) your workbook as a macro-enabled workbook (`.xlsm`).
+4. In the **xlwings** ribbon tab, set **UDF Modules** to `xlprof.udfs`. If Excel
+   does not find your Python, set **Interpreter** to its `python.exe` (or the conda
+   settings).
+5. Click **Import Functions**. The `XLPROF_…` functions now appear in the
+   Insert Function dialog (category **xlprof**) of that workbook.
+6. Type a function in a cell, for example `=XLPROF_MARGIN(B2:B100, C2:C100, D2:D100)`
+   or, for one client, `=XLPROF_MARGIN(B2, C2, D2)`.
+
+Click **Import Functions** again after upgrading xlprof. To have the functions in
+every workbook instead, use the xlprof add-in: see [addin.md](addin.md).
+"""
+
+RULES = """\
+## How the functions behave
+
+* **Array-first.** Every argument takes one cell or a whole range. Give whole columns
+  and one formula returns the whole result column (it spills in Excel 365): one call
+  over 10,000 rows instead of 10,000 calls. A single cell next to ranges (such as a
+  cost of capital of `8%`) applies to every row. The per-row form, with one cell per
+  argument, returns the same numbers.
+* **Shapes.** Cell-by-cell functions return the shape of their range arguments.
+  Functions over a clients x activities block (cost-to-serve, service hours) and the
+  score functions take one row per client and return one column. Lists of one value per
+  activity or per signal (rates, minutes, weights) may be a row or a column. Tiers,
+  quadrants and the whale curve compare clients with each other: give them the whole
+  column, not one cell.
+* **Numbers** are read like the input reader reads them: numbers, or text such as
+  `1.234,56`, `1,234.56`, `€ 1 200` or `12 %`.
+* **Blanks.** Optional arguments that are omitted or blank take their default (0 for
+  amounts). A row where every range argument is blank gives a blank (ranges may be longer
+  than the data). A blank required value in a row with data is an error.
+* **Problems show as text** starting with `#XLPROF!` (xlwings cannot return Excel error
+  values): text or an error such as `#N/A` in a number argument, a blank required value,
+  a rating outside 1-5. A bad row marks only its own result cell, for example
+  `#XLPROF! revenue row 3 is text` (rows are counted within the range you gave, its first
+  row being row 1). Ranges of different sizes give one text for the whole call, such as
+  `#XLPROF! cogs has 99 rows but revenue has 100 rows`. For tiers, quadrants and the
+  whale curve a bad row would shift every other result, so every result cell shows it.
+* **Blank results** mean "no value", as in the analysis workbook: a net margin without
+  net revenue, a score without any signal data, a whale curve when total profit is 0 or
+  less.
+* **Dates** are date cells (or date serial numbers, or text `YYYY-MM-DD` /
+  `DD/MM/YYYY`); dates returned need a date number format in the cell.
+"""
+
+
+def excel_literal(value) -> str:
+    """A value as typed in a formula: 0.1, "es", TRUE, {10,2;3,4}."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return f"{value:g}"
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
+    if isinstance(value, tuple):
+        return "{" + ";".join(",".join(excel_literal(v) for v in row) for row in value) + "}"
+    raise TypeError(f"no Excel literal for {value!r}")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render(funcs: list[Function]) -> str:
+    lines = [
+        "# Excel functions (`XLPROF_…`)",
+        "",
+        "<!-- Generated by scripts/gen_function_docs.py from src/xlprof/udfs.py: do not edit. -->",
+        "",
+        "Worksheet functions that run xlprof's model on cells and ranges: the same formulas",
+        "as `xlprof score` and the analysis workbook, one implementation. In the Insert",
+        "Function dialog they are in the category **xlprof**; optional arguments are shown",
+        "in brackets below and can be left out (or left empty: `=XLPROF_NET_PROFIT(B2, C2,",
+        "F2, , , K2)`).",
+        "",
+        SETUP,
+        RULES,
+        "## Functions",
+        "",
+        "| Function | What it returns |",
+        "|---|---|",
+    ]
+    for f in funcs:
+        anchor = f.name.lower()
+        lines.append(f"| [`{f.name}`](#{anchor}) | {_cell(f.doc)} |")
+    lines.append("")
+    for f in funcs:
+        formula, what = f.example
+        lines += [
+            f"### {f.name}",
+            "",
+            f"`{f.signature}`",
+            "",
+            f.doc,
+            "",
+            "| Argument | | Description |",
+            "|---|---|---|",
+        ]
+        for a in f.args:
+            doc = a.doc.removeprefix("Optional. ") if a.optional else a.doc
+            lines.append(f"| `{a.name}` | {'optional' if a.optional else 'required'} | {_cell(doc)} |")
+        lines += ["", f"Example: `{formula}` — {what}."]
+        if f.worked is not None:
+            args, result = f.worked
+            call = f"={f.name}({', '.join(excel_literal(a) for a in args)})"
+            shown = (excel_literal(result) if not isinstance(result, str) else result)
+            lines += ["", f"Worked example: `{call}` returns `{shown}`."]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def generate(source_path: Path = SOURCE) -> str:
+    return render(functions(source_path.read_text(encoding="utf-8")))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="exit 1 if docs/functions.md is out of date")
+    args = ap.parse_args(argv)
+    text = generate()
+    if args.check:
+        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
+        if current != text:
+            print(f"{TARGET} is out of date: run python scripts/gen_function_docs.py", file=sys.stderr)
+            return 1
+        print(f"{TARGET} is up to date")
+        return 0
+    TARGET.write_text(text, encoding="utf-8", newline="\n")
+    print(f"wrote {TARGET}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,6 +1,6 @@
 """Lenient parsing of what people type into spreadsheets.
 
-The rules (documented in the README's bad-input table):
+The rules (docs/bad-input.md lists every case and its test):
 
 * Numbers: real numbers pass (booleans do not). Text is read leniently when it is
   unambiguous: surrounding spaces, currency signs (``€ $ £``) and thousands

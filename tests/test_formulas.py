@@ -1,0 +1,398 @@
+"""Hand-worked examples for every formula of design.md section 4 (xlprof.model.formulas).
+
+Every expected value is small enough to check with a calculator; the arithmetic is
+written next to it. NaN stands for a blank (a ``null`` in JSON).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+
+from xlprof.model import formulas as F
+from xlprof.model.analysis import analyze, make_portfolio
+from xlprof.settings import SIGNALS, Settings
+
+NAN = float("nan")
+
+
+def same(got, expected) -> bool:
+    """Equal within 1e-9 (relative), NaN matching NaN."""
+    got = float(np.asarray(got).reshape(-1)[0]) if np.ndim(got) else float(got)
+    if math.isnan(expected):
+        return math.isnan(got)
+    return got == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def check(got, expected) -> None:
+    got = np.asarray(got, dtype=float).reshape(-1)
+    expected = np.asarray(expected, dtype=float).reshape(-1)
+    assert got.shape == expected.shape, (got, expected)
+    for g, e in zip(got, expected):
+        assert same(g, e), (got, expected)
+
+
+# --- revenue and margin ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("revenue, discounts, expected", [
+    (1000.0, 50.0, 950.0),     # 1,000 - 50
+    (1000.0, NAN, 1000.0),     # blank discounts count 0
+    (1000.0, 1000.0, 0.0),     # everything given away
+    (0.0, 0.0, 0.0),
+])
+def test_net_revenue(revenue, discounts, expected):
+    check(F.net_revenue(revenue, discounts), expected)
+
+
+@pytest.mark.parametrize("revenue, cogs, discounts, expected", [
+    (1000.0, 600.0, 50.0, 350.0),   # (1,000 - 50) - 600
+    (1000.0, 600.0, NAN, 400.0),    # 1,000 - 600
+    (500.0, 700.0, 0.0, -200.0),    # sold below cost
+])
+def test_gross_margin(revenue, cogs, discounts, expected):
+    check(F.gross_margin(revenue, cogs, discounts), expected)
+
+
+# --- activity rates ---------------------------------------------------------------------
+
+
+def test_pool_rates():
+    # 1,000 / 200 = 5;  500 / 0 -> no volume, no rate;  300 / 3 = 100;  0 / 10 = 0
+    check(F.pool_rates([1000.0, 500.0, 300.0, 0.0], [200.0, 0.0, 3.0, 10.0]),
+          [5.0, NAN, 100.0, 0.0])
+
+
+def test_time_driven_rates_simple():
+    # 6,000 a year for 100 hours = 6,000 minutes -> 1 per minute; 10 min -> 10; 2.5 -> 2.5
+    check(F.time_driven_rates(6000.0, 100.0, [10.0, 2.5]), [10.0, 2.5])
+    # no capacity -> no rate
+    check(F.time_driven_rates(6000.0, 0.0, [10.0]), [NAN])
+
+
+def test_time_driven_rates_kaplan_anderson():
+    # Kaplan & Anderson (HBR 2004), customer service department:
+    # cost 560,000 a quarter; practical capacity 700,000 minutes = 11,666.67 hours.
+    # 560,000 / 700,000 = 0.80 per minute.
+    # orders 8 min x 0.80 = 6.40; inquiries 44 x 0.80 = 35.20; credit checks 50 x 0.80 = 40.00
+    rates = F.time_driven_rates(560_000.0, 700_000.0 / 60.0, [8.0, 44.0, 50.0])
+    check(rates, [6.40, 35.20, 40.00])
+    # 49,000 x 6.40 = 313,600;  1,400 x 35.20 = 49,280;  2,500 x 40 = 100,000
+    # assigned 313,600 + 49,280 + 100,000 = 462,880;  unused 560,000 - 462,880 = 97,120
+    assigned = F.cost_to_serve([[49_000.0, 1_400.0, 2_500.0]], rates)
+    check(assigned, [462_880.0])
+    check(560_000.0 - assigned, [97_120.0])
+
+
+def kaplan_anderson_portfolio():
+    """One resource, three activities with minutes; two clients share the volumes.
+
+    A: 30,000 orders, 1,000 inquiries, 500 credit checks
+       CTS = 30,000 x 6.40 + 1,000 x 35.20 + 500 x 40 = 192,000 + 35,200 + 20,000 = 247,200
+    B: 19,000 orders, 400 inquiries, 2,000 credit checks
+       CTS = 19,000 x 6.40 + 400 x 35.20 + 2,000 x 40 = 121,600 + 14,080 + 80,000 = 215,680
+    Totals 49,000 / 1,400 / 2,500 as in the article; 247,200 + 215,680 = 462,880.
+    """
+    clients = [
+        {"client_id": "A", "revenue": 500_000.0, "cogs": 200_000.0},
+        {"client_id": "B", "revenue": 400_000.0, "cogs": 150_000.0},
+    ]
+    activities = [
+        {"activity": "Process orders", "behavior": "variable", "resource": "Customer service",
+         "minutes_per_unit": 8.0},
+        {"activity": "Handle inquiries", "behavior": "variable", "resource": "Customer service",
+         "minutes_per_unit": 44.0},
+        {"activity": "Credit checks", "behavior": "variable", "resource": "Customer service",
+         "minutes_per_unit": 50.0},
+    ]
+    volumes = [
+        {"client_id": "A", "Process orders": 30_000, "Handle inquiries": 1_000, "Credit checks": 500},
+        {"client_id": "B", "Process orders": 19_000, "Handle inquiries": 400, "Credit checks": 2_000},
+    ]
+    resources = [{"resource": "Customer service", "cost": 560_000.0,
+                  "capacity_hours": 700_000.0 / 60.0}]  # 11,666.67 hours
+    return make_portfolio(clients, activities, volumes, resources,
+                          Settings(decision_date=dt.date(2026, 1, 5)))
+
+
+def test_kaplan_anderson_through_analyze():
+    a = analyze(kaplan_anderson_portfolio())
+    acts = a.activities
+    assert list(acts["rate_source"]) == ["time"] * 3
+    check(acts.loc[["Process orders", "Handle inquiries", "Credit checks"], "rate"],
+          [6.40, 35.20, 40.00])
+    check(acts["total_volume"], [49_000, 1_400, 2_500])
+    check(acts["assigned_cost"], [313_600, 49_280, 100_000])
+
+    res = a.resources.set_index("resource").loc["Customer service"]
+    # 560,000 / 11,666.67 h = 48 per hour
+    assert res["cost_per_hour"] == pytest.approx(48.0)
+    # used minutes 49,000 x 8 + 1,400 x 44 + 2,500 x 50 = 392,000 + 61,600 + 125,000 = 578,600
+    # = 9,643.33 hours; unused 11,666.67 - 9,643.33 = 2,023.33 hours x 48 = 97,120
+    assert res["used_hours"] == pytest.approx(578_600 / 60)
+    assert res["unused_hours"] == pytest.approx(121_400 / 60)
+    assert res["assigned_cost"] == pytest.approx(462_880.0)
+    assert res["unused_capacity_cost"] == pytest.approx(97_120.0)
+
+    c = a.clients.set_index("client_id")
+    check(c["cost_to_serve"], [247_200.0, 215_680.0])
+    # service hours: A (240,000 + 44,000 + 25,000) min / 60 = 5,150 h;
+    #                B (152,000 + 17,600 + 100,000) / 60 = 4,493.33 h
+    check(c["service_hours"], [309_000 / 60, 269_600 / 60])
+    # P: A 500,000 - 200,000 - 247,200 = 52,800;  B 400,000 - 150,000 - 215,680 = 34,320
+    check(c["net_profit"], [52_800.0, 34_320.0])
+
+    r = a.reconciliation
+    # clients 87,120 - unused 97,120 = -10,000 = 900,000 - 350,000 - 560,000
+    assert r["unused_capacity_cost"] == pytest.approx(97_120.0)
+    assert r["model_operating_profit"] == pytest.approx(-10_000.0)
+    assert r["ledger_operating_profit"] == pytest.approx(-10_000.0)
+    assert r["holds"]
+
+
+# --- cost-to-serve, financing, profit ----------------------------------------------------
+
+
+@pytest.mark.parametrize("volumes, rates, expected", [
+    ([[10.0, 2.0], [0.0, 1.0]], [5.0, 100.0], [250.0, 100.0]),  # 10x5 + 2x100; 0x5 + 1x100
+    ([[10.0, NAN]], [5.0, 100.0], [50.0]),                       # blank volume counts 0
+    ([[10.0, 3.0]], [5.0, NAN], [50.0]),                         # activity without a rate counts 0
+])
+def test_cost_to_serve(volumes, rates, expected):
+    check(F.cost_to_serve(volumes, rates), expected)
+
+
+def test_cost_to_serve_shape_mismatch():
+    with pytest.raises(ValueError, match="2 activity columns but 3 rates"):
+        F.cost_to_serve([[1.0, 2.0]], [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("revenue, days, rate, expected", [
+    (365_000.0, 30.0, 0.08, 2_400.0),  # 365,000 x 30 x 0.08 / 365 = 1,000 x 30 x 0.08
+    (36_500.0, 90.0, 0.08, 720.0),     # 100 x 90 x 0.08
+    (36_500.0, NAN, 0.08, 0.0),        # blank days count 0
+    (36_500.0, 90.0, 0.0, 0.0),        # free money
+])
+def test_financing_cost(revenue, days, rate, expected):
+    check(F.financing_cost(revenue, days, rate), expected)
+
+
+@pytest.mark.parametrize("kw, expected", [
+    # (1,000 - 50) - 600 - 200 - 20 - 30 = 100
+    (dict(revenue=1000.0, cogs=600.0, cts=200.0, discounts=50.0, financing=20.0, bad_debt=30.0), 100.0),
+    # blanks count 0: 1,000 - 600 - 200 = 200
+    (dict(revenue=1000.0, cogs=600.0, cts=200.0, discounts=NAN, financing=NAN, bad_debt=NAN), 200.0),
+    # 1,000 - 900 - 300 = -200
+    (dict(revenue=1000.0, cogs=900.0, cts=300.0), -200.0),
+])
+def test_net_profit(kw, expected):
+    check(F.net_profit(**kw), expected)
+
+
+@pytest.mark.parametrize("profit, nr, expected", [
+    (100.0, 950.0, 100.0 / 950.0),
+    (-50.0, 1000.0, -0.05),
+    (-50.0, 0.0, NAN),      # NR <= 0: blank
+    (-50.0, -10.0, NAN),
+])
+def test_net_margin(profit, nr, expected):
+    check(F.net_margin(profit, nr), expected)
+
+
+def test_service_hours():
+    # 30 orders x 8 min + 2 visits x 90 min = 240 + 180 = 420 min = 7 h; the pool without minutes counts 0
+    check(F.service_hours([[30.0, 2.0, 5.0]], [8.0, 90.0, NAN]), [7.0])
+    # no activity has minutes: 0 hours
+    check(F.service_hours([[30.0, 2.0]], [NAN, NAN]), [0.0])
+
+
+@pytest.mark.parametrize("profit, hours, expected", [
+    (-120.0, 4.0, -30.0),  # -120 / 4
+    (700.0, 7.0, 100.0),
+    (700.0, 0.0, NAN),     # no hours: blank
+])
+def test_profit_per_hour(profit, hours, expected):
+    check(F.ratio_if_positive(profit, hours), expected)
+
+
+@pytest.mark.parametrize("profit, nr, rise, cut", [
+    (-50.0, 1000.0, 0.05, 50.0),  # 50 / 1,000 = 5 % price rise, or cut CTS by 50
+    (-50.0, 0.0, NAN, 50.0),      # no NR: no price rise brings it to 0
+    (0.0, 1000.0, NAN, NAN),      # not losing money
+    (10.0, 1000.0, NAN, NAN),
+])
+def test_breakeven(profit, nr, rise, cut):
+    check(F.breakeven_price_rise(profit, nr), rise)
+    check(F.breakeven_cts_cut(profit), cut)
+
+
+# --- signals ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profit, nr, expected", [
+    (10.0, 100.0, 0.0),     # margin exactly 10 %: (10 % - 10 %) / 30 % = 0
+    (-20.0, 100.0, 1.0),    # margin -20 %: (10 % + 20 %) / 30 % = 1
+    (-5.0, 100.0, 0.5),     # margin -5 %: 15 % / 30 % = 0.5
+    (4.0, 100.0, 0.2),      # margin 4 %: 6 % / 30 % = 0.2
+    (40.0, 100.0, 0.0),     # clipped at 0
+    (-90.0, 100.0, 1.0),    # clipped at 1
+    (-5.0, 0.0, 1.0),       # NR <= 0 -> 1
+    (5.0, -10.0, 1.0),
+])
+def test_profitability_signal(profit, nr, expected):
+    check(F.profitability_signal(profit, nr), expected)
+
+
+@pytest.mark.parametrize("days, terms, bad_debt, expected", [
+    (60.0, 30.0, 0.0, 0.5),    # 30 days late: 30 / 60
+    (90.0, 30.0, 0.0, 1.0),    # 60 days late: 1
+    (120.0, 30.0, 0.0, 1.0),   # clipped
+    (20.0, 30.0, 0.0, 0.0),    # pays early: 0
+    (30.0, 30.0, NAN, 0.0),    # on time
+    (30.0, 30.0, 1.0, 1.0),    # any bad debt: 1
+    (NAN, 30.0, 0.0, NAN),     # blank days: no data
+    (60.0, NAN, 0.0, NAN),     # blank terms: no data
+    (NAN, NAN, 500.0, 1.0),    # bad debt is data enough
+])
+def test_payment_signal(days, terms, bad_debt, expected):
+    check(F.payment_signal(days, terms, bad_debt), expected)
+
+
+@pytest.mark.parametrize("cts, nr, expected", [
+    (100.0, 1000.0, 0.0),    # CTS/NR 10 %: 0
+    (250.0, 1000.0, 0.5),    # 25 %: (25 % - 10 %) / 30 % = 0.5
+    (400.0, 1000.0, 1.0),    # 40 %: 1
+    (50.0, 1000.0, 0.0),     # clipped
+    (900.0, 1000.0, 1.0),
+    (0.0, 0.0, 1.0),         # NR <= 0 -> 1
+    (10.0, -5.0, 1.0),
+])
+def test_service_burden_signal(cts, nr, expected):
+    check(F.service_burden_signal(cts, nr), expected)
+
+
+@pytest.mark.parametrize("rating, expected", [
+    (1.0, 1.0),      # (5 - 1) / 4
+    (5.0, 0.0),
+    (3.5, 0.375),    # 1.5 / 4
+    (3.0, 0.5),
+    (NAN, NAN),      # blank: signal dropped
+])
+def test_rating_signal(rating, expected):
+    check(F.rating_signal(rating), expected)
+
+
+DEFAULT_WEIGHTS = [Settings().weights[s] for s in SIGNALS]  # 3, 1.5, 1.5, 1, 1, 1, 1 = 10
+
+
+@pytest.mark.parametrize("signals, score, coverage", [
+    # all data: 3x0.5 + 1.5x0.5 + 1.5x1 + 1x0 + 1x0.25 + 1x0.5 + 1x1 = 1.5+0.75+1.5+0+0.25+0.5+1
+    #           = 5.5 -> 100 x 5.5 / 10 = 55; coverage 10 / 10
+    ([0.5, 0.5, 1.0, 0.0, 0.25, 0.5, 1.0], 55.0, 1.0),
+    # one blank rating: 4.5 / 9 -> 50; coverage 9 / 10 = 0.9
+    ([0.5, 0.5, 1.0, 0.0, 0.25, 0.5, NAN], 50.0, 0.9),
+    # profitability and burden only: (3x1 + 1.5x1) / 4.5 = 100; coverage 0.45
+    ([1.0, NAN, 1.0, NAN, NAN, NAN, NAN], 100.0, 0.45),
+    # everything at 1: 100
+    ([1.0] * 7, 100.0, 1.0),
+    # everything at 0: 0
+    ([0.0] * 7, 0.0, 1.0),
+    # no data at all: no score, coverage 0
+    ([NAN] * 7, NAN, 0.0),
+])
+def test_termination_score_default_weights(signals, score, coverage):
+    s, cov = F.termination_score([signals], DEFAULT_WEIGHTS)
+    check(s, score)
+    check(cov, coverage)
+
+
+def test_termination_score_zero_weight_signal():
+    # weights 2, 0, 2: only the weighted signals count.
+    # (2 x 1 + 2 x 0) / 4 = 50; the zero-weight signal changes nothing
+    s, cov = F.termination_score([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]], [2.0, 0.0, 2.0])
+    check(s, [50.0, 50.0])
+    check(cov, [1.0, 1.0])
+    # only the zero-weight signal has data: no weighted signal -> NaN score, coverage 0
+    s, cov = F.termination_score([[NAN, 1.0, NAN]], [2.0, 0.0, 2.0])
+    check(s, [NAN])
+    check(cov, [0.0])
+
+
+def test_termination_score_shape_mismatch():
+    with pytest.raises(ValueError, match="7 signals but 3 weights"):
+        F.termination_score([[0.0] * 7], [1.0, 1.0, 1.0])
+
+
+def test_signal_matrix_order():
+    # P -5, NR 100 -> 0.5; 30 days late -> 0.5; CTS 25 of 100 -> 0.5; ratings 1, 5, 3.5, blank
+    m = F.signal_matrix([-5.0], [100.0], [25.0], [60.0], [30.0], [0.0], [[1.0, 5.0, 3.5, NAN]])
+    assert m.shape == (1, len(SIGNALS))
+    check(m[0], [0.5, 0.5, 0.5, 1.0, 0.0, 0.375, NAN])
+
+
+# --- leaving ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kw, expected", [
+    # -1,000 + 600 + 150 + 20 + 30 - 100 = -300
+    (dict(nr=1000.0, cogs=600.0, avoidable_cts=150.0, financing=20.0, bad_debt=30.0,
+          exit_penalty=100.0), -300.0),
+    # loss maker, all CTS avoidable: -10,000 + 9,000 + 4,000 = 3,000 (= its loss)
+    (dict(nr=10_000.0, cogs=9_000.0, avoidable_cts=4_000.0), 3_000.0),
+    # blanks count 0: -1,000 + 600 = -400
+    (dict(nr=1000.0, cogs=600.0, avoidable_cts=NAN, financing=NAN, bad_debt=NAN,
+          exit_penalty=NAN), -400.0),
+])
+def test_drop_impact(kw, expected):
+    check(F.drop_impact(**kw), expected)
+
+
+@pytest.mark.parametrize("drop, hours, constrained, value, expected", [
+    (500.0, 10.0, True, 40.0, 900.0),    # 500 + 10 h x 40
+    (500.0, 10.0, False, 40.0, 500.0),   # capacity not short: freed time is worth nothing
+    (-100.0, 10.0, True, 40.0, 300.0),   # -100 + 400
+    (500.0, NAN, True, 40.0, 500.0),     # blank hours count 0
+    (500.0, 10.0, True, 0.0, 500.0),     # value per freed hour 0 (the default)
+])
+def test_exit_gain(drop, hours, constrained, value, expected):
+    check(F.exit_gain(drop, hours, constrained, value), expected)
+
+
+def test_notice_date():
+    assert F.notice_date(dt.date(2026, 1, 1), 14) == dt.date(2026, 1, 15)
+
+
+# Decision 2026-01-01; notice goes out 14 days later, 2026-01-15; 30 days' notice ->
+# earliest exit 2026-02-14. A contract ending 2027-02-14 is 365 days = 12 months later.
+D = dt.date(2026, 1, 1)
+EARLIEST = dt.date(2026, 2, 14)
+
+
+@pytest.mark.parametrize("notice_days, contract_end, penalty, monthly, expected", [
+    (30.0, None, 0.0, 1_000.0, EARLIEST),                        # no contract end
+    (30.0, dt.date(2026, 2, 1), 50_000.0, 1_000.0, EARLIEST),    # contract ends before the earliest date
+    (30.0, EARLIEST, 50_000.0, 1_000.0, EARLIEST),               # ... or on it
+    # 12 months x 1,000 = 12,000 lost by waiting; penalty 5,000 < 12,000 -> leave early
+    (30.0, dt.date(2027, 2, 14), 5_000.0, 1_000.0, EARLIEST),
+    # penalty 20,000 >= 12,000 -> wait for the contract end
+    (30.0, dt.date(2027, 2, 14), 20_000.0, 1_000.0, dt.date(2027, 2, 14)),
+    # penalty exactly 12,000 is not smaller -> contract end
+    (30.0, dt.date(2027, 2, 14), 12_000.0, 1_000.0, dt.date(2027, 2, 14)),
+    # blank penalty: leaving early costs nothing -> earliest
+    (30.0, dt.date(2027, 2, 14), NAN, 1_000.0, EARLIEST),
+    # blank notice days: earliest = the notice date itself
+    (NAN, None, 0.0, 1_000.0, dt.date(2026, 1, 15)),
+    (None, None, 0.0, 1_000.0, dt.date(2026, 1, 15)),
+])
+def test_exit_date(notice_days, contract_end, penalty, monthly, expected):
+    got = F.exit_date(D, notice_days, contract_end, exit_penalty=penalty, monthly_gain=monthly,
+                      lead_days=14)
+    assert got == expected
+
+
+def test_exit_date_lead_days():
+    # lead 0: notice on the decision date; + 30 days = 2026-01-31
+    assert F.exit_date(D, 30.0, None, lead_days=0) == dt.date(2026, 1, 31)

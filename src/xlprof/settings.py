@@ -105,38 +105,49 @@ class Settings:
         if problems:
             raise InputError(problems)
         settings = cls(**parsed)
-        problems = [Problem(m, file=file, sheet=sheet) for m in settings.check()]
+        given = {SETTING_ALIASES.get(norm_key(k)): k for k in values}
+        problems = []
+        for key, msg in settings.check_fields():
+            raw_key = given.get(key)
+            problems.append(Problem(msg, file=file, sheet=sheet, row=rows.get(raw_key),
+                                    column="value" if raw_key in rows else None))
         if problems:
             raise InputError(problems)
         return settings
 
     def check(self) -> list[str]:
         """Range checks across fields; returns messages (empty when valid)."""
-        msgs = []
+        return [msg for _, msg in self.check_fields()]
+
+    def check_fields(self) -> list[tuple[str, str]]:
+        """Range checks as (setting key, message) pairs."""
+        out = []
         if not self.period_months > 0:
-            msgs.append(f"period_months must be > 0, got {self.period_months}")
+            out.append(("period_months", f"period_months must be > 0, got {self.period_months}"))
         if not 0 <= self.cost_of_capital <= 1:
-            msgs.append(f"cost_of_capital is a yearly fraction between 0 and 1, got {self.cost_of_capital}")
+            out.append(("cost_of_capital",
+                        f"cost_of_capital is a yearly fraction between 0 and 1, got {self.cost_of_capital}"))
         if self.language not in LANGUAGES:
-            msgs.append(f"language must be one of {', '.join(LANGUAGES)}, got {self.language!r}")
-        if any(w < 0 for w in self.weights.values()):
-            msgs.append("weights must be >= 0")
+            out.append(("language", f"language must be one of {', '.join(LANGUAGES)}, got {self.language!r}"))
+        for sig, w in self.weights.items():
+            if w < 0:
+                out.append((f"weight_{sig}", f"weight_{sig} must be >= 0, got {w}"))
         if sum(self.weights.values()) <= 0:
-            msgs.append("at least one weight must be > 0")
+            out.append(("weight_profitability", "at least one weight must be > 0"))
         if not 0 <= self.score_terminate <= 100:
-            msgs.append(f"score_terminate must be between 0 and 100, got {self.score_terminate}")
+            out.append(("score_terminate", f"score_terminate must be between 0 and 100, got {self.score_terminate}"))
         if not 0 <= self.coverage_min <= 1:
-            msgs.append(f"coverage_min must be between 0 and 1, got {self.coverage_min}")
+            out.append(("coverage_min", f"coverage_min must be between 0 and 1, got {self.coverage_min}"))
         if not 0 < self.tier_platinum < self.tier_gold <= 1:
-            msgs.append("tiers need 0 < tier_platinum < tier_gold <= 1, "
-                        f"got {self.tier_platinum} and {self.tier_gold}")
+            out.append(("tier_platinum", "tiers need 0 < tier_platinum < tier_gold <= 1, "
+                                         f"got {self.tier_platinum} and {self.tier_gold}"))
         if self.value_per_freed_hour < 0:
-            msgs.append("value_per_freed_hour must be >= 0")
+            out.append(("value_per_freed_hour", "value_per_freed_hour must be >= 0"))
         if self.notice_lead_days < 0:
-            msgs.append("notice_lead_days must be >= 0")
+            out.append(("notice_lead_days", "notice_lead_days must be >= 0"))
         if not self.currency or len(self.currency) > 8:
-            msgs.append(f"currency must be a short code such as EUR, got {self.currency!r}")
-        return msgs
+            out.append(("currency", f"currency must be a short code such as EUR, got {self.currency!r}"))
+        return out
 
 
 _FIELD_TYPES = {f.name: f.type for f in dataclasses.fields(Settings)}

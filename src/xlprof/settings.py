@@ -131,7 +131,7 @@ class Settings:
             out.append(("language", f"language must be one of {', '.join(LANGUAGES)}, got {self.language!r}"))
         for sig, w in self.weights.items():
             if w < 0:
-                out.append((f"weight_{sig}", f"weight_{sig} must be >= 0, got {w}"))
+                out.append((f"weight_{sig}", f"weights must be >= 0: weight_{sig} is {w}"))
         if sum(self.weights.values()) <= 0:
             out.append(("weight_profitability", "at least one weight must be > 0"))
         if not 0 <= self.score_terminate <= 100:

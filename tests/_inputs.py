@@ -19,23 +19,7 @@ from click.testing import CliRunner, Result
 
 from xlprof.cli import main
 
-# Row/column layout of the workbook written by write_input_workbook (English labels).
-CLIENT_HEADERS = ["Client ID", "Client name", "Account manager", "Region", "Revenue", "Discounts",
-                  "COGS", "Payment terms days", "Days to pay", "Bad debt", "Contract end",
-                  "Notice days", "Exit penalty", "Values alignment", "Communication", "Needs fit",
-                  "Respect of terms", "Growth potential", "Strategic", "Notes"]
 N_CLIENTS = 12
-
-
-def col(header: str) -> int:
-    """1-based column number of a Clients header (openpyxl convention)."""
-    return CLIENT_HEADERS.index(header) + 1
-
-
-def letter(header: str) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(col(header))
 
 
 @functools.lru_cache(maxsize=None)

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import Decimal
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xlprof import textnorm
 from xlprof.errors import InputError
 from xlprof.io.reader import RawSheet, parse_value, portfolio_from_sheets
 from xlprof.model.analysis import Portfolio
-from xlprof.schema import (ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, TABLES, VOLUMES_LONG, Column,
-                           column_label)
+from xlprof.schema import TABLES, Column, column_label
 from xlprof.settings import Settings
 
 COLUMNS = {f"{t.name}.{c.name}": c for t in TABLES for c in t.columns}

@@ -11,11 +11,9 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..i18n import label
 from ..model.segments import QUADRANTS, TIERS
+from . import layout as L
 from .labels import h
-
-WHALE_COLS = ["rank", "client_id", "client_name", "net_profit", "cumulative_profit",
-              "cumulative_profit_share"]
-VC_COL = 7  # value chain table starts at column H
+from .layout import VC_COL, WHALE_COLS  # noqa: F401  (re-exported)
 
 
 @dataclass
@@ -55,77 +53,60 @@ def t(key: str, lang: str) -> str:
 
 
 def write_segmentation(ctx) -> SegLayout:
-    from .book import finish, headers, value_cell
+    from .book import finish, headers, write_block
 
     wb, st, lang, a = ctx.wb, ctx.st, ctx.lang, ctx.a
     ws = wb.add_worksheet(ctx.sname("segmentation"))
+    blocks = L.segmentation(a)
     # Whale curve table (A:F)
     headers(ws, st, 0, WHALE_COLS, lang, {"client_name": 26, "rank": 8})
-    w = a.whale
-    fm = [st.integer, st.text, st.text, st.money, st.money, st.share]
-    cols = [w[c].tolist() for c in WHALE_COLS]
-    for i in range(len(w)):
-        for j in range(6):
-            v = cols[j][i]
-            value_cell(ws, i + 1, j, str(v) if j in (1, 2) else v, fm[j])
+    whale = blocks["whale"]
+    out = ctx.out  # engine-written cells are unlocked: Recalculate rewrites them
+    write_block(ws, whale, [out.integer, out.text, out.text, out.money, out.money, out.share])
     ws.set_column(6, 6, 3)
     # Value chain (tiers x activities)
-    acts = list(a.activities.index)
-    vc = a.value_chain
-    r0 = 0
-    ws.write_string(r0, VC_COL, t("value_chain", lang), st.subtitle)
-    keys = ["tier", "clients", "net_revenue", "cost_to_serve", "net_profit"]
-    hr = r0 + 1
+    acts = blocks["vc_header"].rows[0]
+    keys = L.VC_KEYS
+    ws.write_string(0, VC_COL, t("value_chain", lang), st.subtitle)
+    hr = L.VC_HEADER_ROW
     for j, k in enumerate(keys):
         ws.write_string(hr, VC_COL + j, h(k, lang), st.header)
     for j, name in enumerate(acts):
         ws.write_string(hr, VC_COL + len(keys) + j, name, st.header)
     ws.set_column(VC_COL, VC_COL + len(keys) + len(acts), 14)
     for i, tier in enumerate(TIERS):
-        r = hr + 1 + i
-        ws.write_string(r, VC_COL, label(tier, lang), st.bold)
-        value_cell(ws, r, VC_COL + 1, int(vc.at[tier, "clients"]), st.integer)
-        for j, k in enumerate(keys[2:], start=2):
-            value_cell(ws, r, VC_COL + j, float(vc.at[tier, k]), st.money)
-        for j, name in enumerate(acts):
-            value_cell(ws, r, VC_COL + len(keys) + j, float(vc.at[tier, name]), st.money)
+        ws.write_string(hr + 1 + i, VC_COL, label(tier, lang), st.bold)
+    write_block(ws, blocks["value_chain"], [out.integer, out.money, out.money, out.money] + [out.money] * len(acts))
     # Quadrants
-    qr = hr + 1 + len(TIERS) + 2
+    qr = L.QUAD_ROW
     ws.write_string(qr, VC_COL, t("quadrants", lang), st.subtitle)
     ws.write_string(qr + 1, VC_COL, h("quadrant", lang), st.header)
     ws.write_string(qr + 1, VC_COL + 1, h("clients", lang), st.header)
-    counts = a.clients["quadrant"].value_counts()
+    quads = blocks["quadrants"]
     for i, q in enumerate(QUADRANTS):
         ws.write_string(qr + 2 + i, VC_COL, label(q, lang))
-        value_cell(ws, qr + 2 + i, VC_COL + 1, int(counts.get(q, 0)), st.integer)
-    mr = qr + 2 + len(QUADRANTS)
+    mr = L.MEDIAN_ROW
     ws.write_string(mr, VC_COL, t("median_price", lang))
-    value_cell(ws, mr, VC_COL + 1, a.quadrant_split.price_median, st.pct)
     ws.write_string(mr + 1, VC_COL, t("median_cost", lang))
-    value_cell(ws, mr + 1, VC_COL + 1, a.quadrant_split.cost_median, st.pct)
+    write_block(ws, quads, row_fmts=[out.integer] * len(QUADRANTS) + [out.pct, out.pct])
     # Exit scenario
-    sr = mr + 3
-    sc = a.scenario
+    sr = L.SCEN_ROW
     ws.write_string(sr, VC_COL, t("scenario", lang), st.subtitle)
-    rows = [("leaving", len(sc.leaving), st.integer), ("profit_before", sc.profit_before, st.money),
-            ("profit_after", sc.profit_after, st.money), ("change", sc.change, st.money),
-            ("unabsorbed", sc.unabsorbed_committed_cost, st.money),
-            ("new_lead", len(sc.new_lead_clients), st.integer)]
-    for i, (k, v, f) in enumerate(rows):
+    fmts = {"leaving": out.integer, "new_lead": out.integer}
+    for i, k in enumerate(L.SCEN_KEYS):
         ws.write_string(sr + 1 + i, VC_COL, t(k, lang))
-        value_cell(ws, sr + 1 + i, VC_COL + 1, v, f)
-    if sc.new_lead_clients:
-        ws.write_string(sr + 1 + len(rows), VC_COL, ", ".join(sc.new_lead_clients[:50]))
-    lay = SegLayout(ws.name, len(w), hr, {k: VC_COL + j for j, k in enumerate(keys)}, len(acts), qr, sr)
+    write_block(ws, blocks["scenario"], row_fmts=[fmts.get(k, out.money) for k in L.SCEN_KEYS])
+    write_block(ws, blocks["new_lead"], out.text)
+    lay = SegLayout(ws.name, whale.nrows, hr, {k: VC_COL + j for j, k in enumerate(keys)}, len(acts), qr, sr)
     # Charts
-    chart_row = sr + len(rows) + 3
+    chart_row = L.CHART_ROW
     ws.insert_chart(chart_row, VC_COL, whale_chart(wb, ctx, lay), {"x_scale": 1.3, "y_scale": 1.2})
     ws.insert_chart(chart_row, VC_COL + 9, quadrant_chart(wb, ctx), {"x_scale": 1.3, "y_scale": 1.2})
     ws.insert_chart(chart_row + 20, VC_COL, tier_chart(wb, ctx, lay), {"x_scale": 1.3, "y_scale": 1.2})
     ws.insert_chart(chart_row + 20, VC_COL + 9, activity_chart(wb, ctx, lay), {"x_scale": 1.3, "y_scale": 1.2})
-    finish(ws, 0, 6, len(w), freeze_cols=0, protect=True)
+    finish(ws, 0, 6, whale.nrows, freeze_cols=0, protect=ctx.protect)
     ws.freeze_panes(1, 0)
-    ws.print_area(0, 0, max(len(w), chart_row + 40), VC_COL + len(keys) + len(acts))
+    ws.print_area(0, 0, max(whale.nrows, chart_row + 40), VC_COL + len(keys) + len(acts))
     return lay
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from .. import __version__
 from ..i18n import label
 from ..model.scoring import ACTIONS
 from ..model.segments import TIERS
 from . import charts
+from . import layout as L
 from .inputs import quote
 from .labels import sheet
 
@@ -47,73 +49,83 @@ def tx(key: str, lang: str) -> str:
 
 
 def write_dashboard(ctx, ws, seg) -> None:
-    from .book import finish, value_cell
+    from .book import value_cell, write_block
 
     st, lang, a = ctx.st, ctx.lang, ctx.a
     ctx.cells.sheet(ws)
-    s = a.summary
+    D = L.Dash
+    status = L.status_text("written", lang, version=__version__, clients=ctx.n, warnings=len(a.warnings))
+    blocks = L.dashboard(a, status)
+    out = ctx.out  # engine-written cells are unlocked: Recalculate rewrites them
+    sets = blocks["settings"].rows
     ws.set_column(0, 0, 52)
     ws.set_column(1, 1, 18)
     ws.set_column(2, 2, 4)
     ws.write_string(0, 0, tx("title", lang), st.title)
-    ws.write_string(1, 0, tx("currency", lang))
-    ws.write_string(1, 1, a.settings.currency)
-    ws.write_string(2, 0, tx("period", lang))
-    value_cell(ws, 2, 1, a.settings.period_months, st.integer)
-    ws.write_string(3, 0, tx("decision_date", lang))
-    value_cell(ws, 3, 1, a.settings.decision_date or "", st.date)
+    ws.write_string(D.currency, 0, tx("currency", lang))
+    ws.write_string(D.currency, 1, sets[0][0], out.text)
+    ws.write_string(D.period, 0, tx("period", lang))
+    value_cell(ws, D.period, 1, sets[1][0], out.integer)
+    ws.write_string(D.decision_date, 0, tx("decision_date", lang))
+    value_cell(ws, D.decision_date, 1, sets[2][0], out.date)
+    write_block(ws, blocks["status"], out.text)
 
     qp = quote(ctx.sname("profitability"))
     qc = quote(ctx.inputs.clients.sheet)
     n1 = max(ctx.n, 1) + 1
     rev_col = ctx.inputs.clients.col("revenue")
-    c = a.clients
-    r = 5
-    ws.write_string(r, 0, tx("kpis", lang), st.subtitle)
-    losses = c.loc[c["net_profit"] < 0, "net_profit"]
-    kpis = [
-        ("clients", f"=COUNTA({qp}!$A$2:$A${n1})", len(c), st.integer),
-        ("revenue", f"=SUM({qc}!${rev_col}$2:${rev_col}${n1})", c["revenue"].sum(), st.money),
-        ("net_revenue", f"=SUM({qp}!$C$2:$C${n1})", c["net_revenue"].sum(), st.money),
-        ("cts", f"=SUM({qp}!$E$2:$E${n1})", c["cost_to_serve"].sum(), st.money),
-        ("net_profit", f"=SUM({qp}!$H$2:$H${n1})", c["net_profit"].sum(), st.money_bold),
-        ("loss_clients", f'=COUNTIF({qp}!$H$2:$H${n1},"<0")', len(losses), st.integer),
-        ("losses", f'=SUMIF({qp}!$H$2:$H${n1},"<0")', losses.sum(), st.money),
-    ]
-    for i, (k, f, v, fmt) in enumerate(kpis, start=1):
-        ws.write_string(r + i, 0, tx(k, lang))
-        ctx.cells.put(ws, r + i, 1, f, float(v), fmt)
-    r += len(kpis) + 1
-    ws.write_string(r, 0, tx("whale_peak", lang))
-    value_cell(ws, r, 1, s["whale_peak_share"] if s["whale_peak_share"] is not None else (s["whale_note"] or ""), st.share)
-    ws.write_string(r + 1, 0, tx("whale_peak_clients", lang))
-    value_cell(ws, r + 1, 1, s["whale_peak_clients"], st.integer)
-    r += 3
-    ws.write_string(r, 0, tx("recon", lang), st.subtitle)
-    for i, (k, (en, es)) in enumerate(T["recon_rows"].items(), start=1):
-        ws.write_string(r + i, 0, es if lang == "es" else en)
-        value_cell(ws, r + i, 1, a.reconciliation[k], st.money_bold if k in ("model_operating_profit", "difference") else st.money)
-    r += len(T["recon_rows"]) + 2
-    ws.write_string(r, 0, tx("actions", lang), st.subtitle)
-    for i, act in enumerate(ACTIONS, start=1):
-        ws.write_string(r + i, 0, label(act, lang))
-        value_cell(ws, r + i, 1, int((c["action"] == act).sum()), st.integer)
-    r += len(ACTIONS) + 2
-    ws.write_string(r, 0, tx("tiers", lang), st.subtitle)
-    for i, tier in enumerate(TIERS, start=1):
-        ws.write_string(r + i, 0, label(tier, lang))
-        value_cell(ws, r + i, 1, int((c["tier"] == tier).sum()), st.integer)
-    r += len(TIERS) + 2
-    ws.write_string(r, 0, tx("warnings", lang), st.subtitle)
-    for i, w in enumerate(a.warnings or [tx("none", lang)], start=1):
-        ws.write_string(r + i, 0, w, st.wrap)
+    ws.write_string(D.kpi_title, 0, tx("kpis", lang), st.subtitle)
+    formulas = {
+        "clients": (f"=COUNTA({qp}!$A$2:$A${n1})", st.integer),
+        "revenue": (f"=SUM({qc}!${rev_col}$2:${rev_col}${n1})", st.money),
+        "net_revenue": (f"=SUM({qp}!$C$2:$C${n1})", st.money),
+        "cts": (f"=SUM({qp}!$E$2:$E${n1})", st.money),
+        "net_profit": (f"=SUM({qp}!$H$2:$H${n1})", st.money_bold),
+        "loss_clients": (f'=COUNTIF({qp}!$H$2:$H${n1},"<0")', st.integer),
+        "losses": (f'=SUMIF({qp}!$H$2:$H${n1},"<0")', st.money),
+    }
+    kpis = blocks["kpis"].rows
+    for i, k in enumerate(L.KPI_KEYS):
+        f, fmt = formulas[k]
+        ws.write_string(D.kpis + i, 0, tx(k, lang))
+        ctx.cells.put(ws, D.kpis + i, 1, f, kpis[i][0], fmt)
+    whale = blocks["whale"].rows
+    ws.write_string(D.whale_peak, 0, tx("whale_peak", lang))
+    value_cell(ws, D.whale_peak, 1, whale[0][0], out.share)
+    ws.write_string(D.whale_peak_clients, 0, tx("whale_peak_clients", lang))
+    value_cell(ws, D.whale_peak_clients, 1, whale[1][0], out.integer)
+    ws.write_string(D.recon_title, 0, tx("recon", lang), st.subtitle)
+    recon = blocks["recon"].rows
+    for i, k in enumerate(L.RECON_KEYS):
+        en, es = T["recon_rows"][k]
+        ws.write_string(D.recon + i, 0, es if lang == "es" else en)
+        value_cell(ws, D.recon + i, 1, recon[i][0],
+                   out.money_bold if k in ("model_operating_profit", "difference") else out.money)
+    ws.write_string(D.actions_title, 0, tx("actions", lang), st.subtitle)
+    counts = blocks["actions"].rows
+    for i, act in enumerate(ACTIONS):
+        ws.write_string(D.actions + i, 0, label(act, lang))
+        value_cell(ws, D.actions + i, 1, counts[i][0], out.integer)
+    ws.write_string(D.tiers_title, 0, tx("tiers", lang), st.subtitle)
+    counts = blocks["tiers"].rows
+    for i, tier in enumerate(TIERS):
+        ws.write_string(D.tiers + i, 0, label(tier, lang))
+        value_cell(ws, D.tiers + i, 1, counts[i][0], out.integer)
+    ws.write_string(D.warnings_title, 0, tx("warnings", lang), st.subtitle)
+    # room for the most warnings this layout can give (each pool without volume, each
+    # over-used resource, no decision date, exit spiral), unlocked for Recalculate
+    most = ctx.m + len(ctx.p.resources) + 2
+    for i in range(most):
+        ws.write_blank(D.warnings + i, 0, None, out.wrap)
+    write_block(ws, blocks["warnings"], out.wrap)
     ws.insert_chart(1, 3, charts.whale_chart(ctx.wb, ctx, seg), {"x_scale": 1.2, "y_scale": 1.1})
     ws.insert_chart(19, 3, charts.tier_chart(ctx.wb, ctx, seg), {"x_scale": 1.2, "y_scale": 1.1})
     ws.hide_gridlines(2)
-    ws.print_area(0, 0, max(r + len(a.warnings) + 2, 40), 11)
+    ws.print_area(0, 0, max(D.warnings_title + len(a.warnings) + 2, 40), 11)
     ws.set_landscape()
     ws.fit_to_pages(1, 1)
-    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+    if ctx.protect:
+        ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 
 README = {
@@ -189,14 +201,9 @@ def write_readme(ctx, ws, *, source_name: str, version: str) -> None:
         fmt = st.title if kind == "title" else st.subtitle if kind == "h" else st.wrap
         ws.write_string(r, 0, text, fmt)
         r += 1
-    gen = [
-        ("Source" if lang == "en" else "Origen", source_name),
-        ("xlprof version" if lang == "en" else "Versión de xlprof", version),
-        ("Formulas" if lang == "en" else "Fórmulas", ctx.cells.mode),
-        ("Clients" if lang == "en" else "Clientes", str(ctx.n)),
-    ]
-    for k, v in gen:
-        ws.write_string(r, 0, f"{k}: {v}")
+    stamp = L.stamp_of(ctx.a, fixed_rates=ctx.fixed_rates, mode=ctx.cells.mode)
+    for line in L.readme_lines(lang, source_name=source_name, version=version, stamp=stamp):
+        ws.write_string(r, 0, line)
         r += 1
     if ctx.cells.mode == "udf":
         ws.write_string(r + 1, 0, UDF_NOTE[lang], st.bold)

@@ -1,0 +1,562 @@
+"""Recalculate: refresh the analysis in the workbook open in Excel (the ribbon button).
+
+Two layers, so that the logic runs -- and is tested -- without Excel:
+
+* :func:`plan_recalculation` (pure: pandas/numpy, no xlwings, no file libraries) reads
+  the book through a small :class:`SheetSource` (one block per sheet), validates the
+  inputs, runs the engine, checks that the book's formula rows still fit the data,
+  and returns every change as :class:`Write`/:class:`Clear` instructions -- or, when
+  the book cannot be refreshed, the located reason and no instructions but a status
+  line. Everything is computed before anything is written.
+* :func:`recalculate_book` is the xlwings adapter: one ``used_range`` read per sheet,
+  one ``range.value = rows`` per block (cell by cell would take seconds), a status
+  line on the Dashboard and a message box when something is wrong. It works with
+  any xlwings ``Book``: desktop Excel (the classic add-in's ``RunPython``), xlwings
+  Server's remote engine and xlwings Lite.
+
+Where the blocks are and what goes in them is :mod:`xlprof.workbook.layout`, the same
+description the file writer (``xlprof generate``/``xlprof recalc``) uses. Formula
+cells are left alone: Excel recalculates them itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+from .errors import InputError, Problem, XlprofError
+from .model.analysis import Analysis, analyze
+from .textnorm import norm_key
+from .workbook import layout as L
+from .workbook.labels import SHEETS
+
+MAX_PROBLEMS_SHOWN = 8
+
+TEXT = {
+    "title": {"en": "xlprof Recalculate", "es": "xlprof Recalcular"},
+    "not_xlprof": {
+        "en": "This workbook is not an xlprof analysis workbook (it has no {sheets} sheets).\n\n"
+              "Recalculate refreshes the analysis workbooks written by 'xlprof generate' or 'xlprof demo'. "
+              "Nothing was changed.",
+        "es": "Este libro no es un libro de análisis de xlprof (no tiene las hojas {sheets}).\n\n"
+              "Recalcular actualiza los libros de análisis escritos por 'xlprof generate' o 'xlprof demo'. "
+              "No se ha cambiado nada.",
+    },
+    "missing": {
+        "en": "This xlprof workbook lost its sheet(s) {sheets}. Nothing was changed.\n\n{regen}",
+        "es": "A este libro de xlprof le faltan las hojas {sheets}. No se ha cambiado nada.\n\n{regen}",
+    },
+    "bad_inputs": {
+        "en": "Nothing was changed: {count} problem(s) in the inputs.\n\n{problems}\n\n"
+              "Correct them and press Recalculate again.",
+        "es": "No se ha cambiado nada: {count} problema(s) en los datos.\n\n{problems}\n\n"
+              "Corríjalos y pulse Recalcular de nuevo.",
+    },
+    "layout": {
+        "en": "Nothing was changed: the workbook's rows and columns no longer match its formulas "
+              "({reasons}).\n\nRecalculate refreshes a workbook that has the same clients, activities and "
+              "resources, in the same rows, as when it was written.\n\n{regen}",
+        "es": "No se ha cambiado nada: las filas y columnas del libro ya no encajan con sus fórmulas "
+              "({reasons}).\n\nRecalcular actualiza un libro con los mismos clientes, actividades y recursos, "
+              "en las mismas filas, que cuando se escribió.\n\n{regen}",
+    },
+    "regen": {
+        "en": "To rebuild it, save and close the workbook, run\n    xlprof recalc \"{book}\"\nand open it "
+              "again (ratings, settings, task statuses and notes are kept).",
+        "es": "Para rehacerlo, guarde y cierre el libro, ejecute\n    xlprof recalc \"{book}\"\ny vuelva a "
+              "abrirlo (se conservan valoraciones, parámetros, estados y notas).",
+    },
+    "failed": {
+        "en": "xlprof could not recalculate this workbook: {error}\n\nNothing was changed.",
+        "es": "xlprof no ha podido recalcular este libro: {error}\n\nNo se ha cambiado nada.",
+    },
+    "write_failed": {
+        "en": "Excel refused a change while xlprof was writing the results ({error}); part of the "
+              "analysis may be old.\n\nPress Recalculate again, or save and close the workbook and run\n"
+              "    xlprof recalc \"{book}\"",
+        "es": "Excel rechazó un cambio mientras xlprof escribía los resultados ({error}); parte del "
+              "análisis puede estar sin actualizar.\n\nPulse Recalcular de nuevo, o guarde y cierre el libro "
+              "y ejecute\n    xlprof recalc \"{book}\"",
+    },
+    "more": {"en": "... and {n} more", "es": "... y {n} más"},
+    # layout reasons
+    "n_clients": {"en": "{now} clients instead of {was}", "es": "{now} clientes en lugar de {was}"},
+    "n_activities": {"en": "{now} activities instead of {was}", "es": "{now} actividades en lugar de {was}"},
+    "n_resources": {"en": "{now} resources instead of {was}", "es": "{now} recursos en lugar de {was}"},
+    "client_rows": {"en": "sheet {sheet}: the clients are not in rows 2 to {last} in client ID order",
+                    "es": "hoja {sheet}: los clientes no están en las filas 2 a {last} por orden de ID"},
+    "volume_cols": {"en": "sheet {sheet}: the columns are not the activities in the order of sheet {acts}",
+                    "es": "hoja {sheet}: las columnas no son las actividades en el orden de la hoja {acts}"},
+    "table_rows": {"en": "sheet {sheet}: an empty row between the rows",
+                   "es": "hoja {sheet}: una fila vacía entre las filas"},
+    "rate_source": {"en": "how the rate of {activity} is set changed ({was} -> {now})",
+                    "es": "cambió cómo se fija la tarifa de {activity} ({was} -> {now})"},
+    "names": {"en": "activity names changed (sheet {sheet})", "es": "cambiaron nombres de actividades (hoja {sheet})"},
+    "split": {
+        "en": "Nothing was changed: this workbook holds part of a portfolio ('xlprof generate --split-by') "
+              "and its rates are the whole portfolio's, which Recalculate cannot see.\n\nRegenerate the "
+              "split workbooks from the portfolio's input: xlprof generate INPUT --split-by COLUMN",
+        "es": "No se ha cambiado nada: este libro es parte de una cartera ('xlprof generate --split-by') y "
+              "sus tarifas son las de toda la cartera, que Recalcular no ve.\n\nRegenere los libros "
+              "divididos desde los datos de la cartera: xlprof generate DATOS --split-by COLUMNA",
+    },
+    "no_stamp": {"en": "it was written by an older xlprof", "es": "lo escribió una versión anterior de xlprof"},
+    "language": {"en": "Settings language '{setting}' applies when the book is regenerated",
+                 "es": "el idioma '{setting}' de Parámetros se aplica al regenerar el libro"},
+}
+
+
+def text(key: str, lang: str, **values: Any) -> str:
+    return TEXT[key][lang if lang in ("en", "es") else "en"].format(**values)
+
+
+# --- instructions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Write:
+    """Values for the rectangle whose top-left cell is (row, col), 0-based."""
+
+    sheet: str
+    row: int
+    col: int
+    rows: list[list[Any]]
+
+    @property
+    def nrows(self) -> int:
+        return len(self.rows)
+
+    @property
+    def ncols(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+
+@dataclass(frozen=True)
+class Clear:
+    sheet: str
+    row: int
+    col: int
+    nrows: int
+    ncols: int
+
+
+@dataclass
+class Recalculation:
+    """What Recalculate does to the book: ``ok`` -> clear, write, status; otherwise only
+    the status line (if the book has a Dashboard) and the message."""
+
+    ok: bool
+    lang: str
+    writes: list[Write] = field(default_factory=list)
+    clears: list[Clear] = field(default_factory=list)
+    status: Write | None = None
+    message: str = ""
+    title: str = ""
+    analysis: Analysis | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class SheetSource(Protocol):
+    """Read access to a workbook: sheet names, whole sheets from A1, rectangles."""
+
+    names: list[str]
+
+    def values(self, sheet: str) -> list[list[Any]]: ...
+
+    def block(self, sheet: str, row: int, col: int, nrows: int, ncols: int) -> list[list[Any]]: ...
+
+
+class DictSource:
+    """A :class:`SheetSource` over ``{sheet name: rows from A1}`` (tests, previews)."""
+
+    def __init__(self, sheets: dict[str, list[list[Any]]]):
+        self.sheets = sheets
+        self.names = list(sheets)
+
+    def values(self, sheet: str) -> list[list[Any]]:
+        return self.sheets[sheet]
+
+    def block(self, sheet: str, row: int, col: int, nrows: int, ncols: int) -> list[list[Any]]:
+        rows = self.sheets[sheet]
+        out = []
+        for r in range(row, row + nrows):
+            src = rows[r] if r < len(rows) else []
+            out.append([src[c] if c < len(src) else None for c in range(col, col + ncols)])
+        return out
+
+
+# --- cell values for Excel ------------------------------------------------------------------
+
+_TEXT_LOOKALIKES = {"TRUE", "FALSE", "VERDADERO", "FALSO"}
+_NEEDS_QUOTE = re.compile(r"[=+\-@'#\t\r\n]|.*\d", re.DOTALL)
+
+
+def excel_text(s: str) -> str:
+    """Text as Excel must receive it to keep it text: a leading apostrophe (which Excel
+    does not show) for anything Excel would turn into a formula (= + - @), a number, a
+    date, a boolean or an error. Excel's own input parser is broad (``1/2``, ``Jan 5``,
+    ``5%``, ``(3)``, ``00123``...), so any text with a digit is protected."""
+    if not s:
+        return s
+    if _NEEDS_QUOTE.match(s) or s.strip().upper() in _TEXT_LOOKALIKES:
+        return "'" + s
+    return s
+
+
+def excel_value(v: Any) -> Any:
+    if isinstance(v, str):
+        return excel_text(v) if v else None
+    if v is None:
+        return None
+    v = L.clean(v)
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _excel_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    return [[excel_value(v) for v in row] for row in rows]
+
+
+# --- the pure part --------------------------------------------------------------------------
+
+_ESSENTIAL = ("readme", "dashboard", "rates", "cts", "profitability", "scores", "drop", "segmentation",
+              "plan", "tourniquet", "archive")
+
+
+def book_language(names: list[str]) -> str | None:
+    """The language whose computed sheets the book has (``None``: not an analysis book)."""
+    have = {norm_key(n) for n in names}
+    best, hits = None, 0
+    for lang in ("en", "es"):
+        found = sum(norm_key(SHEETS[k][lang]) in have for k in _ESSENTIAL)
+        if found > hits:
+            best, hits = lang, found
+    return best if hits >= 3 else None
+
+
+def _find(names: list[str], wanted: str) -> str | None:
+    key = norm_key(wanted)
+    return next((n for n in names if norm_key(n) == key), None)
+
+
+def _input_sheet_names(names: list[str]) -> list[str]:
+    from .schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, VOLUMES_LONG, sheet_lookup
+
+    wanted = set()
+    for table in (CLIENTS, ACTIVITIES, RESOURCES, SETTINGS, VOLUMES_LONG):
+        wanted |= set(sheet_lookup(table))
+    return [n for n in names if norm_key(n) in wanted]
+
+
+def _trim(rows: list[list[Any]]) -> list[list[Any]]:
+    rows = [list(r) for r in rows]
+    while rows and all(_blank(v) for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
+
+
+def _id(v: Any) -> str | None:
+    if _blank(v):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _same(a: Any, b: Any) -> bool:
+    if _blank(a) and _blank(b):
+        return True
+    if isinstance(a, str) or isinstance(b, str):
+        return str(a).strip() == str(b).strip()
+    try:
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    except (TypeError, ValueError):
+        return a == b
+
+
+def _column(header_row: list[Any], names: set[str]) -> int | None:
+    for j, v in enumerate(header_row):
+        if isinstance(v, str) and norm_key(v) in names:
+            return j
+    return None
+
+
+def check_layout(a: Analysis, stamp: L.Stamp | None, src: SheetSource, inputs: dict[str, list[list[Any]]],
+                 lang: str) -> list[str]:
+    """Why the book's formula rows no longer fit ``a`` (empty: they fit)."""
+    from .schema import ACTIVITIES, CLIENTS, RESOURCES, VOLUMES_LONG, header_map, sheet_lookup
+
+    if stamp is None:
+        return [text("no_stamp", lang)]
+    reasons = []
+    n, m, k = len(a.clients), len(a.activities), len(a.resources)
+    for key, now, was in (("n_clients", n, stamp.clients), ("n_activities", m, stamp.activities),
+                          ("n_resources", k, stamp.resources)):
+        if now != was:
+            reasons.append(text(key, lang, now=now, was=was))
+    if reasons:
+        return reasons
+
+    def sheet_of(table):
+        wanted = sheet_lookup(table)
+        return next((name for name in inputs if norm_key(name) in wanted), None)
+
+    def ids_in(name: str, table) -> list[str | None]:
+        rows = _trim(inputs[name])
+        if not rows:
+            return []
+        hmap = header_map(table)
+        col = _column(rows[0], {key for key, v in hmap.items() if v == "client_id"})
+        if col is None:
+            return []
+        return [_id(r[col] if col < len(r) else None) for r in rows[1:]]
+
+    ids = list(a.clients["client_id"])
+    for table in (CLIENTS, VOLUMES_LONG):
+        name = sheet_of(table)
+        if name is not None and ids_in(name, table) != ids:
+            reasons.append(text("client_rows", lang, sheet=name, last=n + 1))
+    acts = list(a.activities.index)
+    vname, aname = sheet_of(VOLUMES_LONG), sheet_of(ACTIVITIES)
+    if vname is not None:
+        rows = _trim(inputs[vname])
+        header = [norm_key(v) for v in (rows[0] if rows else [])[1:]]
+        while header and not header[-1]:
+            header.pop()
+        if header != [norm_key(x) for x in acts]:
+            reasons.append(text("volume_cols", lang, sheet=vname, acts=aname or "Activities"))
+    for table, count in ((ACTIVITIES, m), (RESOURCES, k)):
+        name = sheet_of(table)
+        if name is not None and len(_trim(inputs[name])) != count + 1:
+            reasons.append(text("table_rows", lang, sheet=name))
+    # engine-written cells the formulas are built around
+    for block in L.structure_blocks(a):
+        if block.nrows == 0 or block.ncols == 0:
+            continue
+        name = _find(src.names, block.sheet_name(lang))
+        have = src.block(name, block.row, block.col, block.nrows, block.ncols)
+
+        def got(i: int, j: int) -> Any:
+            return have[i][j] if i < len(have) and j < len(have[i]) else None
+
+        if block.sheet == "rates":
+            for i, (want,) in enumerate(block.rows):
+                if not _same(got(i, 0), want):
+                    reasons.append(text("rate_source", lang, activity=acts[i], now=want, was=got(i, 0) or "?"))
+        elif any(not _same(got(0, j), want) for j, want in enumerate(block.rows[0])):
+            reasons.append(text("names", lang, sheet=name))
+    return reasons
+
+
+def _problems_text(problems: list[Problem], lang: str) -> str:
+    lines = [f"- {p}" for p in problems[:MAX_PROBLEMS_SHOWN]]
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        lines.append(text("more", lang, n=len(problems) - MAX_PROBLEMS_SHOWN))
+    return "\n".join(lines)
+
+
+def plan_recalculation(src: SheetSource, *, book_name: str = "", book_path: str | None = None,
+                       now: dt.datetime | None = None) -> Recalculation:
+    """Everything Recalculate will write into the book read by ``src`` -- or why not."""
+    from .io.reader import RawSheet, portfolio_from_sheets
+    from .workbook.regen import read_plan_sheet
+
+    now = now or dt.datetime.now()
+    when = L.today_text(now)
+    names = list(src.names)
+    lang = book_language(names)
+    if lang is None:
+        wanted = ", ".join(SHEETS[k]["en"] for k in ("profitability", "plan", "dashboard"))
+        return Recalculation(False, "en", message=text("not_xlprof", "en", sheets=wanted),
+                             title=text("title", "en"))
+    sheet = {k: _find(names, SHEETS[k][lang]) for k in SHEETS}
+    title = text("title", lang)
+    regen = text("regen", lang, book=book_path or book_name)
+
+    def failed(message: str, reason: str) -> Recalculation:
+        status = None
+        if sheet["dashboard"] is not None:
+            line = L.status_text("failed", lang, when=when, reason=reason)
+            status = Write(sheet["dashboard"], L.Dash.status, 0, _excel_rows([[line]]))
+        return Recalculation(False, lang, status=status, message=message, title=title)
+
+    missing = [SHEETS[k][lang] for k in _ESSENTIAL if sheet[k] is None]
+    if missing:
+        return failed(text("missing", lang, sheets=", ".join(missing), regen=regen), ", ".join(missing))
+
+    # read: input sheets, the editable plan sheets, and the small sheets the checks need
+    inputs = {n: src.values(n) for n in _input_sheet_names(names)}
+    plan_rows = src.values(sheet["plan"])
+    archive_rows = src.values(sheet["archive"])
+    stamp = L.parse_stamp(src.values(sheet["readme"]))
+    notes: list[str] = []
+    try:
+        problems: list[Problem] = []  # every problem at once: inputs, then the plan sheets
+        plan = read_plan_sheet(RawSheet(book_name, sheet["plan"], plan_rows), problems)
+        archive = read_plan_sheet(RawSheet(book_name, sheet["archive"], archive_rows), problems)
+        raws = {n: RawSheet(book_name, n, rows) for n, rows in inputs.items()}
+        try:
+            portfolio = portfolio_from_sheets(raws, book_name, notes)
+        except InputError as exc:
+            raise InputError(exc.problems + problems) from None
+        if problems:
+            raise InputError(problems)
+        portfolio = dataclasses.replace(portfolio, plan=plan, archive=archive)
+        a = analyze(portfolio, lang=lang)
+    except InputError as exc:
+        probs = exc.problems
+        return failed(text("bad_inputs", lang, count=len(probs), problems=_problems_text(probs, lang)),
+                      str(probs[0]) if probs else str(exc))
+    except XlprofError as exc:
+        return failed(text("failed", lang, error=exc), str(exc))
+
+    if stamp is not None and stamp.fixed_rates:
+        message = text("split", lang)
+        return failed(message, message.split("\n")[0])
+    reasons = check_layout(a, stamp, src, inputs, lang)
+    if reasons:
+        return failed(text("layout", lang, reasons="; ".join(reasons), regen=regen), "; ".join(reasons))
+
+    status_line = L.status_text("recalculated", lang, when=when, clients=len(a.clients),
+                                warnings=len(a.warnings))
+    if portfolio.settings.language != lang:
+        note = text("language", lang, setting=portfolio.settings.language)
+        notes.append(note)
+        status_line += f". {note[0].upper()}{note[1:]}"
+    kinds = {L.ENGINE} | ({L.LIVE} if stamp.mode == "values" else set())
+    old = {sheet["plan"]: plan_rows, sheet["archive"]: archive_rows,
+           sheet["tourniquet"]: src.values(sheet["tourniquet"]),
+           sheet["dashboard"]: src.values(sheet["dashboard"])}
+    writes, clears, status = [], [], None
+    for block in L.all_blocks(a, status=status_line, kinds=kinds):
+        name = sheet[block.sheet]
+        w = Write(name, block.row, block.col, _excel_rows(block.rows))
+        if block.sheet == "dashboard" and block.row == L.Dash.status and block.col == 0:
+            status = w
+            continue
+        if block.nrows:
+            writes.append(w)
+        if block.grows:
+            end = _last_used_row(old.get(name, []), block.col, block.ncols)
+            start = block.row + block.nrows
+            if end > start:
+                clears.append(Clear(name, start, block.col, end - start, block.ncols))
+    return Recalculation(True, lang, writes, clears, status, title=title, analysis=a, notes=notes)
+
+
+def _last_used_row(rows: list[list[Any]], col: int, ncols: int) -> int:
+    """1 + the last 0-based row with a value in columns col..col+ncols-1 (0 if none)."""
+    for r in range(len(rows) - 1, -1, -1):
+        if any(not _blank(v) for v in rows[r][col:col + ncols]):
+            return r + 1
+    return 0
+
+
+# --- the xlwings adapter ---------------------------------------------------------------------
+
+
+class XlwingsSource:
+    """:class:`SheetSource` over an xlwings ``Book``: one block read per sheet or range."""
+
+    def __init__(self, book):
+        self._sheets = {s.name: s for s in book.sheets}
+        self.names = list(self._sheets)
+        self._cache: dict[str, list[list[Any]]] = {}
+
+    def values(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self._cache:
+            rng = self._sheets[sheet].used_range
+            rows = rng.options(ndim=2, err_to_str=True).value or []
+            r0, c0 = rng.row - 1, rng.column - 1
+            if c0:
+                rows = [[None] * c0 + list(r) for r in rows]
+            if r0:
+                rows = [[] for _ in range(r0)] + rows
+            self._cache[sheet] = [list(r) for r in rows]
+        return self._cache[sheet]
+
+    def block(self, sheet: str, row: int, col: int, nrows: int, ncols: int) -> list[list[Any]]:
+        rng = self._sheets[sheet].range((row + 1, col + 1), (row + nrows, col + ncols))
+        return rng.options(ndim=2, err_to_str=True).value
+
+
+def apply(book, rec: Recalculation) -> None:
+    """Carry out ``rec`` on the xlwings ``book``: clears, block writes, status line."""
+    sheets = {s.name: s for s in book.sheets}
+
+    def rng(name, row, col, nrows, ncols):
+        return sheets[name].range((row + 1, col + 1), (row + nrows, col + ncols))
+
+    for c in rec.clears:
+        rng(c.sheet, c.row, c.col, c.nrows, c.ncols).clear_contents()
+    for w in rec.writes:
+        rng(w.sheet, w.row, w.col, w.nrows, w.ncols).value = w.rows
+    if rec.status is not None:
+        s = rec.status
+        rng(s.sheet, s.row, s.col, s.nrows, s.ncols).value = s.rows
+
+
+def _set_screen_updating(book, on: bool) -> None:
+    try:
+        book.app.screen_updating = on
+    except Exception:  # noqa: BLE001 - an engine without the setting
+        pass
+
+
+def recalculate_book(book, *, alert: bool = True,
+                     now: Callable[[], dt.datetime] | None = None) -> Recalculation:
+    """Recalculate the analysis in the open xlwings ``book`` (what the ribbon runs).
+
+    Nothing is written unless the whole analysis was computed; a book that is not an
+    xlprof analysis book, or whose inputs are wrong, gets a message box (and, if it
+    has a Dashboard, a status line) and no other change.
+    """
+    name = getattr(book, "name", "") or ""
+    try:
+        path = book.fullname
+    except Exception:  # noqa: BLE001 - engines without a path
+        path = name
+    try:
+        rec = plan_recalculation(XlwingsSource(book), book_name=name, book_path=path,
+                                 now=now() if now else None)
+    except Exception as exc:  # a bug must not leave the user without a word
+        rec = Recalculation(False, "en", message=text("failed", "en", error=f"{type(exc).__name__}: {exc}"),
+                            title=text("title", "en"))
+    if rec.ok:
+        _set_screen_updating(book, False)
+        try:
+            apply(book, rec)
+        except Exception as exc:  # noqa: BLE001 - e.g. a sheet protected by an older xlprof
+            if not alert:
+                raise
+            book.app.alert(text("write_failed", rec.lang, error=f"{type(exc).__name__}: {exc}", book=path),
+                           title=rec.title, mode="critical")
+        finally:
+            _set_screen_updating(book, True)
+    else:
+        if rec.status is not None:
+            apply(book, Recalculation(False, rec.lang, status=rec.status))
+        if alert:
+            book.app.alert(rec.message, title=rec.title, mode="critical")
+    return rec
+
+
+def status_of(rec: Recalculation) -> str:
+    """The status line ``rec`` writes (for logs and tests)."""
+    if rec.status is None or not rec.status.rows:
+        return ""
+    v = rec.status.rows[0][0]
+    return v[1:] if isinstance(v, str) and v.startswith("'") else (v or "")
+
+
+__all__ = ["Clear", "DictSource", "Recalculation", "SheetSource", "Write", "apply", "book_language",
+           "check_layout", "excel_text", "plan_recalculation", "recalculate_book", "status_of"]

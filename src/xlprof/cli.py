@@ -62,11 +62,21 @@ def main() -> None:
     """
 
 
-def _analysis(input_path: Path, lang: str | None):
+def _read(input_path: Path):
+    """Read and validate INPUT; prints the reader's notes (ignored columns...) to stderr."""
     from .io.reader import read_portfolio
+
+    notes: list[str] = []
+    portfolio = read_portfolio(input_path, notes)
+    for note in notes:
+        click.echo(f"xlprof: note: {note}", err=True)
+    return portfolio
+
+
+def _analysis(input_path: Path, lang: str | None):
     from .model import analyze
 
-    portfolio = read_portfolio(input_path)
+    portfolio = _read(input_path)
     return portfolio, analyze(portfolio, lang=lang or portfolio.settings.language)
 
 
@@ -74,9 +84,7 @@ def _analysis(input_path: Path, lang: str | None):
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 def validate(input_path: Path) -> None:
     """Check INPUT and list every problem (exit 0 when clean, 1 with problems)."""
-    from .io.reader import read_portfolio
-
-    p = read_portfolio(input_path)
+    p = _read(input_path)
     n_vol = int((p.volumes["quantity"] != 0).sum())
     click.echo(f"{input_path}: OK - {len(p.clients)} clients, {len(p.activities)} activities, "
                f"{len(p.resources)} resources, {n_vol} volume entries")

@@ -143,8 +143,10 @@ class Settings:
                                          f"got {self.tier_platinum} and {self.tier_gold}"))
         if self.value_per_freed_hour < 0:
             out.append(("value_per_freed_hour", "value_per_freed_hour must be >= 0"))
-        if self.notice_lead_days < 0:
-            out.append(("notice_lead_days", "notice_lead_days must be >= 0"))
+        if not 0 <= self.notice_lead_days <= 3650:
+            out.append(("notice_lead_days", f"notice_lead_days must be between 0 and 3650 days, got {self.notice_lead_days}"))
+        if not self.period_months <= 120:
+            out.append(("period_months", f"period_months must be at most 120, got {self.period_months}"))
         if not self.currency or len(self.currency) > 8:
             out.append(("currency", f"currency must be a short code such as EUR, got {self.currency!r}"))
         return out

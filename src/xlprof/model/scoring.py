@@ -77,7 +77,7 @@ def recommend_action(
         return "review", message("action_review", lang, score=score, coverage=coverage)
     if high and exit_gain > 0:
         return "terminate", message("action_terminate", lang, score=score, gain=exit_gain)
-    if profit < 0:
+    if round(profit, 6) < 0:  # amounts compare at a millionth (see segments.AMOUNT_DECIMALS)
         loss = -profit
         if not _nan(growth_potential) and growth_potential >= 4:
             return "renegotiate", message("action_renegotiate_growth", lang, loss=loss,

@@ -13,9 +13,16 @@ TIERS = ("platinum", "gold", "iron", "lead")
 QUADRANTS = ("passive", "carriage_trade", "bargain_basement", "aggressive", "na")
 
 
+# Comparisons use amounts rounded to a millionth and ratios to 1e-12, so that rounding noise
+# from a different summation order (activities listed in another order) never changes a
+# ranking, a tier or a quadrant.
+AMOUNT_DECIMALS = 6
+RATIO_DECIMALS = 12
+
+
 def profit_order(profit, ids) -> np.ndarray:
     """Indices sorting clients by profit descending, ties by client_id ascending."""
-    p = np.asarray(profit, dtype=float)
+    p = np.round(np.asarray(profit, dtype=float), AMOUNT_DECIMALS)
     keys = np.asarray(ids, dtype=object).astype(str)
     # np.lexsort sorts by the last key first.
     return np.lexsort((keys, -p))
@@ -47,7 +54,7 @@ def whale_curve(profit, ids) -> WhaleCurve:
 def assign_tiers(profit, ids, *, platinum: float = 0.5, gold: float = 0.8) -> np.ndarray:
     """``lead`` for P < 0; the others, sorted by P desc, by the cumulative share of positive
     profit reached *before* them: < platinum -> ``platinum``, < gold -> ``gold``, else ``iron``."""
-    p = np.asarray(profit, dtype=float)
+    p = np.round(np.asarray(profit, dtype=float), AMOUNT_DECIMALS)
     tiers = np.full(p.shape, "lead", dtype=object)
     order = [i for i in profit_order(p, ids) if p[i] >= 0]
     positive_total = float(p[p > 0].sum())
@@ -76,12 +83,12 @@ def quadrant_medians(price_realization, cts_ratio, nr) -> QuadrantSplit:
 
 def assign_quadrants(price_realization, cts_ratio, nr, split: QuadrantSplit | None = None) -> np.ndarray:
     """Shapiro matrix; at or above the median counts as high; NR <= 0 -> ``na``."""
-    pr = np.asarray(price_realization, dtype=float)
-    cr = np.asarray(cts_ratio, dtype=float)
+    pr = np.round(np.asarray(price_realization, dtype=float), RATIO_DECIMALS)
+    cr = np.round(np.asarray(cts_ratio, dtype=float), RATIO_DECIMALS)
     ok = np.asarray(nr, dtype=float) > 0
     split = split or quadrant_medians(pr, cr, nr)
-    high_price = pr >= split.price_median
-    high_cost = cr >= split.cost_median
+    high_price = pr >= np.round(split.price_median, RATIO_DECIMALS)
+    high_cost = cr >= np.round(split.cost_median, RATIO_DECIMALS)
     out = np.where(high_price, np.where(high_cost, "carriage_trade", "passive"),
                    np.where(high_cost, "aggressive", "bargain_basement")).astype(object)
     out[~ok] = "na"

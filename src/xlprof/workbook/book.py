@@ -311,6 +311,10 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
     coc = setting_name("cost_of_capital")
     put = ctx.cells.put
     money, pct, num = st.money, st.pct, st.number
+    udf = ctx.cells.mode == "udf"
+    qv = quote(ctx.inputs.volumes.sheet)
+    vlast = xl_col_to_name(ctx.m)          # Volumes: client_id, then one column per activity
+    clast = xl_col_to_name(1 + ctx.m)      # CostToServe: rates row 4, columns C..
     for i in _rows(ctx):
         r = i + 1
         e = r + 1
@@ -321,11 +325,21 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 0, f"={qc}!${col['client_id']}{cr}", x[0], st.text)
         put(ws, r, 1, f"={qc}!${col['client_name']}{cr}", x[1], st.text)
         put(ws, r, 2, f"={rev}-{qc}!${col['discounts']}{cr}", x[2], money)
-        put(ws, r, 3, f"=C{e}-{qc}!${col['cogs']}{cr}", x[3], money)
-        put(ws, r, 4, f"={qcts}!${cts_cols['total']}{tr}", x[4], money)
+        cogs, disc = f"{qc}!${col['cogs']}{cr}", f"{qc}!${col['discounts']}{cr}"
+        if udf:  # the same definitions through the XLPROF_ functions (xlprof.udfs)
+            vr = ctx.inputs.volumes.first_row + i + 1
+            put(ws, r, 3, f"=XLPROF_MARGIN({rev},{cogs},{disc})", x[3], money)
+            put(ws, r, 4, f"=XLPROF_COST_TO_SERVE({qv}!$B{vr}:${vlast}{vr},{qcts}!$C$4:${clast}$4)",
+                x[4], money)
+        else:
+            put(ws, r, 3, f"=C{e}-{cogs}", x[3], money)
+            put(ws, r, 4, f"={qcts}!${cts_cols['total']}{tr}", x[4], money)
         put(ws, r, 5, f"={rev}*{qc}!${col['days_to_pay']}{cr}*{coc}/365", x[5], money)
         put(ws, r, 6, f"={qc}!${col['bad_debt']}{cr}", x[6], money)
-        put(ws, r, 7, f"=D{e}-E{e}-F{e}-G{e}", x[7], money)
+        if udf:
+            put(ws, r, 7, f"=XLPROF_NET_PROFIT({rev},{cogs},E{e},{disc},F{e},G{e})", x[7], money)
+        else:
+            put(ws, r, 7, f"=D{e}-E{e}-F{e}-G{e}", x[7], money)
         put(ws, r, 8, f'=IF(C{e}>0,H{e}/C{e},"")', x[8], pct)
         put(ws, r, 9, f"={qcts}!${cts_cols['hours']}{tr}", x[9], num)
         put(ws, r, 10, f'=IF(J{e}>0,H{e}/J{e},"")', x[10], money)
@@ -382,7 +396,12 @@ def write_scores(ctx: Ctx) -> None:
             rr = ref(rating)
             put(ws, r, 5 + k, f'=IF({rr}="","",(5-{rr})/4)', x[5 + k], st.signal)
         has = f'SUMPRODUCT(--(C{e}:I{e}<>""),{W})'
-        put(ws, r, 9, f'=IF({has}>0,100*SUMPRODUCT(C{e}:I{e},{W})/{has},"")', x[9], st.score)
+        if ctx.cells.mode == "udf":
+            ratings = f"{qc}!${cc['values_alignment']}{cr}:${cc['respect_of_terms']}{cr}"
+            put(ws, r, 9, f"=XLPROF_TERMINATION_SCORE({p},{nr},{cts},{days},{terms},{ref('bad_debt')},"
+                          f"{ratings},{W})", x[9], st.score)
+        else:
+            put(ws, r, 9, f'=IF({has}>0,100*SUMPRODUCT(C{e}:I{e},{W})/{has},"")', x[9], st.score)
         put(ws, r, 10, f"={has}/SUM({W})", x[10], st.pct)
     write_block(ws, blocks["engine"], ctx.out.text)
     last = SCORE_FIRST + max(ctx.n, 1) - 1

@@ -299,10 +299,9 @@ def tourniquet(a: Analysis) -> Block:
 
 
 def dashboard(a: Analysis, status: str) -> dict[str, Block]:
-    c, s, lang = a.clients, a.summary, a.lang
-    losses = c.loc[c["net_profit"] < 0, "net_profit"]
-    kpis = [len(c), c["revenue"].sum(), c["net_revenue"].sum(), c["cost_to_serve"].sum(),
-            c["net_profit"].sum(), len(losses), losses.sum()]
+    s, lang = a.summary, a.lang
+    kpis = [s["clients"], s["revenue"], s["net_revenue"], s["cost_to_serve"], s["net_profit"],
+            s["loss_making_clients"], s["losses"]]
     peak = s["whale_peak_share"] if s["whale_peak_share"] is not None else (s["whale_note"] or "")
     return {
         "settings": Block("dashboard", Dash.currency, 1, [[a.settings.currency], [clean(a.settings.period_months)],
@@ -311,8 +310,8 @@ def dashboard(a: Analysis, status: str) -> dict[str, Block]:
         "kpis": Block("dashboard", Dash.kpis, 1, [[float(v)] for v in kpis], 1, LIVE),
         "whale": Block("dashboard", Dash.whale_peak, 1, [[clean(peak)], [s["whale_peak_clients"]]], 1),
         "recon": Block("dashboard", Dash.recon, 1, [[clean(a.reconciliation[k])] for k in RECON_KEYS], 1),
-        "actions": Block("dashboard", Dash.actions, 1, [[int((c["action"] == x).sum())] for x in ACTIONS], 1),
-        "tiers": Block("dashboard", Dash.tiers, 1, [[int((c["tier"] == t).sum())] for t in TIERS], 1),
+        "actions": Block("dashboard", Dash.actions, 1, [[s["actions"].get(x, 0)] for x in ACTIONS], 1),
+        "tiers": Block("dashboard", Dash.tiers, 1, [[s["tiers"][t]] for t in TIERS], 1),
         "warnings": Block("dashboard", Dash.warnings, 0, [[w] for w in (a.warnings or [NO_WARNINGS[lang]])], 1,
                           grows=True),
     }

@@ -135,14 +135,19 @@ def test_settings_without_value_column(tmp_path):
 
 
 def test_settings_unknown_and_repeated_keys(tmp_path):
+    from xlprof.settings import Settings
+
+    first_free = len(Settings().to_rows()) + 2  # header row + one row per setting
+
     def fn(wb):
-        wb["Settings"].append(["colour", "blue"])      # row 21
-        wb["Settings"].append(["Currency", "USD"])     # row 22
+        wb["Settings"].append(["colour", "blue"])      # row first_free
+        wb["Settings"].append(["Currency", "USD"])     # the row after
 
     book = bad_book(tmp_path, fn)
     out = expect(run("validate", book), EXIT_INPUT, "2 problem(s)")
-    assert_located(out, book, "Settings", 21, "key", "unknown setting 'colour'; known settings: period_months")
-    assert_located(out, book, "Settings", 22, "value", "setting 'currency' is given twice")
+    assert_located(out, book, "Settings", first_free, "key",
+                   "unknown setting 'colour'; known settings: period_months")
+    assert_located(out, book, "Settings", first_free + 1, "value", "setting 'currency' is given twice")
 
 
 def test_settings_date_out_of_range(tmp_path):

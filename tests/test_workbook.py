@@ -356,6 +356,9 @@ def test_split_books_hold_only_their_clients_with_portfolio_numbers(tmp_path):
         np.testing.assert_allclose(merged.loc[sorted(own), "net_profit"], ref["net_profit"], rtol=1e-9)
         np.testing.assert_allclose(merged.loc[sorted(own), "score"].astype(float), ref["score"].astype(float),
                                    rtol=1e-9)
+        # regenerating the split book from itself keeps the portfolio's tiers, quadrants, actions
+        for col in ("tier", "quadrant", "action"):
+            assert list(merged.loc[sorted(own), col]) == list(ref[col]), (manager, col)
         # the split book's cached values are the portfolio's
         prof = pd.read_excel(book, sheet_name="Profitability", engine="calamine").set_index("Client ID")
         assert list(prof["Tier"]) == [__import__("xlprof.i18n").i18n.label(t) for t in ref["tier"]]

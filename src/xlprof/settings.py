@@ -50,6 +50,12 @@ class Settings:
     capacity_constrained: bool = False
     value_per_freed_hour: float = 0.0
     notice_lead_days: int = 14
+    # Portfolio-wide cut-offs carried as values by split books (blank = computed from
+    # the book's own clients): quadrant medians and the lowest profit of each tier.
+    fixed_price_median: float | None = None
+    fixed_cost_median: float | None = None
+    fixed_platinum_min_profit: float | None = None
+    fixed_gold_min_profit: float | None = None
 
     @property
     def weights(self) -> dict[str, float]:

@@ -19,7 +19,7 @@ from . import formulas as F
 from .exits import ExitScenario, exit_scenario, merge_plan, plan_transition, tourniquet
 from .scoring import recommend_action, score_columns, top_reasons
 from .segments import (TIERS, QuadrantSplit, assign_quadrants, assign_tiers, quadrant_medians,
-                       whale_curve)
+                       tiers_from_cutoffs, whale_curve)
 
 AVOIDABLE = ("variable", "avoidable_fixed")
 
@@ -195,7 +195,12 @@ def analyze(portfolio: Portfolio, settings: Settings | None = None, *,
     rank = np.empty(len(c), dtype=int)
     rank[whale.order] = np.arange(1, len(c) + 1)
     c["profit_rank"] = rank
-    c["tier"] = assign_tiers(p, ids, platinum=s.tier_platinum, gold=s.tier_gold)
+    if s.fixed_platinum_min_profit is not None and s.fixed_gold_min_profit is not None:
+        c["tier"] = tiers_from_cutoffs(p, s.fixed_platinum_min_profit, s.fixed_gold_min_profit)
+    else:
+        c["tier"] = assign_tiers(p, ids, platinum=s.tier_platinum, gold=s.tier_gold)
+    if quadrant_split is None and s.fixed_price_median is not None and s.fixed_cost_median is not None:
+        quadrant_split = QuadrantSplit(s.fixed_price_median, s.fixed_cost_median)
     split = quadrant_split or quadrant_medians(c["price_realization"], c["cts_ratio"], nr)
     c["quadrant"] = assign_quadrants(c["price_realization"], c["cts_ratio"], nr, split)
 

@@ -51,6 +51,26 @@ def whale_curve(profit, ids) -> WhaleCurve:
     return WhaleCurve(order, share, total, float("nan"), 0)
 
 
+def tiers_from_cutoffs(profit, platinum_min: float, gold_min: float) -> np.ndarray:
+    """Tiers by fixed profit cut-offs (a split book carries its portfolio's): ``lead`` for
+    P < 0, ``platinum`` from ``platinum_min``, ``gold`` from ``gold_min``, else ``iron``."""
+    p = np.round(np.asarray(profit, dtype=float), AMOUNT_DECIMALS)
+    out = np.where(p >= platinum_min, "platinum", np.where(p >= gold_min, "gold", "iron")).astype(object)
+    out[p < 0] = "lead"
+    return out
+
+
+def tier_cutoffs(profit, tiers) -> tuple[float, float]:
+    """The lowest profit of the Platinum and of the Gold tier (inf when a tier is empty)."""
+    p = np.round(np.asarray(profit, dtype=float), AMOUNT_DECIMALS)
+    t = np.asarray(tiers, dtype=object)
+    plat = p[t == "platinum"]
+    gold = p[t == "gold"]
+    plat_min = float(plat.min()) if plat.size else float("inf")
+    gold_min = float(gold.min()) if gold.size else plat_min
+    return plat_min, gold_min
+
+
 def assign_tiers(profit, ids, *, platinum: float = 0.5, gold: float = 0.8) -> np.ndarray:
     """``lead`` for P < 0; the others, sorted by P desc, by the cumulative share of positive
     profit reached *before* them: < platinum -> ``platinum``, < gold -> ``gold``, else ``iron``."""

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .analysis import Analysis, Portfolio, _value_chain
-from .segments import whale_curve
+from .segments import tier_cutoffs, whale_curve
 
 
 def split_portfolio_analysis(a: Analysis, p: Portfolio, ids: list[str]) -> tuple[Analysis, Portfolio]:
@@ -65,6 +65,12 @@ def split_portfolio_analysis(a: Analysis, p: Portfolio, ids: list[str]) -> tuple
         archive=a.archive[a.archive["client_id"].isin(keep)].reset_index(drop=True),
         tourniquet=a.tourniquet[a.tourniquet["client_id"].isin(keep)].reset_index(drop=True),
     )
+    plat_min, gold_min = tier_cutoffs(a.clients["net_profit"], a.clients["tier"])
+    fixed = a.settings.replace(
+        fixed_price_median=a.quadrant_split.price_median, fixed_cost_median=a.quadrant_split.cost_median,
+        fixed_platinum_min_profit=plat_min if np.isfinite(plat_min) else 1e15,
+        fixed_gold_min_profit=gold_min if np.isfinite(gold_min) else 1e15)
+    sub = dataclasses.replace(sub, settings=fixed)
     act_in = p.activities.copy()
     act_in["rate"] = act_in["activity"].map(a.activities["rate"]).astype(float)
     act_in["cost_pool"] = np.nan
@@ -73,5 +79,5 @@ def split_portfolio_analysis(a: Analysis, p: Portfolio, ids: list[str]) -> tuple
         p, clients=p.clients[p.clients["client_id"].isin(keep)].reset_index(drop=True),
         volumes=p.volumes[p.volumes["client_id"].isin(keep)].reset_index(drop=True),
         activities=act_in, resources=p.resources.iloc[:0],
-        plan=sub.plan, archive=sub.archive)
+        plan=sub.plan, archive=sub.archive, settings=fixed)
     return sub, sub_p

@@ -40,6 +40,14 @@ SETTING_HELP = {
     "capacity_constrained": ("Is capacity short? (freed hours then have value)", "¿Falta capacidad? (las horas liberadas tienen valor)"),
     "value_per_freed_hour": ("Value of one freed hour when capacity is short", "Valor de una hora liberada si falta capacidad"),
     "notice_lead_days": ("Days from decision to written notice", "Días desde la decisión hasta el preaviso escrito"),
+    "fixed_price_median": ("Split books: the portfolio's median price realization (blank = this book's)",
+                           "Libros divididos: mediana de realización de precio de la cartera (vacío = la de este libro)"),
+    "fixed_cost_median": ("Split books: the portfolio's median CTS / net revenue (blank = this book's)",
+                          "Libros divididos: mediana de coste de servir / ingresos netos de la cartera (vacío = la de este libro)"),
+    "fixed_platinum_min_profit": ("Split books: lowest net profit of the portfolio's Platinum tier (blank = computed)",
+                                  "Libros divididos: menor beneficio neto del nivel Platino de la cartera (vacío = se calcula)"),
+    "fixed_gold_min_profit": ("Split books: lowest net profit of the portfolio's Gold tier (blank = computed)",
+                              "Libros divididos: menor beneficio neto del nivel Oro de la cartera (vacío = se calcula)"),
 }
 
 
@@ -190,6 +198,8 @@ def write_settings(wb, ws, st: Styles, settings: Settings, lang: str) -> dict[st
                 ws.write_blank(i, 1, None, st.in_date)
             else:
                 ws.write_datetime(i, 1, dt.datetime.combine(value, dt.time()), st.in_date)
+        elif value is None:
+            ws.write_blank(i, 1, None, st.in_number)
         elif isinstance(value, bool):
             ws.write_boolean(i, 1, value, st.in_text)
             ws.data_validation(i, 1, i, 1, {"validate": "list", "source": ["TRUE", "FALSE"]})

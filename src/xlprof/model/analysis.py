@@ -16,7 +16,7 @@ from ..errors import InputError, Problem
 from ..i18n import message
 from ..settings import RATING_SIGNALS, SIGNALS, Settings
 from . import formulas as F
-from .exits import ExitScenario, exit_scenario, merge_plan, plan_transition, tourniquet
+from .exits import PLAN_COLUMNS, ExitScenario, exit_scenario, merge_plan, plan_transition, tourniquet
 from .scoring import recommend_action, score_columns, top_reasons
 from .segments import (TIERS, QuadrantSplit, assign_quadrants, assign_tiers, quadrant_medians,
                        tiers_from_cutoffs, whale_curve)
@@ -259,8 +259,8 @@ def analyze(portfolio: Portfolio, settings: Settings | None = None, *,
 
     if s.decision_date is not None:
         plan = plan_transition(c[leaving], decision_date=s.decision_date, lead_days=s.notice_lead_days)
-    else:
-        plan = plan_transition(c.iloc[:0], decision_date=dt_min(), lead_days=0)
+    else:  # no decision date, no plan (users' typed tasks still go to the archive)
+        plan = pd.DataFrame(columns=PLAN_COLUMNS)
     plan, archive = merge_plan(plan, portfolio.plan, portfolio.archive)
 
     cts_df = pd.DataFrame(cts_m.to_numpy(), index=vol.index, columns=vol.columns)
@@ -280,12 +280,6 @@ def analyze(portfolio: Portfolio, settings: Settings | None = None, *,
                     cts=cts_df, whale=whale_df, value_chain=value_chain, reconciliation=recon,
                     quadrant_split=split, scenario=scenario, plan=plan, archive=archive,
                     tourniquet=turn, warnings=warnings)
-
-
-def dt_min():
-    import datetime as dt
-
-    return dt.date(2000, 1, 1)
 
 
 def _value_chain(c: pd.DataFrame, cts: pd.DataFrame) -> pd.DataFrame:

@@ -143,6 +143,7 @@ SETTINGS = Table(
 TABLES: tuple[Table, ...] = (CLIENTS, ACTIVITIES, VOLUMES_LONG, RESOURCES, SETTINGS)
 
 BEHAVIORS = ("variable", "avoidable_fixed", "committed_fixed")
+AVOIDABLE = ("variable", "avoidable_fixed")  # behaviours whose cost goes when the client goes
 BEHAVIOR_ALIASES = {
     norm_key(k): v
     for k, v in {

@@ -6,6 +6,7 @@ ribbon and ``XLPROF_ANALYZE`` call.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -14,14 +15,13 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import message
+from ..schema import AVOIDABLE
 from ..settings import RATING_SIGNALS, SIGNALS, Settings
 from . import formulas as F
 from .exits import PLAN_COLUMNS, ExitScenario, exit_scenario, merge_plan, plan_transition, tourniquet
 from .scoring import recommend_action, score_columns, top_reasons
 from .segments import (TIERS, QuadrantSplit, assign_quadrants, assign_tiers, quadrant_medians,
                        tiers_from_cutoffs, whale_curve)
-
-AVOIDABLE = ("variable", "avoidable_fixed")
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,9 @@ class Analysis:
     tourniquet: pd.DataFrame
     warnings: list[str]
 
-    @property
+    @functools.cached_property
     def summary(self) -> dict:
+        """Portfolio totals and counts (computed once per analysis)."""
         return summarize(self)
 
 
@@ -130,6 +131,7 @@ def activity_rates(activities: pd.DataFrame, resources: pd.DataFrame,
         "assigned_cost": assigned,
         "unassigned_cost": unassigned,
         "hours": vol * np.nan_to_num(minutes) / 60.0,
+        "avoidable": a["behavior"].isin(AVOIDABLE).to_numpy(dtype=float),
     }, index=a.index)
 
 
@@ -171,7 +173,7 @@ def analyze(portfolio: Portfolio, settings: Settings | None = None, *,
 
     rates = acts["rate"].to_numpy()
     cts_m = vol * rates
-    avoid = acts["behavior"].isin(AVOIDABLE).to_numpy()
+    avoid = acts["avoidable"].to_numpy() > 0
     num = {k: c[k].to_numpy(dtype=float) for k in (
         "revenue", "discounts", "cogs", "payment_terms_days", "days_to_pay", "bad_debt",
         "notice_days", "exit_penalty", "growth_potential", *RATING_SIGNALS)}

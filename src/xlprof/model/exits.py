@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import formulas as F
+from ..schema import AVOIDABLE
 from .segments import assign_tiers, whale_curve
 
 # code, anchor, offset days, owner role
@@ -145,7 +146,7 @@ def tourniquet(clients: pd.DataFrame, cts_matrix: pd.DataFrame, volumes: pd.Data
     its activities by cost, descending, with the avoidable part (variable and avoidable
     fixed) and the client's break-even targets."""
     rows = []
-    avoidable = behavior.isin(["variable", "avoidable_fixed"])
+    avoidable = behavior.isin(AVOIDABLE)
     for c in clients.itertuples(index=False):
         costs = cts_matrix.loc[c.client_id]
         vols = volumes.loc[c.client_id]

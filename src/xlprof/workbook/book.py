@@ -28,6 +28,7 @@ from .. import __version__
 from ..i18n import label
 from ..model.analysis import Analysis, Portfolio
 from ..model.exits import PLAN_COLUMNS
+from ..schema import AVOIDABLE
 from ..settings import SIGNALS
 from . import charts
 from . import layout as L
@@ -206,7 +207,7 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
     V = ctx.inputs.volumes
     R = ctx.inputs.resources
     qa = quote(A.sheet)
-    var_labels = {"variable", "avoidable_fixed", label("variable", lang), label("avoidable_fixed", lang)}
+    var_labels = {*AVOIDABLE, *(label(b, lang) for b in AVOIDABLE)}
     put = ctx.cells.put
     for j, (name, row) in enumerate(acts.iterrows()):
         r = j + 1

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import label
-from ..model.analysis import AVOIDABLE, Analysis
+from ..model.analysis import Analysis
 from ..model.scoring import ACTIONS
 from ..model.segments import QUADRANTS, TIERS
 from ..settings import SIGNALS
@@ -184,7 +184,7 @@ def _str(v: Any) -> str:
 def rates(a: Analysis) -> dict[str, Block]:
     acts, lang = a.activities, a.lang
     m = len(acts)
-    flags = [1.0 if b in AVOIDABLE else 0.0 for b in acts["behavior"]]
+    flags = acts["avoidable"].tolist()
     names = _grid([list(acts.index), [label(b, lang) for b in acts["behavior"]]], m)
     values = _grid([_col(acts["total_volume"]), _col(np.nan_to_num(acts["minutes_per_unit"].to_numpy(float))),
                     _col(acts["rate"]), _col(acts["assigned_cost"]), _col(acts["hours"]), flags], m)
@@ -199,7 +199,7 @@ def cost_to_serve(a: Analysis) -> dict[str, Block]:
     acts = a.activities
     m, c = len(acts), a.clients
     n = len(c)
-    flags = [1.0 if b in AVOIDABLE else 0.0 for b in acts["behavior"]]
+    flags = acts["avoidable"].tolist()
     params = [flags, _col(np.nan_to_num(acts["minutes_per_unit"].to_numpy(float))), _col(acts["rate"])]
     cts = a.cts.to_numpy()
     cols = [_col(c["client_id"]), _col(c["client_name"]), *(_col(cts[:, j]) for j in range(m)),

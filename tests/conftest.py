@@ -18,3 +18,16 @@ def pytest_collection_modifyitems(config, items):
         if any(item.get_closest_marker("libreoffice") for item in items):
             raise pytest.UsageError("CI: LibreOffice (soffice) is required by the libreoffice tests; "
                                     "install libreoffice-calc (see .ci/run)")
+
+
+@pytest.fixture(scope="module")
+def udfs():
+    """``xlprof.udfs`` loaded through xlwings' real Windows UDF machinery (tests/xlwings_win.py);
+    the stubs are removed again after the module's tests."""
+    import xlwings_win
+
+    xlwings_win.install_windows_stubs()
+    try:
+        yield xlwings_win.load_udf_module("xlprof.udfs")
+    finally:
+        xlwings_win.uninstall_windows_stubs()

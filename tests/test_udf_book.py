@@ -32,16 +32,6 @@ REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?\$?(?P<c1>[A-
 
 
 @pytest.fixture(scope="module")
-def udfs():
-    xw_win.install_windows_stubs()
-    try:
-        xw_win.load_udf_module("xlprof.udfs")
-        yield
-    finally:
-        xw_win.uninstall_windows_stubs()
-
-
-@pytest.fixture(scope="module")
 def book(tmp_path_factory):
     p = edge_portfolio()
     a = analyze(p)

@@ -20,15 +20,6 @@ from xlwings_win import XL_DIV0, XL_NA, XL_REF, XL_VALUE, com_date
 MOD = "xlprof.udfs"
 
 
-@pytest.fixture(scope="module")
-def udfs():
-    xw_win.install_windows_stubs()
-    try:
-        yield xw_win.load_udf_module(MOD)
-    finally:
-        xw_win.uninstall_windows_stubs()
-
-
 CELL = st.one_of(
     st.none(),
     st.floats(allow_nan=True, allow_infinity=True),

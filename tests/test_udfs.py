@@ -62,15 +62,6 @@ VBA_RESERVED = {
 }
 
 
-@pytest.fixture(scope="module")
-def udfs():
-    xw_win.install_windows_stubs()
-    try:
-        yield xw_win.load_udf_module(MOD)
-    finally:
-        xw_win.uninstall_windows_stubs()
-
-
 def call(func: str, *args, **kwargs):
     return xw_win.call_udf(MOD, func, *args, **kwargs)
 

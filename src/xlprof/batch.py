@@ -6,6 +6,7 @@ Conversion and orchestration only: numbers come from :func:`xlprof.model.analyze
 from __future__ import annotations
 
 import re
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -121,7 +122,7 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
             todo.append(Job(str(src), outdir / output_name(src), source=src, lang=lang,
                             formulas=formulas, backup=backup))
     books = clients = 0
-    with click.progressbar(length=len(todo), label="Writing workbooks", file=click.get_text_stream("stderr"),
+    with click.progressbar(length=len(todo), label="Writing workbooks", file=sys.stderr,
                            show_pos=True) as bar:
         if jobs > 1 and len(todo) > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:

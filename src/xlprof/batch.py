@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_BATCH_PARTIAL, InputError, OutputError, Problem, XlprofError
+from .errors import EXIT_BATCH_PARTIAL, InputError, InternalError, OutputError, Problem, XlprofError
 from .io.atomic import write_with
 from .model import analyze
 from .model.analysis import Analysis, Portfolio
@@ -153,7 +153,7 @@ def _collect(get, job: Job, failures, books: int, clients: int) -> tuple[int, in
     except XlprofError as exc:
         failures.append((job.label, exc))
     except Exception as exc:  # one bad input never stops the others
-        failures.append((job.label, InputError(f"internal error ({type(exc).__name__}: {exc})")))
+        failures.append((job.label, InternalError(exc)))
     return books, clients
 
 

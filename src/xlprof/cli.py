@@ -1,7 +1,7 @@
 """The ``xlprof`` command line (click). Converts only: every number comes from the model.
 
 Exit codes (design.md section 6): 0 success, 1 input problems, 2 usage, 3 file
-unreadable/unsafe/too large, 4 output cannot be written, 5 batch with failures.
+unreadable/unsafe/too large, 4 output cannot be written, 5 batch with failures, 70 internal error (a defect).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_INPUT, InputError, XlprofError
+from .errors import EXIT_INPUT, InputError, InternalError, XlprofError
 
 MAX_PROBLEMS_SHOWN = 50
 LANG_OPTION = click.option("--lang", type=click.Choice(["en", "es"]), default=None,
@@ -48,8 +48,9 @@ class XlprofGroup(click.Group):
             click.echo("xlprof: out of memory; the input is too large", err=True)
             ctx.exit(3)
         except Exception as exc:  # last resort: a located message, not a traceback
-            click.echo(f"xlprof: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
-            ctx.exit(EXIT_INPUT)
+            err = InternalError(exc)
+            click.echo(format_error(err), err=True)
+            ctx.exit(err.exit_code)
 
 
 @click.group(cls=XlprofGroup, context_settings={"help_option_names": ["-h", "--help"]})

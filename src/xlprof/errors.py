@@ -16,6 +16,7 @@ EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
 EXIT_UNWRITABLE = 4
 EXIT_BATCH_PARTIAL = 5
+EXIT_INTERNAL = 70      # a defect in xlprof, never bad input (BSD sysexits EX_SOFTWARE)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,17 @@ class OutputError(XlprofError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: cannot write: {reason}")
+
+
+class InternalError(XlprofError):
+    """A defect in xlprof (an exception nobody raised on purpose); never bad input."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, exc: BaseException):
+        self.cause = exc
+        super().__init__(f"internal error ({type(exc).__name__}: {exc}); this is a defect in xlprof, "
+                         "not a problem with your input: please report it with the command you ran")
 
 
 class WorkbookError(XlprofError):

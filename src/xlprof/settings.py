@@ -25,6 +25,8 @@ SIGNALS: tuple[str, ...] = (
 )
 RATING_SIGNALS: tuple[str, ...] = SIGNALS[3:]
 LANGUAGES: tuple[str, ...] = ("en", "es")
+DATE_ORDERS: tuple[str, ...] = ("auto", "dmy", "mdy", "ymd")
+DECIMAL_SEPARATORS: tuple[str, ...] = ("auto", ".", ",")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,17 @@ class Settings:
     capacity_constrained: bool = False
     value_per_freed_hour: float = 0.0
     notice_lead_days: int = 14
+    # Score thresholds (design.md section 4): each signal is a clipped ramp.
+    target_net_margin: float = 0.10     # profitability signal 0 at this net margin...
+    margin_span: float = 0.30           # ...and 1 this far below it
+    late_days_span: float = 60.0        # payment signal 1 at this many days late
+    bad_debt_span: float = 0.02         # payment signal 1 at bad debt of this share of revenue
+    cts_floor: float = 0.10             # service-burden signal 0 at this CTS / net revenue...
+    cts_span: float = 0.30              # ...and 1 this far above it
+    restructure_burden: float = 0.5     # decision rule 5: service-burden signal from which to restructure
+    # The reading rule (design.md section 5): what settles text that evidence cannot.
+    date_order: str = "auto"            # auto | dmy | mdy | ymd, for dates typed as text
+    decimal_separator: str = "auto"     # auto | . | , for numbers typed as text
     # Portfolio-wide cut-offs carried as values by split books (blank = computed from
     # the book's own clients): quadrant medians and the lowest profit of each tier.
     fixed_price_median: float | None = None
@@ -153,6 +166,22 @@ class Settings:
             out.append(("notice_lead_days", f"notice_lead_days must be between 0 and 3650 days, got {self.notice_lead_days}"))
         if not self.period_months <= 120:
             out.append(("period_months", f"period_months must be at most 120, got {self.period_months}"))
+        for key in ("margin_span", "late_days_span", "bad_debt_span", "cts_span"):
+            if not getattr(self, key) > 0:
+                out.append((key, f"{key} must be > 0, got {getattr(self, key)}"))
+        if not -1 <= self.target_net_margin <= 1:
+            out.append(("target_net_margin",
+                        f"target_net_margin is a fraction between -1 and 1, got {self.target_net_margin}"))
+        if not 0 <= self.cts_floor <= 10:
+            out.append(("cts_floor", f"cts_floor is a ratio between 0 and 10, got {self.cts_floor}"))
+        if not 0 <= self.restructure_burden <= 1:
+            out.append(("restructure_burden",
+                        f"restructure_burden is a signal between 0 and 1, got {self.restructure_burden}"))
+        if self.date_order not in DATE_ORDERS:
+            out.append(("date_order", f"date_order must be one of {', '.join(DATE_ORDERS)}, got {self.date_order!r}"))
+        if self.decimal_separator not in DECIMAL_SEPARATORS:
+            out.append(("decimal_separator", "decimal_separator must be one of "
+                        f"{', '.join(DECIMAL_SEPARATORS)}, got {self.decimal_separator!r}"))
         if not self.currency or len(self.currency) > 8:
             out.append(("currency", f"currency must be a short code such as EUR, got {self.currency!r}"))
         return out
@@ -187,6 +216,15 @@ _ES_ALIASES = {
     "capacidad_limitada": "capacity_constrained",
     "valor_hora_liberada": "value_per_freed_hour",
     "dias_antelacion_aviso": "notice_lead_days",
+    "margen_neto_objetivo": "target_net_margin",
+    "amplitud_margen": "margin_span",
+    "amplitud_dias_retraso": "late_days_span",
+    "amplitud_impagados": "bad_debt_span",
+    "umbral_coste_servicio": "cts_floor",
+    "amplitud_coste_servicio": "cts_span",
+    "umbral_reestructurar": "restructure_burden",
+    "orden_fechas": "date_order",
+    "separador_decimal": "decimal_separator",
 }
 SETTING_ALIASES: dict[str, str] = {norm_key(k): k for k in _FIELD_TYPES}
 SETTING_ALIASES.update({norm_key(k): v for k, v in _ES_ALIASES.items()})
@@ -208,6 +246,11 @@ def _parse_setting(key: str, raw: Any) -> Any:
         return str(raw).strip().upper()
     if key == "language":
         return str(raw).strip().lower()
+    if key == "date_order":
+        return norm_key(raw) or "auto"
+    if key == "decimal_separator":
+        text = str(raw).strip().lower()
+        return {"punto": ".", "point": ".", "dot": ".", "coma": ",", "comma": ","}.get(text, text)
     number = parse_number(raw)
     if number is None:
         raise ValueError(f"{raw!r} is not a number")

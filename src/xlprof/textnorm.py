@@ -17,13 +17,42 @@ The rules (docs/bad-input.md lists every case and its test):
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 import re
 import unicodedata
 from typing import Any
 
 EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",
-                "#SPILL!", "#CALC!", "#GETTING_DATA")
+                "#SPILL!", "#CALC!", "#GETTING_DATA", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!",
+                "#FIELD!", "#BUSY!", "#PYTHON!", "#EXTERNAL!")
+
+# Excel hands error cells over COM as the HRESULT 0x800A0000 + CVErr code, a negative
+# int32 (xlwings names the seven classic ones and passes the newer ones through as ints).
+_COM_ERROR_BASE = -2146828288          # 0x800A0000 as a signed 32-bit integer
+COM_ERROR_CODES = {2000: "#NULL!", 2007: "#DIV/0!", 2015: "#VALUE!", 2023: "#REF!",
+                   2029: "#NAME?", 2036: "#NUM!", 2042: "#N/A", 2043: "#GETTING_DATA",
+                   2045: "#SPILL!", 2046: "#CONNECT!", 2047: "#BLOCKED!", 2048: "#UNKNOWN!",
+                   2049: "#FIELD!", 2050: "#CALC!"}
+
+
+def com_error(value: Any) -> str | None:
+    """The Excel error an integer from COM stands for (``-2146826246`` is ``#N/A``), else None.
+
+    Any code in Excel's CVErr range 2000..2099 counts, named or not: no amount in a
+    spreadsheet is within a hundred of -2,146,826,288 by chance.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) and type(value).__module__ != "numpy":
+        return None
+    try:
+        if float(value) != int(value):
+            return None
+        code = int(value) - _COM_ERROR_BASE
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if 2000 <= code <= 2099:
+        return COM_ERROR_CODES.get(code, f"#ERROR({code})")
+    return None
 
 _CURRENCY = re.compile(r"[€$£¥]|\b(?:EUR|USD|GBP|MXN)\b", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
@@ -53,7 +82,10 @@ def is_blank(value: Any) -> bool:
 
 
 def excel_error(value: Any) -> str | None:
-    """The Excel error text (``#N/A``...) if ``value`` is one, else None."""
+    """The Excel error text (``#N/A``...) if ``value`` is one (as text, or as the integer
+    COM hands over), else None."""
+    if not isinstance(value, str):
+        return com_error(value)
     if isinstance(value, str):
         s = value.strip().upper()
         for err in EXCEL_ERRORS:
@@ -70,6 +102,13 @@ def parse_number(value: Any) -> float | None:
         raise ValueError(f"{value!r} is a yes/no value, not a number")
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         raise ValueError(f"{value!s} is a date, not a number")
+    if isinstance(value, decimal.Decimal):  # COM: Currency/Accounting-formatted cells
+        if not value.is_finite():
+            raise ValueError(f"{value!s} is not a finite number")
+        return float(value)
+    err = com_error(value)
+    if err:
+        raise ValueError(f"{err} is an Excel error, not a number")
     if isinstance(value, (int, float)) or type(value).__module__ == "numpy":
         try:
             f = float(value)

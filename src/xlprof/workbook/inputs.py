@@ -40,6 +40,24 @@ SETTING_HELP = {
     "capacity_constrained": ("Is capacity short? (freed hours then have value)", "¿Falta capacidad? (las horas liberadas tienen valor)"),
     "value_per_freed_hour": ("Value of one freed hour when capacity is short", "Valor de una hora liberada si falta capacidad"),
     "notice_lead_days": ("Days from decision to written notice", "Días desde la decisión hasta el preaviso escrito"),
+    "target_net_margin": ("Net margin the profitability signal counts as fine (signal 0)",
+                          "Margen neto que la señal de rentabilidad da por bueno (señal 0)"),
+    "margin_span": ("How far below the target net margin the profitability signal reaches 1",
+                    "Cuánto por debajo del margen objetivo la señal de rentabilidad llega a 1"),
+    "late_days_span": ("Days paid late at which the payment signal reaches 1",
+                       "Días de retraso en el pago con los que la señal de pago llega a 1"),
+    "bad_debt_span": ("Bad debt as a share of revenue at which the payment signal reaches 1",
+                      "Impagados como fracción de los ingresos con los que la señal de pago llega a 1"),
+    "cts_floor": ("Cost-to-serve / net revenue the service-burden signal counts as normal (signal 0)",
+                  "Coste de servir / ingresos netos que la señal de carga de servicio da por normal (señal 0)"),
+    "cts_span": ("How far above that floor the service-burden signal reaches 1",
+                 "Cuánto por encima de ese umbral la señal de carga de servicio llega a 1"),
+    "restructure_burden": ("Service-burden signal from which a loss-making client is restructured",
+                           "Señal de carga de servicio a partir de la cual se reestructura un cliente con pérdidas"),
+    "date_order": ("Order of dates typed as text when the data cannot tell: auto, dmy, mdy or ymd",
+                   "Orden de las fechas escritas como texto cuando los datos no lo aclaran: auto, dmy, mdy o ymd"),
+    "decimal_separator": ("Decimal mark of numbers typed as text when the data cannot tell: auto, . or ,",
+                          "Separador decimal de los números escritos como texto cuando los datos no lo aclaran: auto, . o ,"),
     "fixed_price_median": ("Split books: the portfolio's median price realization (blank = this book's)",
                            "Libros divididos: mediana de realización de precio de la cartera (vacío = la de este libro)"),
     "fixed_cost_median": ("Split books: the portfolio's median CTS / net revenue (blank = this book's)",
@@ -206,7 +224,9 @@ def write_settings(wb, ws, st: Styles, settings: Settings, lang: str) -> dict[st
         elif isinstance(value, str):
             ws.write_string(i, 1, value, st.in_text)
         else:
-            fmt = st.in_ratio if key in ("cost_of_capital", "coverage_min", "tier_platinum", "tier_gold") else st.in_number
+            fmt = st.in_ratio if key in ("cost_of_capital", "coverage_min", "tier_platinum", "tier_gold",
+                                         "target_net_margin", "margin_span", "bad_debt_span",
+                                         "cts_floor", "cts_span") else st.in_number
             ws.write_number(i, 1, float(value), fmt)
         ws.write_string(i, 2, SETTING_HELP.get(key, ("", ""))[lang == "es"], st.wrap)
         ref = f"{quote(ws.name)}!$B${i + 1}"

@@ -23,31 +23,13 @@ from ..schema import (ACTIVITIES, BEHAVIOR_ALIASES, BEHAVIORS, CLIENTS, RESOURCE
                       VOLUMES_LONG, Column, Table, header_map, sheet_lookup)
 from ..settings import Settings
 from ..textnorm import excel_error, norm_key, parse_bool, parse_date, parse_number
+from .cells import RawSheet
 from .safety import MAX_CELLS, MAX_ROWS, check_xlsx
 
 MAX_TEXT = 32_767
 MAX_DAYS = 36_500                   # day counts (payment terms, days to pay, notice): 100 years
 HEADER_SCAN_ROWS = 20
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-
-
-@dataclass
-class RawSheet:
-    """A sheet as rows of cell values; ``errors`` maps (row0, col0) to an Excel error text;
-    ``merged`` lists merged ranges as ((first_row0, first_col0), (last_row0, last_col0))."""
-
-    file: str
-    name: str
-    rows: list[list[Any]]
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
-
-    def cell(self, r: int, c: int) -> Any:
-        err = self.errors.get((r, c))
-        if err:
-            return err
-        row = self.rows[r]
-        return row[c] if c < len(row) else None
 
 
 # --- files -> raw sheets ----------------------------------------------------------------

@@ -246,19 +246,78 @@ def test_profitability_signal(profit, nr, expected):
     check(F.profitability_signal(profit, nr), expected)
 
 
-@pytest.mark.parametrize("days, terms, bad_debt, expected", [
-    (60.0, 30.0, 0.0, 0.5),    # 30 days late: 30 / 60
-    (90.0, 30.0, 0.0, 1.0),    # 60 days late: 1
-    (120.0, 30.0, 0.0, 1.0),   # clipped
-    (20.0, 30.0, 0.0, 0.0),    # pays early: 0
-    (30.0, 30.0, NAN, 0.0),    # on time
-    (30.0, 30.0, 1.0, 1.0),    # any bad debt: 1
-    (NAN, 30.0, 0.0, NAN),     # blank days: no data
-    (60.0, NAN, 0.0, NAN),     # blank terms: no data
-    (NAN, NAN, 500.0, 1.0),    # bad debt is data enough
+@pytest.mark.parametrize("days, terms, bad_debt, revenue, expected", [
+    (60.0, 30.0, 0.0, 50_000.0, 0.5),     # 30 days late: 30 / 60
+    (90.0, 30.0, 0.0, 50_000.0, 1.0),     # 60 days late: 1
+    (120.0, 30.0, 0.0, 50_000.0, 1.0),    # clipped
+    (20.0, 30.0, 0.0, 50_000.0, 0.0),     # pays early: 0
+    (30.0, 30.0, NAN, 50_000.0, 0.0),     # on time, blank bad debt
+    # bad debt 500 on revenue 53,000: 500 / 53,000 = 0.943 % of revenue; / 2 % = 0.4717
+    # (= 25 / 53): a small bad debt no longer counts in full
+    (30.0, 30.0, 500.0, 53_000.0, 25 / 53),
+    # bad debt 1,000 on 50,000 = 2 %: counts in full; 3,000 = 6 % is clipped at 1
+    (30.0, 30.0, 1_000.0, 50_000.0, 1.0),
+    (30.0, 30.0, 3_000.0, 50_000.0, 1.0),
+    # the larger of the two parts: 15 days late -> 0.25; bad debt 250 / 50,000 = 0.5 % -> 0.25 / ...
+    # 0.5 % / 2 % = 0.25 -> max(0.25, 0.25) = 0.25; with 30 days late: max(0.5, 0.25) = 0.5
+    (45.0, 30.0, 250.0, 50_000.0, 0.25),
+    (60.0, 30.0, 250.0, 50_000.0, 0.5),
+    # 500 on 20,000 = 2.5 % -> 1 beats 6 days late (0.1)
+    (36.0, 30.0, 500.0, 20_000.0, 1.0),
+    (NAN, 30.0, 0.0, 50_000.0, NAN),      # blank days, no bad debt: no data
+    (60.0, NAN, 0.0, 50_000.0, NAN),      # blank terms: no data
+    (NAN, NAN, 500.0, 50_000.0, 0.5),     # bad debt is data enough: 1 % / 2 % = 0.5
+    (NAN, NAN, 500.0, 0.0, 1.0),          # bad debt on no revenue counts in full
 ])
-def test_payment_signal(days, terms, bad_debt, expected):
-    check(F.payment_signal(days, terms, bad_debt), expected)
+def test_payment_signal(days, terms, bad_debt, revenue, expected):
+    check(F.payment_signal(days, terms, bad_debt, revenue), expected)
+
+
+# Every threshold of design.md section 4 moved away from its default changes its signal by
+# the worked amount (defaults: target 10 %, margin span 30 %, 60 days, 2 %, floor 10 %, span 30 %).
+
+
+def test_target_net_margin_moves_the_profitability_signal():
+    # margin 4 % (P 4 on NR 100): default (10 % - 4 %) / 30 % = 0.2;
+    # target 16 %: (16 % - 4 %) / 30 % = 0.4 (+0.2); target 4 %: 0
+    check(F.profitability_signal(4.0, 100.0), 0.2)
+    check(F.profitability_signal(4.0, 100.0, target_net_margin=0.16), 0.4)
+    check(F.profitability_signal(4.0, 100.0, target_net_margin=0.04), 0.0)
+
+
+def test_margin_span_moves_the_profitability_signal():
+    # margin 4 %: span 12 % -> (10 % - 4 %) / 12 % = 0.5; span 60 % -> 0.1
+    check(F.profitability_signal(4.0, 100.0, margin_span=0.12), 0.5)
+    check(F.profitability_signal(4.0, 100.0, margin_span=0.60), 0.1)
+
+
+def test_late_days_span_moves_the_payment_signal():
+    # 30 days late: default 30 / 60 = 0.5; span 120 -> 0.25; span 20 -> 1.5, clipped to 1
+    check(F.payment_signal(60.0, 30.0, 0.0, 50_000.0, late_days_span=120.0), 0.25)
+    check(F.payment_signal(60.0, 30.0, 0.0, 50_000.0, late_days_span=20.0), 1.0)
+
+
+def test_bad_debt_span_moves_the_payment_signal():
+    # 500 on 53,000 (0.943 %): default 0.4717; span 1 % -> 0.943 (= 50 / 53); span 0.5 % -> 1
+    check(F.payment_signal(30.0, 30.0, 500.0, 53_000.0, bad_debt_span=0.01), 50 / 53)
+    check(F.payment_signal(30.0, 30.0, 500.0, 53_000.0, bad_debt_span=0.005), 1.0)
+
+
+def test_cts_floor_and_span_move_the_service_burden_signal():
+    # CTS 250 on NR 1,000 = 25 %: default (25 % - 10 %) / 30 % = 0.5
+    check(F.service_burden_signal(250.0, 1000.0, cts_floor=0.19), 0.2)   # (25 - 19) / 30
+    check(F.service_burden_signal(250.0, 1000.0, cts_floor=0.25), 0.0)   # at the floor
+    check(F.service_burden_signal(250.0, 1000.0, cts_span=0.60), 0.25)   # 15 / 60
+    check(F.service_burden_signal(250.0, 1000.0, cts_floor=0.05, cts_span=0.10), 1.0)  # 20 / 10, clipped
+
+
+def test_signal_matrix_takes_the_thresholds_from_settings():
+    # margin 4 %, 30 days late, bad debt 0, CTS 25 %: defaults 0.2, 0.5, 0.5;
+    # target 16 %, late span 120, floor 19 %: 0.4, 0.25, 0.2
+    args = ([4.0], [100.0], [25.0], [60.0], [30.0], [0.0], [[NAN] * 4], [100.0])
+    check(F.signal_matrix(*args)[0, :3], [0.2, 0.5, 0.5])
+    s = Settings(target_net_margin=0.16, late_days_span=120.0, cts_floor=0.19)
+    check(F.signal_matrix(*args, s)[0, :3], [0.4, 0.25, 0.2])
 
 
 @pytest.mark.parametrize("cts, nr, expected", [
@@ -328,7 +387,7 @@ def test_termination_score_shape_mismatch():
 
 def test_signal_matrix_order():
     # P -5, NR 100 -> 0.5; 30 days late -> 0.5; CTS 25 of 100 -> 0.5; ratings 1, 5, 3.5, blank
-    m = F.signal_matrix([-5.0], [100.0], [25.0], [60.0], [30.0], [0.0], [[1.0, 5.0, 3.5, NAN]])
+    m = F.signal_matrix([-5.0], [100.0], [25.0], [60.0], [30.0], [0.0], [[1.0, 5.0, 3.5, NAN]], [100.0])
     assert m.shape == (1, len(SIGNALS))
     check(m[0], [0.5, 0.5, 0.5, 1.0, 0.0, 0.375, NAN])
 
@@ -336,18 +395,20 @@ def test_signal_matrix_order():
 # --- leaving ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kw, expected", [
-    # -1,000 + 600 + 150 + 20 + 30 - 100 = -300
+@pytest.mark.parametrize("kw, ledger, economic", [
+    # ledger: -1,000 + 600 + 150 + 30 - 100 = -320; economic: + financing 20 = -300
     (dict(nr=1000.0, cogs=600.0, avoidable_cts=150.0, financing=20.0, bad_debt=30.0,
-          exit_penalty=100.0), -300.0),
-    # loss maker, all CTS avoidable: -10,000 + 9,000 + 4,000 = 3,000 (= its loss)
-    (dict(nr=10_000.0, cogs=9_000.0, avoidable_cts=4_000.0), 3_000.0),
+          exit_penalty=100.0), -320.0, -300.0),
+    # loss maker, all CTS avoidable, no financing: -10,000 + 9,000 + 4,000 = 3,000 (= its loss)
+    (dict(nr=10_000.0, cogs=9_000.0, avoidable_cts=4_000.0), 3_000.0, 3_000.0),
     # blanks count 0: -1,000 + 600 = -400
     (dict(nr=1000.0, cogs=600.0, avoidable_cts=NAN, financing=NAN, bad_debt=NAN,
-          exit_penalty=NAN), -400.0),
+          exit_penalty=NAN), -400.0, -400.0),
 ])
-def test_drop_impact(kw, expected):
-    check(F.drop_impact(**kw), expected)
+def test_drop_impact_ledger_and_economic(kw, ledger, economic):
+    check(F.drop_impact(**kw), economic)
+    kw.pop("financing", None)
+    check(F.drop_impact_ledger(**kw), ledger)
 
 
 @pytest.mark.parametrize("drop, hours, constrained, value, expected", [

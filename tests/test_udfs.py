@@ -33,6 +33,7 @@ import pytest
 import xlwings_win as xw_win
 from xlwings_win import XL_DIV0, XL_NA, XL_VALUE, com_date, fake_caller
 
+from xlprof.excel.catalog import WORKED
 from xlprof.i18n import label
 from xlprof.model import analyze
 from xlprof.model.analysis import CLIENT_RESULT_COLUMNS, make_portfolio
@@ -178,7 +179,7 @@ def test_margin_hand_worked(udfs):
 
 def test_worked_examples_in_the_docs(udfs):
     """Every worked example of docs/functions.md, typed as a formula would pass it."""
-    for fname, (args, expected) in udfs.WORKED.items():
+    for fname, (args, expected) in WORKED.items():
         com_args = [tuple(tuple(float(x) for x in row) for row in a) if isinstance(a, tuple)
                     else float(a) if isinstance(a, (int, float)) else a for a in args]
         got = call(fname, *com_args, as_range=False)
@@ -687,7 +688,7 @@ def test_function_docs_are_up_to_date(udfs):
     assert (ROOT / "docs" / "functions.md").read_text(encoding="utf-8") == text, (
         "docs/functions.md is out of date: run python scripts/gen_function_docs.py")
     # the generator reads the same metadata xlwings records
-    docs = {f.name: f for f in gen.functions((ROOT / "src" / "xlprof" / "udfs.py").read_text())}
+    docs = {f.name: f for f in gen.functions()}
     assert set(docs) == set(names(udfs))
     for fname, f in docs.items():
         info = getattr(udfs, fname).__xlfunc__

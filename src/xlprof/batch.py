@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_BATCH_PARTIAL, InputError, InternalError, OutputError, Problem, XlprofError
+from .errors import (EXIT_BATCH_PARTIAL, InputError, InternalError, OutputError, Problem, XlprofError,
+                     format_error)
 from .io.atomic import write_with
 from .model import analyze
 from .model.analysis import Analysis, Portfolio
@@ -103,8 +104,6 @@ def split_jobs(source: Path, outdir: Path, column: str, *, lang, formulas, backu
 def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang: str | None, jobs: int,
                  formulas: str, backup: bool) -> int:
     """Write the books; prints progress and a summary; returns the exit code."""
-    from .cli import format_error
-
     start = time.perf_counter()
     try:
         outdir.mkdir(parents=True, exist_ok=True)

@@ -12,22 +12,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_INPUT, InputError, InternalError, XlprofError
+from .errors import EXIT_INPUT, InternalError, XlprofError, format_error
 
-MAX_PROBLEMS_SHOWN = 50
 LANG_OPTION = click.option("--lang", type=click.Choice(["en", "es"]), default=None,
                            help="Language of texts and labels (default: the Settings sheet's, else en).")
-
-
-def format_error(exc: XlprofError) -> str:
-    if isinstance(exc, InputError):
-        probs = exc.problems
-        head = f"{len(probs)} problem(s) in the inputs:" if len(probs) > 1 else "problem in the inputs:"
-        lines = [f"  {p}" for p in probs[:MAX_PROBLEMS_SHOWN]]
-        if len(probs) > MAX_PROBLEMS_SHOWN:
-            lines.append(f"  ... and {len(probs) - MAX_PROBLEMS_SHOWN} more")
-        return "\n".join([f"xlprof: {head}", *lines])
-    return f"xlprof: {exc}"
 
 
 class XlprofGroup(click.Group):
@@ -247,7 +235,7 @@ def samples(folder, check) -> None:
 
 
 def _register_optional() -> None:
-    from .cli_addin import addin
+    from .excel.cli_addin import addin
 
     main.add_command(addin)
 

@@ -172,8 +172,9 @@ BACKUP_OPTION = click.option("--no-backup", is_flag=True,
 def generate(inputs, output, split_by, lang, jobs, formulas, no_backup) -> None:
     """Write one analysis workbook per INPUT (or per value of --split-by).
 
-    INPUT is an input workbook, a folder of CSV files, or an analysis workbook
-    (regenerated with everything typed into it carried over).
+    INPUT is an input workbook, a folder of CSV files, an analysis workbook
+    (regenerated with everything typed into it carried over), or a sources workbook
+    (raw exports: ingested first into OUTDIR/NAME-input.xlsx, see xlprof ingest).
     """
     from .batch import run_generate
 
@@ -236,8 +237,10 @@ def samples(folder, check) -> None:
 
 def _register_optional() -> None:
     from .excel.cli_addin import addin
+    from .ingest.command import ingest
 
     main.add_command(addin)
+    main.add_command(ingest)
 
 
 _register_optional()

@@ -110,8 +110,8 @@ def unparseable_sql(view: str, limit: int = 20) -> str:
             f"ORDER BY _file, _row LIMIT {int(limit)}")
 
 
-def explain_sql(view: str) -> str:
+def explain_sql(view: str, client: str) -> str:
     amounts = ", ".join(AMOUNTS)
     return (f"SELECT _file, _row, date, document, {amounts}, due, paid_date, _credit, "
-            f"coalesce(_reason, 'used') AS status FROM {view} WHERE lower(client) = lower($1) "
+            f"coalesce(_reason, 'used') AS status FROM {view} WHERE lower(client) = lower({client}) "
             f"ORDER BY _file, _row")

@@ -50,6 +50,21 @@ class Ingested:
     notes: list[str] = field(default_factory=list)
     sql: list[str] = field(default_factory=list)
     settings: Settings = field(default_factory=Settings)
+    run: object = None                    # the DuckDB session (for explain)
+    rows_of: dict = field(default_factory=dict)   # source -> builder of its rows subquery
+
+    def explain(self, client: str) -> list[tuple]:
+        """Every source row of ``client`` (any case): (source, kind, file, row, date, document,
+        amounts..., due, paid_date, credit, status)."""
+        out = []
+        for spec in self.book.sources:
+            build = self.rows_of.get(spec.name)
+            if build is None:
+                continue
+            p = Params()
+            sql = agg.explain_sql(build(p), p.add(client))
+            out += [(spec.name, spec.kind, *r) for r in self.run.run(sql, p.values, keep=False).fetchall()]
+        return out
 
 
 def _needs(spec: SourceSpec, drivers: list[DriverSpec]) -> Needs:
@@ -105,7 +120,7 @@ def ingest(path: Path | str, *, start: dt.date | None = None, end: dt.date | Non
                 k += 1
                 where = dict(sheet="Sources", row=spec.row)
                 ft = load_file(run.con, f, f"raw_{k}", needs.wanted(), sheet=spec.sheet,
-                               tmpdir=Path(tmp), problems=problems, where=where)
+                               tmpdir=Path(tmp), problems=problems, where=where, log=run.sql)
                 if ft is None:
                     continue
                 ft.display = _display(f, book.path.parent)
@@ -194,6 +209,7 @@ def _aggregate(run: Run, book, typed, needs_of, by_source, start, end, decisions
     volumes: list[tuple[str, str, float]] = []
     prov, read, unparseable, drv_rows = [], [], [], []
     sums: dict[str, dict[str, Decimal]] = {}
+    builders: dict = {}
 
     def add(cid, key, value):
         if value is not None:
@@ -206,8 +222,10 @@ def _aggregate(run: Run, book, typed, needs_of, by_source, start, end, decisions
             continue
         drivers = by_source[spec.name]
 
-        def rows_of(p: Params) -> str:
+        def rows_of(p: Params, spec=spec, table=table, drivers=drivers) -> str:
             return agg.rows_sql(spec, table, drivers, needs_of[spec.name], start, end, p)
+
+        builders[spec.name] = rows_of
 
         p = Params()
         sql, cols = agg.client_sql(spec, rows_of(p), drivers, needs_of[spec.name], end, p)
@@ -245,7 +263,7 @@ def _aggregate(run: Run, book, typed, needs_of, by_source, start, end, decisions
     return Ingested(book, start, end, clients,
                     pd.DataFrame(volumes, columns=["client_id", "activity", "quantity"]),
                     pd.DataFrame(prov), pd.DataFrame(read), pd.DataFrame(drv_rows), decisions,
-                    unparseable, notes, run.sql, settings)
+                    unparseable, notes, run.sql, settings, run, builders)
 
 
 def _client_frame(sums: dict[str, dict[str, Decimal]], seen: dict) -> pd.DataFrame:

@@ -84,9 +84,10 @@ def missing_columns(ft: FileTable, wanted: list[str]) -> list[str]:
 
 
 def load_file(con, path: Path, table: str, wanted: list[str], *, sheet: str | None,
-              tmpdir: Path, problems: list[Problem], where: dict) -> FileTable | None:
+              tmpdir: Path, problems: list[Problem], where: dict, log: list[str] | None = None) -> FileTable | None:
     """Create ``table`` with the ``wanted`` columns of ``path``; None (and a problem) when a
-    column is missing."""
+    column is missing. ``log`` receives the statements run (for ``--show-sql``)."""
+    con = _Logged(con, log if log is not None else [])
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return _load_csv(con, path, table, wanted, tmpdir, problems, where)
@@ -96,6 +97,27 @@ def load_file(con, path: Path, table: str, wanted: list[str], *, sheet: str | No
         return _load_parquet(con, path, table, wanted, problems, where)
     raise UnreadableFileError(str(path), f"unsupported file type {suffix or '(none)'}: expected "
                                          ".csv, .tsv, .txt, .xlsx or .parquet")
+
+
+class _Logged:
+    """A connection that records the statements that create tables."""
+
+    def __init__(self, con, log: list[str]):
+        self.con, self.log = con, log
+
+    def execute(self, sql: str, params=None):
+        from .rule import render
+
+        if sql.startswith("CREATE"):
+            self.log.append(render(sql, list(params or [])) + ";")
+        return self.con.execute(sql, params or [])
+
+    def register(self, name, frame):
+        self.log.append(f"-- {name}: the workbook's cells, read by xlprof's xlsx reader")
+        return self.con.register(name, frame)
+
+    def unregister(self, name):
+        return self.con.unregister(name)
 
 
 def _report_missing(ft: FileTable, wanted: list[str], problems: list[Problem], where: dict) -> bool:

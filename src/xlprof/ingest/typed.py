@@ -88,7 +88,11 @@ def decide_file(con, ft: FileTable, needs: Needs, settings, problems: list[Probl
                 else:
                     p = Params()
                     rows = con.execute(rule.date_evidence_sql(ft.table, header, p), p.values).fetchall()
-                    d = rule.decide_date(rows, setting=settings.date_order)
+                    named = []
+                    if any(c == "month_name" for c, _ in rows):
+                        p2 = Params()
+                        named = [v for (v,) in con.execute(rule.named_dates_sql(ft.table, header, p2), p2.values).fetchall()]
+                    d = rule.decide_date(rows, setting=settings.date_order, named=named)
                     rule.check_dates(con, d, f"{ft.path.name}, {header}")
             except rule.RuleProblem as exc:
                 setting = "decimal_separator" if what == "number" else "date_order"

@@ -457,3 +457,96 @@ def test_exit_date(notice_days, contract_end, penalty, monthly, expected):
 def test_exit_date_lead_days():
     # lead 0: notice on the decision date; + 30 days = 2026-01-31
     assert F.exit_date(D, 30.0, None, lead_days=0) == dt.date(2026, 1, 31)
+
+
+# --- the same definitions as workbook formulas, recalculated by LibreOffice ---------------
+
+
+def threshold_book_portfolio():
+    """Thresholds away from their defaults, a salaried team (resource behaviour blank =
+    committed) and an agency paid per minute (variable), a small bad debt.
+
+    Team 6,000 / 100 h and Agency 12,000 / 200 h: 1 per minute each.
+    L: 10,000 - 9,000 - (300 calls x 6 = 1,800 + 10 visits x 60 = 600 + ship 1,000)
+       - F 160 (10,000 x 73 d x 8 % / 365) = -2,560; four ratings of 1 -> terminate.
+       ledger drop impact -10,000 + 9,000 + visits 600 + ship 1,000 - penalty 400 = 200;
+       economic 200 + 160 = 360; freed 30 h + 10 h = 40 h; freed capacity cost 1,800.
+    Q: bad debt 500 of revenue 53,000: payment 0.943 % / bad_debt_span 1 % = 50 / 53.
+    """
+    clients = [
+        {"client_id": "L", "revenue": 10_000.0, "cogs": 9_000.0, "days_to_pay": 73.0,
+         "exit_penalty": 400.0, "values_alignment": 1, "communication": 1, "needs_fit": 1,
+         "respect_of_terms": 1},
+        {"client_id": "A", "revenue": 20_000.0, "cogs": 12_000.0, "payment_terms_days": 30.0,
+         "days_to_pay": 48.0, "communication": 3},
+        {"client_id": "Q", "revenue": 53_000.0, "cogs": 40_000.0, "payment_terms_days": 30.0,
+         "days_to_pay": 30.0, "bad_debt": 500.0},
+    ]
+    activities = [
+        {"activity": "calls", "behavior": "committed_fixed", "resource": "Team", "minutes_per_unit": 6.0},
+        {"activity": "visits", "behavior": "variable", "resource": "Agency", "minutes_per_unit": 60.0},
+        {"activity": "ship", "behavior": "variable", "rate": 1.0},
+    ]
+    volumes = [{"client_id": "L", "calls": 300, "visits": 10, "ship": 1_000},
+               {"client_id": "A", "calls": 200, "visits": 2, "ship": 500},
+               {"client_id": "Q", "calls": 50, "visits": 0, "ship": 100}]
+    resources = [{"resource": "Team", "cost": 6_000.0, "capacity_hours": 100.0},
+                 {"resource": "Agency", "cost": 12_000.0, "capacity_hours": 200.0, "behavior": "variable"}]
+    s = Settings(decision_date=dt.date(2026, 3, 2), capacity_constrained=True, value_per_freed_hour=50.0,
+                 target_net_margin=0.12, margin_span=0.25, late_days_span=45.0, bad_debt_span=0.01,
+                 cts_floor=0.08, cts_span=0.35, restructure_burden=0.4)
+    return make_portfolio(clients, activities, volumes, resources, s)
+
+
+def test_threshold_book_by_hand():
+    a = analyze(threshold_book_portfolio())
+    c = a.clients.set_index("client_id")
+    assert c.loc["L", "net_profit"] == pytest.approx(-2_560.0)
+    check(c.loc["L", ["drop_impact_ledger", "drop_impact", "freed_hours", "freed_capacity_cost"]].astype(float),
+          [200.0, 360.0, 40.0, 1_800.0])
+    assert c.loc["L", "action"] == "terminate"
+    assert c.loc["Q", "signal_payment"] == pytest.approx(50 / 53)
+    # A pays 18 days late: 18 / 45 = 0.4
+    assert c.loc["A", "signal_payment"] == pytest.approx(0.4)
+    assert a.scenario.change == pytest.approx(360.0)
+    assert a.warnings == []
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_threshold_formulas_recalculate_in_libreoffice(tmp_path, lang):
+    """The Scores signals read the threshold settings (xp_ names), the Rates behaviour of a
+    time-driven activity comes from its resource (blank = committed), DropImpact's two
+    figures and the exit-scenario check: LibreOffice recomputes every one to the engine's
+    value, and the hand-worked cells read back."""
+    import pandas as pd
+
+    try:
+        from . import lo
+    except ImportError:
+        import lo
+    from xlprof.workbook.book import write_analysis_book
+    from xlprof.workbook.labels import sheet
+    from xlprof.workbook import layout as L
+
+    p = threshold_book_portfolio()
+    a = analyze(p, lang=lang)
+    book = tmp_path / f"thresholds-{lang}.xlsx"
+    write_analysis_book(a, p, book)
+    redone = lo.recalc(book, tmp_path / "lo")
+    assert lo.compare_recalculated(book, redone) == []
+    drop = pd.read_excel(redone, sheet_name=sheet("drop", lang), engine="calamine", header=None)
+    row = drop[drop[0] == "L"].iloc[0]
+    check([row[L.DROP_COLS.index(k)] for k in ("drop_impact_ledger", "drop_impact", "freed_capacity_cost")],
+          [200.0, 360.0, 1_800.0])
+    scores = pd.read_excel(redone, sheet_name=sheet("scores", lang), engine="calamine", header=None)
+    q = scores[scores[0] == "Q"].iloc[0]
+    assert q[3] == pytest.approx(50 / 53)
+    rates = pd.read_excel(redone, sheet_name=sheet("rates", lang), engine="calamine", header=None)
+    committed = "committed fixed" if lang == "en" else "fijo comprometido"
+    assert list(rates[1][1:]) == [committed, "variable", "variable"]
+    assert list(rates[9][1:]) == [1, 0, 0]     # freed capacity: calls only
+    seg = pd.read_excel(redone, sheet_name=sheet("segmentation", lang), engine="calamine", header=None)
+    live = seg.iloc[L.SCEN_LIVE_ROW:L.SCEN_LIVE_ROW + 2, L.VC_COL + 1].tolist()
+    check(live, [360.0, 0.0])   # sum of drop impacts of the leaving clients; difference 0

@@ -28,7 +28,7 @@ from .. import __version__
 from ..i18n import label
 from ..model.analysis import Analysis, Portfolio
 from ..model.exits import PLAN_COLUMNS
-from ..schema import AVOIDABLE, RESOURCE_DEFAULT_BEHAVIOR
+from ..schema import AVOIDABLE, RESOURCE_DEFAULT_BEHAVIOR, SHEET_NAMES
 from ..settings import SIGNALS
 from . import charts
 from . import layout as L
@@ -395,6 +395,8 @@ def write_scores(ctx: Ctx) -> None:
                                        "bad_debt_span", "cts_floor", "cts_span")}
     put = ctx.cells.put
     W = "$C$2:$I$2"
+    # the Settings sheet's key and value columns (the udf mode passes it for the thresholds)
+    settings_range = f"{quote(SHEET_NAMES['Settings'][ctx.lang])}!$A$2:$B${len(ctx.inputs.settings) + 1}"
     for i in _rows(ctx):
         r = SCORE_FIRST + i
         e = r + 1
@@ -422,7 +424,7 @@ def write_scores(ctx: Ctx) -> None:
         if ctx.cells.mode == "udf":
             ratings = f"{qc}!${cc['values_alignment']}{cr}:${cc['respect_of_terms']}{cr}"
             put(ws, r, 9, f"=XLPROF_TERMINATION_SCORE({p},{nr},{cts},{days},{terms},{ref('bad_debt')},"
-                          f"{ratings},{W})", x[9], st.score)
+                          f"{ratings},{W},{rev},{settings_range})", x[9], st.score)
         else:
             put(ws, r, 9, f'=IF({has}>0,100*SUMPRODUCT(C{e}:I{e},{W})/{has},"")', x[9], st.score)
         put(ws, r, 10, f"={has}/SUM({W})", x[10], st.pct)

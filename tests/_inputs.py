@@ -89,9 +89,9 @@ def rewrite_zip(src: Path, dst: Path, replace: dict[str, bytes] | None = None,
 
 def sheet_part(book: Path, sheet: str) -> str:
     """Zip member name of ``sheet`` in ``book``."""
-    from xlprof.io.xlsx import read_structure
+    from xlprof.io.safety import check_xlsx
 
-    return next(s.part for s in read_structure(book).info.sheets if s.name == sheet)
+    return check_xlsx(book).sheet_parts[sheet]
 
 
 # --- CSV folders ------------------------------------------------------------------------

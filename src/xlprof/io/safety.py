@@ -210,3 +210,12 @@ def check_extent(rows: int, cols: int, name: str, sheet: str) -> None:
 def stop(reason: str) -> _Stop:
     """An exception that abandons the current :func:`parse_part` with ``reason``."""
     return _Stop(reason)
+
+
+def check_xlsx(path: Path) -> Package:
+    """Check the package at ``path`` and parse every XML part of it (see
+    :func:`xlprof.io.xlsx.read_structure`); the result names each sheet's part."""
+    from .xlsx import read_structure   # here: xlsx imports this module
+
+    book = read_structure(Path(path))
+    return Package(Path(path), sheet_parts={s.name: s.part for s in book.info.sheets})

@@ -64,7 +64,7 @@ def logs(draw):
     return rows, parts, dialects, styles
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(logs())
 def test_split_and_dialects_do_not_change_the_result(tmp_path_factory, log):
     rows, parts, dialects, styles = log
@@ -88,7 +88,10 @@ def test_split_and_dialects_do_not_change_the_result(tmp_path_factory, log):
     assert p1.volume_matrix().equals(p2.volume_matrix())
     # the hand computation, independent of SQL
     inside = [r for r in rows if dt.date(2025, 1, 1) <= dt.date(2024, 12, 1) + dt.timedelta(days=r[1]) <= dt.date(2025, 12, 31)]
-    assert sum(p2.clients["revenue"]) == float(sum(Decimal(r[2]) for r in inside) / 100)
+    want: dict[str, Decimal] = {}
+    for r in inside:
+        want[r[0]] = want.get(r[0], Decimal(0)) + Decimal(r[2]) / 100
+    assert p2.clients.set_index("client_id")["revenue"].to_dict() == {k: float(v) for k, v in want.items()}
     for ing in (ing1, ing2):
         for rec in ing.read.to_dict("records"):
             block = ing.provenance[ing.provenance["file"] == rec["file"]]

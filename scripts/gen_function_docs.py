@@ -97,6 +97,19 @@ RULES = """\
   over 10,000 rows instead of 10,000 calls. A single cell next to ranges (such as a
   cost of capital of `8%`) applies to every row. The per-row form, with one cell per
   argument, returns the same numbers.
+* **Whole columns.** `=XLPROF_TIER(H:H)` or `=XLPROF_MARGIN(B:B, C:C, D:D)` work: the
+  result stops at the last row with data (never a million-row spill), starts at the row the
+  formula is typed in (type it in row 2, beside the first client, and every result sits
+  beside its row), and header rows (text labels such as `Net profit`) give blanks. All range
+  arguments must then be whole columns. Excel for Windows only: xlwings Lite does not tell
+  a function its row, so there give the rows (`H2:H1000`).
+* **Excel 2016 and 2019** (no dynamic arrays, nothing spills): a formula over a range
+  returns several cells, which these versions show only when the formula is entered over a
+  selection. Select the result's cells (one per row of the range), type the formula and
+  press **Ctrl+Shift+Enter**; extra selected cells stay blank. Entered normally in one
+  cell, or over too few cells, the function does not show a partial result: it says
+  `#XLPROF! the result has 100 rows: select D2:D101, ...` (or `select 100 rows`). One
+  value per row (`=XLPROF_MARGIN(B2, C2, D2)`, filled down) works in every version.
 * **Shapes.** Cell-by-cell functions return the shape of their range arguments.
   Functions over a clients x activities block (cost-to-serve, service hours) and the
   score functions take one row per client and return one column. Lists of one value per

@@ -30,7 +30,18 @@ class Layout:
     def output(self, values: Any) -> list[list[Any]]:
         """The result as Excel gets it: rows of values, errors and blanks filled in."""
         out = np.broadcast_to(np.asarray(values), self.shape)
-        rows = out.tolist()
+        # a blank result is None, never NaN (xlwings Lite shows NaN as #NUM!)
+        if out.dtype.kind == "f":
+            nan = np.isnan(out)
+            if nan.any():
+                obj = out.astype(object)
+                obj[nan] = None
+                out = obj
+            rows = out.tolist()
+        else:
+            rows = out.tolist()
+            if out.dtype == object:
+                rows = [[None if isinstance(v, float) and v != v else v for v in row] for row in rows]
         if self.blank is not None:
             for i, j in zip(*np.nonzero(self.blank)):
                 rows[i][j] = None

@@ -333,6 +333,7 @@ def _cell(v: Any) -> Any:
 
 @excel_function(
     call_in_wizard=False,
+    aligned=False,
     clients="The Clients table WITH its header row (client_id, revenue, cogs, ...; English or Spanish headers).",
     activities="The Activities table with its header row (activity, cost_pool or rate or resource + minutes, behavior).",
     volumes="The Volumes table with its header row: wide (client_id + one column per activity) or long (client_id, activity, quantity).",

@@ -45,9 +45,10 @@ class FunctionSpec:
     args: tuple[tuple[str, str], ...]  # (parameter, description), in signature order
     optional: frozenset[str]
     call_in_wizard: bool = True
+    aligned: bool = True  # one result row per input row (False: XLPROF_ANALYZE's own table)
 
 
-def excel_function(*, call_in_wizard: bool = True, **arg_docs: str) -> Callable:
+def excel_function(*, call_in_wizard: bool = True, aligned: bool = True, **arg_docs: str) -> Callable:
     """Mark a plain function as an ``XLPROF_`` worksheet function; ``arg_docs`` describes
     every parameter, in signature order (checked here, so a renamed parameter cannot lose
     its description)."""
@@ -62,7 +63,7 @@ def excel_function(*, call_in_wizard: bool = True, **arg_docs: str) -> Callable:
         spec = FunctionSpec(
             f.__name__, f.__doc__, tuple(arg_docs.items()),
             frozenset(n for n, p in params.items() if p.default is not inspect.Parameter.empty),
-            call_in_wizard)
+            call_in_wizard, aligned)
         wrapped = guard(f)
         setattr(wrapped, SPEC_ATTR, spec)
         return wrapped
@@ -74,7 +75,7 @@ def spec_of(f: Callable) -> FunctionSpec:
     return getattr(f, SPEC_ATTR)
 
 
-def _fresh(f: Callable) -> Callable:
+def fresh(f: Callable) -> Callable:
     """A new function object calling ``f``, with its name, docstring and signature (inspect
     follows ``__wrapped__``), that no front door has decorated yet."""
 
@@ -86,17 +87,35 @@ def _fresh(f: Callable) -> Callable:
     return wrapper
 
 
+def with_extra_parameter(f: Callable, call: Callable, parameter: inspect.Parameter,
+                         annotation: Any = None) -> Callable:
+    """A new function object with ``f``'s name and docstring whose signature is ``f``'s plus
+    ``parameter`` (a runtime-supplied value such as the calling cell); ``call(args, kwargs)``
+    does the work."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        return call(args, kwargs)
+
+    vars(wrapper).pop("__xlfunc__", None)
+    del wrapper.__wrapped__  # the signature below is the one to show
+    params = list(inspect.signature(f).parameters.values())
+    wrapper.__signature__ = inspect.Signature([*params, parameter])
+    wrapper.__annotations__ = {} if annotation is None else {parameter.name: annotation}
+    return wrapper
+
+
 def register(functions: Iterable[Callable], func: Callable, arg: Callable, *,
              func_options: Callable[[FunctionSpec], dict[str, Any]],
-             arg_options: dict[str, Any]) -> dict[str, Callable]:
-    """Decorate a fresh wrapper of each function with one front door's xlwings decorators
-    (``func``, ``arg``: ``xlwings.func``/``xlwings.arg`` as that runtime binds them).
-    Returns ``{name: decorated function}`` for the front door's module namespace."""
+             arg_options: dict[str, Any], wrap: Callable[[Callable], Callable] = fresh
+             ) -> dict[str, Callable]:
+    """Decorate a fresh wrapper (``wrap(f)``) of each function with one front door's xlwings
+    decorators (``func``, ``arg``: ``xlwings.func``/``xlwings.arg`` as that runtime binds
+    them). Returns ``{name: decorated function}`` for the front door's module namespace."""
     out: dict[str, Callable] = {}
     for f in functions:
         spec = spec_of(f)
-
-        decorated = _fresh(f)
+        decorated = wrap(f)
         for name, doc in reversed(spec.args):
             decorated = arg(name, doc=doc, **arg_options)(decorated)
         out[spec.name] = func(**func_options(spec))(decorated)

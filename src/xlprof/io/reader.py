@@ -20,7 +20,7 @@ from ..settings import Settings
 from ..textnorm import norm_key
 from . import columns as C
 from .cells import RawSheet
-from .tables import (ParsedTable, Reading, _check_unique, _dtype, find_sheet, parse_column,  # noqa: F401
+from .tables import (ParsedTable, Reading, _check_unique, _dtype, find_header, find_sheet, parse_column,  # noqa: F401
                      parse_table, parse_value)
 from .textfiles import read_csv_folder
 from .volumes import read_volumes
@@ -28,7 +28,7 @@ from .xlsx import read_xlsx
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
-__all__ = ["RawSheet", "Reading", "ParsedTable", "find_sheet", "parse_column", "parse_table", "parse_value",
+__all__ = ["RawSheet", "Reading", "ParsedTable", "find_header", "find_sheet", "parse_column", "parse_table", "parse_value",
            "portfolio_from_sheets", "read_portfolio", "read_sheets"]
 
 

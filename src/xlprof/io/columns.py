@@ -299,8 +299,9 @@ def _behavior_cell(v: Any) -> str:
     return code
 
 
-def cell_column(kind: str, values: Sequence[Any]) -> Column:
-    """Parse an id, text, yes/no or behaviour column cell by cell (no evidence needed)."""
+def cell_column(kind: str, values: Sequence[Any], required: bool = False) -> Column:
+    """Parse an id, text, yes/no or behaviour column cell by cell (no evidence needed); a
+    blank behaviour is an error where the column is required, else None (the default)."""
     fn: Callable[[Any], Any] = {"yesno": _yesno_cell, "behavior": _behavior_cell}.get(kind) or (
         lambda v: _text_cell(kind, v))
     out: list[Any] = [None] * len(values)
@@ -309,10 +310,11 @@ def cell_column(kind: str, values: Sequence[Any]) -> Column:
     memo: dict[Any, tuple[bool, Any]] = {}      # yes/no and behaviour: few distinct values
     for i, v in enumerate(values):
         t = type(v)
-        if v is None and kind != "behavior":
+        if v is None or (kind == "behavior" and not required and t is str and not v.strip()):
             if kind == "yesno":
                 out[i] = False
-            continue
+            if kind != "behavior" or not required:
+                continue
         if (text or ident) and t is str and len(v) <= MAX_TEXT:
             s = v.strip()
             if not s:

@@ -68,7 +68,7 @@ def parse_column(col: Column, values: list[Any], reading: Reading = Reading(), *
         return N.number_column(col.name, col.kind, col.nonnegative, values, decision, evidence, reading)
     if col.kind == "date":
         return C.date_column(values, reading)
-    return C.cell_column(col.kind, values)
+    return C.cell_column(col.kind, values, col.required)
 
 
 @dataclass

@@ -165,3 +165,61 @@ def test_spanish_sources_book(tmp_path):
     book = write_hand_example(tmp_path, lang="es")
     p, _, _ = ingest_portfolio(book)
     assert p.clients.set_index("client_id").loc["C1", "revenue"] == 1300.0
+
+
+def _one_source(tmp_path, text: str, *, amount="amount", encoding="utf-8"):
+    from xlprof.ingest.template import write_sources_book
+
+    (tmp_path / "s.csv").write_bytes(text.encode(encoding))
+    book = tmp_path / "src.xlsx"
+    write_sources_book(book, sources=[dict(source="s", path="s.csv", kind="sales_lines", client_column="client",
+                                           date_column="date", net_amount_column=amount)],
+                       drivers=[dict(activity="Lines", source="s", measure="rows", behavior="variable", rate=1)],
+                       settings=[("period_start", dt.date(2025, 1, 1)), ("period_end", dt.date(2025, 12, 31))])
+    return book
+
+
+def test_ambiguous_column_is_refused_with_both_readings(tmp_path):
+    book = _one_source(tmp_path, "client,date,amount\nC1,2025-01-02,1.234\nC2,2025-01-03,1.234\n")
+    r = CliRunner().invoke(main, ["ingest", str(book), "-o", str(tmp_path / "o.xlsx")])
+    assert r.exit_code == 1
+    assert "s.csv" in r.output and "column amount" in r.output and "'1.234'" in r.output
+    assert "decimal_separator" in r.output and "1234" in r.output
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_ambiguous_dates_are_refused_and_the_setting_decides(tmp_path):
+    book = _one_source(tmp_path, "client,date,amount\nC1,03/04/2025,10.50\n")
+    r = CliRunner().invoke(main, ["ingest", str(book), "-o", str(tmp_path / "o.xlsx")])
+    assert r.exit_code == 1 and "date_order" in r.output and "'03/04/2025'" in r.output
+
+
+def test_semicolon_file_settles_a_decimal_comma(tmp_path):
+    book = _one_source(tmp_path, "client;date;amount\nC1;31/01/2025;1,234\n", encoding="cp1252")
+    p, _, _ = ingest_portfolio(book)
+    assert p.clients["revenue"].tolist() == [1.234]
+
+
+def test_missing_column_is_located(tmp_path):
+    book = _one_source(tmp_path, "client,date,total\nC1,2025-01-02,10\n")
+    r = CliRunner().invoke(main, ["ingest", str(book), "-o", str(tmp_path / "o.xlsx")])
+    assert r.exit_code == 1
+    assert "column 'amount' is not in s.csv" in r.output and "sheet Sources, row 2" in r.output
+
+
+def test_broken_csv_is_unreadable(tmp_path):
+    book = _one_source(tmp_path, 'client,date,amount\nC1,2025-01-02,"10\nC2,2025-01-03,1,2,3,4\n')
+    r = CliRunner().invoke(main, ["ingest", str(book), "-o", str(tmp_path / "o.xlsx")])
+    assert r.exit_code == 3 and "s.csv" in r.output and "Traceback" not in r.output
+
+
+def test_filter_literals_are_data_not_sql(tmp_path):
+    from xlprof.ingest.filters import FilterError, parse_filter
+
+    conds = parse_filter("type = 'x''); DROP TABLE t; --' and \"my col\" in ('a', 'b') and qty >= 5")
+    assert [c.op for c in conds] == ["=", "in", ">="]
+    assert conds[0].values == ("x'); DROP TABLE t; --",)
+    assert conds[1].column == "my col"
+    for bad in ("type = ", "type 'x'", "a = 'x' or b = 'y'", "qty > 'x'"):
+        with pytest.raises(FilterError):
+            parse_filter(bad)

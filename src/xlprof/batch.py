@@ -208,6 +208,19 @@ def sample_files(folder: Path) -> list[Path]:
         book = folder / f"demo-analysis-{lang}.xlsx"
         write_with(book, lambda tmp, a=a: write_analysis_book(a, p, tmp, source_name=f"demo-input-{lang}.xlsx"))
         out += [inp, book]
+    out += sources_samples(folder)
+    return out
+
+
+def sources_samples(folder: Path) -> list[Path]:
+    """The demo raw exports (folder demo-sources/) and the sources workbooks that name them."""
+    from .ingest.demo import FOLDER, write_demo_raw, write_demo_sources
+
+    out = write_demo_raw(folder / FOLDER)
+    for lang in ("en", "es"):
+        book = folder / f"demo-sources-{lang}.xlsx"
+        write_with(book, lambda tmp, lang=lang: write_demo_sources(tmp, lang=lang))
+        out.append(book)
     return out
 
 
@@ -221,7 +234,8 @@ def check_samples(folder: Path) -> list[str]:
         fresh = sample_files(Path(tmp))
         stale = []
         for f in fresh:
-            mine = folder / f.name
+            rel = f.relative_to(tmp)
+            mine = folder / rel
             if not mine.exists() or mine.read_bytes() != f.read_bytes():
-                stale.append(f.name)
+                stale.append(rel.as_posix())
     return stale

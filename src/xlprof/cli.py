@@ -253,10 +253,12 @@ def samples(folder, check) -> None:
 
 def _register_optional() -> None:
     from .excel.cli_addin import addin
+    from .excel.cli_lite import lite
     from .ingest.command import ingest
 
     main.add_command(addin)
     main.add_command(ingest)
+    main.add_command(lite)
 
 
 _register_optional()

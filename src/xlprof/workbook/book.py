@@ -28,12 +28,12 @@ from .. import __version__
 from ..i18n import label
 from ..model.analysis import Analysis, Portfolio
 from ..model.exits import PLAN_COLUMNS
-from ..schema import AVOIDABLE
+from ..schema import AVOIDABLE, RESOURCE_DEFAULT_BEHAVIOR, SHEET_NAMES
 from ..settings import SIGNALS
 from . import charts
 from . import layout as L
 from .inputs import InputLayout, new_workbook, quote, setting_name, write_inputs
-from .labels import h, sheet
+from .labels import SOURCES, h, sheet
 from .layout import (CTS_FIRST, DROP_COLS, PLAN_SHEET_COLS, PROF_COLS, RATE_COLS, SCORE_COLS,  # noqa: F401
                      SCORE_FIRST, TOURNIQUET_COLS, Block)
 from .styles import Styles, money_format
@@ -212,9 +212,16 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
     for j, (name, row) in enumerate(acts.iterrows()):
         r = j + 1
         ar = A.first_row + j + 1  # Excel row on Activities
-        total, minutes, rate, assigned, hours, flag = values[j]
+        total, minutes, rate, assigned, hours, flag, freed = values[j]
         put(ws, r, 0, f"={qa}!$A{ar}", names[j][0], st.text)
-        put(ws, r, 1, f"={qa}!$E{ar}", names[j][1], st.text)
+        if row["rate_source"] == "time":  # a time-driven activity behaves as its resource
+            k = len(ctx.p.resources)
+            qr = quote(R.sheet)
+            behavior = f"INDEX({qr}!${R.col('behavior')}$2:${R.col('behavior')}${k + 1},MATCH({qa}!$G{ar},{qr}!$A$2:$A${k + 1},0))"
+            put(ws, r, 1, f'=IF({behavior}="","{label(RESOURCE_DEFAULT_BEHAVIOR, lang)}",{behavior})',
+                names[j][1], st.text)
+        else:
+            put(ws, r, 1, f"={qa}!$E{ar}", names[j][1], st.text)
         vc = xl_col_to_name(V.cols[name])
         vrange = f"{quote(V.sheet)}!${vc}${V.first_row + 1}:${vc}${V.first_row + max(ctx.n, 1)}"
         put(ws, r, 3, f"=SUM({vrange})", total, st.number)
@@ -237,6 +244,10 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
         put(ws, r, 7, f"=D{r + 1}*E{r + 1}/60", hours, st.number)
         ors = ",".join(f'B{r + 1}="{t}"' for t in sorted(var_labels))
         put(ws, r, 8, f"=IF(OR({ors}),1,0)", flag, st.integer)
+        # freed capacity: a time-driven activity whose cost stays (committed resource)
+        committed = label("committed_fixed", lang)
+        put(ws, r, 9, f'=IF(AND(C{r + 1}="{SOURCES["time"][lang == "es"]}",B{r + 1}="{committed}"),1,0)',
+            freed, st.integer)
     write_block(ws, blocks["source"], st.text)
     finish(ws, 0, len(RATE_COLS), ctx.m, freeze_cols=1, protect=ctx.protect)
 
@@ -244,17 +255,19 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
 # --- CostToServe ------------------------------------------------------------------------
 
 def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
-    """Client x activity cost; returns the column letters of total, avoidable and hours."""
+    """Client x activity cost; returns the column letters of total, avoidable, freed
+    (freed capacity cost) and hours."""
     ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("cts")))
     st, lang, a = ctx.st, ctx.lang, ctx.a
     acts = list(a.activities.index)
     m = len(acts)
     keys = ["client_id", "client_name", *(["activity"] * m), "cost_to_serve",
-            "avoidable_cost_to_serve", "service_hours"]
+            "avoidable_cost_to_serve", "freed_capacity_cost", "service_hours"]
     headers(ws, st, 0, keys, lang, {"client_name": 28}, raw={2 + j: n for j, n in enumerate(acts)})
     ws.write_string(1, 1, h("avoidable", lang), st.bold)
     ws.write_string(2, 1, h("minutes_per_unit", lang), st.bold)
     ws.write_string(3, 1, h("rate", lang), st.bold)
+    ws.write_string(4, 1, h("freed_capacity", lang), st.bold)
     qrates = ctx.q("rates")
     blocks = L.cost_to_serve(a)
     params, values = blocks["params"].rows, blocks["values"].rows
@@ -263,6 +276,7 @@ def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
         ctx.cells.put(ws, 1, 2 + j, f"={qrates}!$I${rr}", params[0][j], st.integer)
         ctx.cells.put(ws, 2, 2 + j, f"={qrates}!$E${rr}", params[1][j], st.number)
         ctx.cells.put(ws, 3, 2 + j, f"={qrates}!$F${rr}", params[2][j], st.rate)
+        ctx.cells.put(ws, 4, 2 + j, f"={qrates}!$J${rr}", params[3][j], st.integer)
     first, last = xl_col_to_name(2), xl_col_to_name(1 + m)
     V = ctx.inputs.volumes
     qv = quote(V.sheet)
@@ -284,13 +298,14 @@ def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
             put(ws, r, 2 + j, f"={qv}!{vcol}{vr}*{col}$4", x[2 + j], st.money)
         put(ws, r, 2 + m, f"=SUM({first}{er}:{last}{er})", x[2 + m], st.money)
         put(ws, r, 3 + m, f"=SUMPRODUCT({first}{er}:{last}{er},{first}$2:{last}$2)", x[3 + m], st.money)
-        put(ws, r, 4 + m, f"=SUMPRODUCT({qv}!{vfirst}{vr}:{vlast}{vr},{first}$3:{last}$3)/60", x[4 + m],
+        put(ws, r, 4 + m, f"=SUMPRODUCT({first}{er}:{last}{er},{first}$5:{last}$5)", x[4 + m], st.money)
+        put(ws, r, 5 + m, f"=SUMPRODUCT({qv}!{vfirst}{vr}:{vlast}{vr},{first}$3:{last}$3)/60", x[5 + m],
             st.number)
     ws.set_column(2, 1 + m, 13)
     finish(ws, 0, len(keys), ctx.n + 3, freeze_cols=2, protect=ctx.protect)
     ws.freeze_panes(CTS_FIRST, 2)
     return {"total": xl_col_to_name(2 + m), "avoidable": xl_col_to_name(3 + m),
-            "hours": xl_col_to_name(4 + m)}
+            "freed": xl_col_to_name(4 + m), "hours": xl_col_to_name(5 + m)}
 
 
 # --- Profitability ----------------------------------------------------------------------
@@ -373,11 +388,15 @@ def write_scores(ctx: Ctx) -> None:
     C = ctx.inputs.clients
     qc = quote(C.sheet)
     qp = ctx.q("profitability")
-    cc = {k: C.col(k) for k in ("client_id", "client_name", "payment_terms_days", "days_to_pay",
+    cc = {k: C.col(k) for k in ("client_id", "client_name", "revenue", "payment_terms_days", "days_to_pay",
                                 "bad_debt", "values_alignment", "communication", "needs_fit",
                                 "respect_of_terms")}
+    x_ = {k: setting_name(k) for k in ("target_net_margin", "margin_span", "late_days_span",
+                                       "bad_debt_span", "cts_floor", "cts_span")}
     put = ctx.cells.put
     W = "$C$2:$I$2"
+    # the Settings sheet's key and value columns (the udf mode passes it for the thresholds)
+    settings_range = f"{quote(SHEET_NAMES['Settings'][ctx.lang])}!$A$2:$B${len(ctx.inputs.settings) + 1}"
     for i in _rows(ctx):
         r = SCORE_FIRST + i
         e = r + 1
@@ -388,11 +407,16 @@ def write_scores(ctx: Ctx) -> None:
         put(ws, r, 0, f"={ref('client_id')}", x[0], st.text)
         put(ws, r, 1, f"={ref('client_name')}", x[1], st.text)
         nr, p, cts = f"{qp}!$C{pr}", f"{qp}!$H{pr}", f"{qp}!$E{pr}"
-        put(ws, r, 2, f"=IF({nr}>0,MAX(0,MIN(1,(0.1-{p}/{nr})/0.3)),1)", x[2], st.signal)
-        days, terms = ref("days_to_pay"), ref("payment_terms_days")
-        put(ws, r, 3, f'=IF({ref("bad_debt")}>0,1,IF(OR({days}="",{terms}=""),"",'
-                      f"MAX(0,MIN(1,({days}-{terms})/60))))", x[3], st.signal)
-        put(ws, r, 4, f"=IF({nr}>0,MAX(0,MIN(1,({cts}/{nr}-0.1)/0.3)),1)", x[4], st.signal)
+        # the signals of design.md section 4, thresholds from Settings (defined names xp_...)
+        put(ws, r, 2, f"=IF({nr}>0,MAX(0,MIN(1,({x_['target_net_margin']}-{p}/{nr})/{x_['margin_span']})),1)",
+            x[2], st.signal)
+        days, terms, debt, rev = ref("days_to_pay"), ref("payment_terms_days"), ref("bad_debt"), ref("revenue")
+        debt_part = f"IF({debt}>0,IF({rev}>0,MIN(1,{debt}/{rev}/{x_['bad_debt_span']}),1),0)"
+        late_part = f"MAX(0,MIN(1,({days}-{terms})/{x_['late_days_span']}))"
+        put(ws, r, 3, f'=IF(OR({days}="",{terms}=""),IF({debt}>0,{debt_part},""),MAX({late_part},{debt_part}))',
+            x[3], st.signal)
+        put(ws, r, 4, f"=IF({nr}>0,MAX(0,MIN(1,({cts}/{nr}-{x_['cts_floor']})/{x_['cts_span']})),1)",
+            x[4], st.signal)
         for k, rating in enumerate(("values_alignment", "communication", "needs_fit", "respect_of_terms")):
             rr = ref(rating)
             put(ws, r, 5 + k, f'=IF({rr}="","",(5-{rr})/4)', x[5 + k], st.signal)
@@ -400,7 +424,7 @@ def write_scores(ctx: Ctx) -> None:
         if ctx.cells.mode == "udf":
             ratings = f"{qc}!${cc['values_alignment']}{cr}:${cc['respect_of_terms']}{cr}"
             put(ws, r, 9, f"=XLPROF_TERMINATION_SCORE({p},{nr},{cts},{days},{terms},{ref('bad_debt')},"
-                          f"{ratings},{W})", x[9], st.score)
+                          f"{ratings},{W},{rev},{settings_range})", x[9], st.score)
         else:
             put(ws, r, 9, f'=IF({has}>0,100*SUMPRODUCT(C{e}:I{e},{W})/{has},"")', x[9], st.score)
         put(ws, r, 10, f"={has}/SUM({W})", x[10], st.pct)
@@ -437,16 +461,20 @@ def write_drop_impact(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 1, f"={qc}!${C.col('client_name')}{cr}", x[1], st.text)
         put(ws, r, 2, f"={qp}!$C{e}", x[2], st.money)
         put(ws, r, 3, f"={qc}!${C.col('cogs')}{cr}", x[3], st.money)
-        put(ws, r, 4, f"={qcts}!${cts_cols['avoidable']}{CTS_FIRST + i + 1}", x[4], st.money)
-        put(ws, r, 5, f"={qp}!$F{e}", x[5], st.money)
-        put(ws, r, 6, f"={qc}!${C.col('bad_debt')}{cr}", x[6], st.money)
-        put(ws, r, 7, f"={qc}!${C.col('exit_penalty')}{cr}", x[7], st.money)
-        put(ws, r, 8, f"=-C{e}+D{e}+E{e}+F{e}+G{e}-H{e}", x[8], st.money)
-        put(ws, r, 9, f"={qp}!$J{e}", x[9], st.number)
-        put(ws, r, 10, f"=I{e}+IF({cap},J{e}*{vph},0)", x[10], st.money)
+        put(ws, r, 4, f"={qc}!${C.col('bad_debt')}{cr}", x[4], st.money)
+        put(ws, r, 5, f"={qcts}!${cts_cols['avoidable']}{CTS_FIRST + i + 1}", x[5], st.money)
+        put(ws, r, 6, f"={qc}!${C.col('exit_penalty')}{cr}", x[6], st.money)
+        # ledger: -NR + cogs + bad debt + avoidable CTS - penalty; economic: + financing cost
+        put(ws, r, 7, f"=-C{e}+D{e}+E{e}+F{e}-G{e}", x[7], st.money)
+        put(ws, r, 8, f"={qp}!$F{e}", x[8], st.money)
+        put(ws, r, 9, f"=H{e}+I{e}", x[9], st.money)
+        put(ws, r, 10, f"={qp}!$J{e}", x[10], st.number)
+        put(ws, r, 11, f"={qcts}!${cts_cols['freed']}{CTS_FIRST + i + 1}", x[11], st.money)
+        put(ws, r, 12, f"=J{e}+IF({cap},K{e}*{vph},0)", x[12], st.money)
     write_block(ws, blocks["engine"], [ctx.out.text, ctx.out.date])
     last = max(ctx.n, 1)
-    ws.conditional_format(1, 8, last, 8, {"type": "cell", "criteria": ">", "value": 0, "format": st.ok})
+    for col in (7, 9):  # both drop impacts: positive = profit improves if the client leaves
+        ws.conditional_format(1, col, last, col, {"type": "cell", "criteria": ">", "value": 0, "format": st.ok})
     finish(ws, 0, len(DROP_COLS), ctx.n, protect=ctx.protect)
 
 

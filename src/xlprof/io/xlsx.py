@@ -36,7 +36,6 @@ from .xlsx_parts import (Padded, Percent, TableInfo, WorkbookInfo, parse_rels, p
 from .xlsx_sheet import Formula, SheetScan, scan_sheet
 
 READ_TABLES = (CLIENTS, ACTIVITIES, RESOURCES, SETTINGS, VOLUMES_LONG)
-RESAVE = "open the file in Excel or LibreOffice and save it (formulas are calculated on saving)"
 
 
 def read_xlsx(path: Path, notes: list[str] | None = None) -> dict[str, RawSheet]:
@@ -237,16 +236,15 @@ _STRING = re.compile(r'"(?:[^"]|"")*"')
 
 
 def _distrust(f: Formula, text: str, info: WorkbookInfo) -> str | None:
-    """Why the saved value of a formula cannot be trusted, or None when it can."""
+    """Why the saved value of a formula cannot be trusted (the cause only: the validating
+    reader adds what was saved and the fix), or None when it can."""
     if not f.has_value:
-        return "it has no saved value (the program that wrote the file did not calculate it)"
+        return "the program that wrote the file did not calculate it"
     m = _VOLATILE.search(_STRING.sub('""', text))
     if m:
-        return (f"{m[1].upper()}() gives a new value each time it is calculated; the saved value "
-                "is from the last calculation")
+        return f"{m[1].upper()}() gives a new value each time it is calculated"
     if info.full_calc_on_load:
-        return ("the workbook asks to recalculate every formula when it is opened, so the value "
-                "saved with it may be out of date")
+        return "the workbook asks to recalculate every formula when it is opened"
     if info.manual_calc and not info.calc_on_save:
         return "the workbook is set to manual calculation and was saved without recalculating"
     return None
@@ -267,7 +265,7 @@ def _formulas(rows: list[list[Any]], formulas: dict[tuple[int, int], Formula], i
         cached = rows[pos[0]][pos[1]]
         if not f.has_value:
             cached = None
-        rows[pos[0]][pos[1]] = FormulaCell(text, cached, f"{reason}; {RESAVE}")
+        rows[pos[0]][pos[1]] = FormulaCell(text, cached, reason)
 
 
 _REF_TOKEN = re.compile(r"""("(?:[^"]|"")*"|'(?:[^']|'')*')|(?<![\w.$])(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?![\w(])""")

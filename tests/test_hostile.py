@@ -51,6 +51,20 @@ def test_billion_laughs_in_sheet(tmp_path):
            f"{book}: is unsafe: part {part!r} declares a DTD or XML entities")
 
 
+def test_billion_laughs_in_a_sheet_nobody_reads(tmp_path):
+    # worksheets are parsed in full when read; one no table uses still refuses a DTD
+    def hook(wb, ws):
+        wb.add_worksheet("Notes").write_string(0, 0, "scratch")
+
+    ok = xlsxwriter_book(tmp_path / "ok.xlsx", hook=hook)
+    part = sheet_part(ok, "Notes")
+    xml = _member(ok, part)
+    evil = BILLION_LAUGHS + xml[len(XML_DECL):].replace(b"<sheetData>", b"<sheetData>&lol9;", 1)
+    book = rewrite_zip(ok, tmp_path / "lol.xlsx", replace={part: evil})
+    expect(run("validate", book), EXIT_UNREADABLE,
+           f"{book}: is unsafe: part {part!r} declares a DTD or XML entities")
+
+
 @pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/workbook.xml", "[Content_Types].xml",
                                   "xl/_rels/workbook.xml.rels"])
 def test_external_entity(tmp_path, part):

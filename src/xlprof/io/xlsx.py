@@ -30,7 +30,7 @@ from ..errors import UnreadableFileError
 from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, VOLUMES_LONG, sheet_lookup
 from ..textnorm import norm_key
 from .cells import ErrorCell, FormulaCell, PercentCell, RawSheet
-from .safety import XML_SUFFIXES, check_package, parse_part, read_member
+from .safety import XML_SUFFIXES, check_package, check_prolog, parse_part, read_member
 from .xlsx_parts import (Padded, Percent, TableInfo, WorkbookInfo, parse_rels, parse_styles,
                          parse_table, parse_workbook, rels_member)
 from .xlsx_sheet import Formula, SheetScan, scan_sheet
@@ -151,6 +151,7 @@ def read_structure(path: Path) -> Structure:
                             tables.append(t)
                 done.add(sheet_rels)
             book.tables[s.name] = tables
+            check_prolog(zf, members[s.part], name)     # the whole part is parsed when read
             book.worksheets.add(s.part)
             done.add(s.part)
         for member in members:

@@ -289,7 +289,7 @@ def _merge_xml(book: Path, out: Path, sheet: str, *ranges: str) -> Path:
 def test_merged_manager_and_region_belong_to_every_row(tmp_path):
     tables = copy.deepcopy(raw_tables())
     rows = tables["Clients"]
-    for r in (3, 4):                    # what lies under the merge: never read
+    for r in (2, 3):                    # sheet rows 3 and 4, under the merge: never read
         rows[r][MANAGER], rows[r][REGION] = "Hidden Person", "Hidden Region"
     book = xlsxwriter_book(tmp_path / "plain.xlsx", tables)
     book = _merge_xml(book, tmp_path / "merged.xlsx", "Clients", "C2:C4", "D2:D4")
@@ -297,6 +297,22 @@ def test_merged_manager_and_region_belong_to_every_row(tmp_path):
     for cid in ("C0001", "C0002", "C0003"):
         assert (clients[cid]["account_manager"], clients[cid]["region"]) == (rows[1][MANAGER], rows[1][REGION])
     assert clients["C0004"]["account_manager"] == rows[4][MANAGER]
+    assert not any(c["account_manager"] == "Hidden Person" for c in clients.values())
+
+
+def test_split_by_a_merged_manager_column_writes_no_blank_book(tmp_path):
+    tables = copy.deepcopy(raw_tables())
+    rows = tables["Clients"]
+    for r in (2, 3):
+        rows[r][MANAGER] = None                 # as Excel keeps a merge: the value in C2 only
+    book = xlsxwriter_book(tmp_path / "plain.xlsx", tables)
+    book = _merge_xml(book, tmp_path / "merged.xlsx", "Clients", "C2:C4")
+    out = tmp_path / "out"
+    expect(run("generate", book, "-o", out, "--split-by", "account_manager"), EXIT_OK)
+    names = sorted(p.name for p in out.glob("*.xlsx"))
+    assert not [n for n in names if "blank" in n], names
+    managers = {r[MANAGER] for r in rows[1:] if r[MANAGER]}
+    assert len(names) == len(managers) + 1          # one book per manager, plus the portfolio
 
 
 def test_merged_cells_made_by_excel(tmp_path):

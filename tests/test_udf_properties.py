@@ -55,16 +55,25 @@ def col(values) -> tuple:
 
 # --- cells whose reading is known ----------------------------------------------------------
 
-# (cell as COM delivers it, reading): ("num", x) | ("blank",) | ("bad", reason)
-NUMBER_CELLS = st.one_of(
-    st.integers(-10**6, 10**6).map(lambda k: (float(k), ("num", float(k)))),
-    st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: (x, ("num", x))),
-    st.sampled_from([
-        ("1.234,56", ("num", 1234.56)), ("1,234.56", ("num", 1234.56)), ("12 %", ("num", 0.12)),
-        ("€ 300", ("num", 300.0)), ("300 EUR", ("num", 300.0)), ("1,5", ("num", 1.5)),
-        ("(1.000,50)", ("num", -1000.5)), (" 7 ", ("num", 7.0)), ("-42", ("num", -42.0)),
-    ]),
-)
+# (cell as COM delivers it, reading): ("num", x) | ("blank",) | ("bad", reason). A column is
+# evidence (design.md section 5): its text numbers use one decimal mark, so each generated
+# column takes its lenient texts from one style.
+NEUTRAL_TEXT = [("12 %", ("num", 0.12)), ("€ 300", ("num", 300.0)), ("300 EUR", ("num", 300.0)),
+                (" 7 ", ("num", 7.0)), ("-42", ("num", -42.0))]
+STYLE_TEXT = {
+    ".": [("1,234.56", ("num", 1234.56)), ("1.5", ("num", 1.5)), ("(1,000.50)", ("num", -1000.5))],
+    ",": [("1.234,56", ("num", 1234.56)), ("1,5", ("num", 1.5)), ("(1.000,50)", ("num", -1000.5))],
+}
+
+
+def number_cells(style):
+    return st.one_of(
+        st.integers(-10**6, 10**6).map(lambda k: (float(k), ("num", float(k)))),
+        st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: (x, ("num", x))),
+        st.sampled_from(NEUTRAL_TEXT + STYLE_TEXT[style]),
+    )
+
+
 BLANK_CELLS = st.sampled_from([(None, ("blank",)), ("", ("blank",)), ("   ", ("blank",))])
 BAD_CELLS = st.sampled_from([
     ("abc", ("bad", "is text")), ("n/a", ("bad", "is text")), ("12 apples", ("bad", "is text")),
@@ -73,12 +82,21 @@ BAD_CELLS = st.sampled_from([
     (True, ("bad", "is TRUE, not a number")), (False, ("bad", "is FALSE, not a number")),
     (com_date(2024, 1, 1), ("bad", "is a date, not a number")),
 ])
-KNOWN_CELL = st.one_of(NUMBER_CELLS, NUMBER_CELLS, NUMBER_CELLS, BLANK_CELLS, BAD_CELLS)
+
+
+def known_cell(style):
+    numbers = number_cells(style)
+    return st.one_of(numbers, numbers, numbers, BLANK_CELLS, BAD_CELLS)
+
+
+def known_column(n):
+    return st.sampled_from(sorted(STYLE_TEXT)).flatmap(
+        lambda style: st.lists(known_cell(style), min_size=n, max_size=n))
 
 
 def known_columns(k):
     """k columns of the same length (1 to 6) of known cells."""
-    return st.integers(1, 6).flatmap(lambda n: st.tuples(*[st.lists(KNOWN_CELL, min_size=n, max_size=n)] * k))
+    return st.integers(1, 6).flatmap(lambda n: st.tuples(*[known_column(n)] * k))
 
 
 def expected_rows(named_cols, required, compute):

@@ -1,10 +1,9 @@
-"""Generate docs/functions.md (the Excel function reference) from src/xlprof/udfs.py.
+"""Generate docs/functions.md (the Excel function reference) from src/xlprof/excel/.
 
-Everything per function comes from the source: the one-line docstring (what Excel's
-Insert Function dialog shows), the ``@xw.arg(..., doc=...)`` argument descriptions,
-which arguments are optional (a Python default), the category, and the example in
-``EXAMPLES``. The source is read with :mod:`ast`, so this runs anywhere -- importing
-the module would need xlwings' Windows UDF machinery to record the decorators.
+Everything per function comes from its one definition: the one-line docstring (what
+Excel's Insert Function dialog shows), the argument descriptions of ``@excel_function``,
+which arguments are optional (a Python default), the category, and the examples in
+:mod:`xlprof.excel.catalog`. The definitions are plain Python, so this runs anywhere.
 
 Run: python scripts/gen_function_docs.py          (rewrites docs/functions.md)
      python scripts/gen_function_docs.py --check  (exit 1 if it is out of date)
@@ -13,13 +12,12 @@ Run: python scripts/gen_function_docs.py          (rewrites docs/functions.md)
 from __future__ import annotations
 
 import argparse
-import ast
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "src" / "xlprof" / "udfs.py"
+sys.path.insert(0, str(ROOT / "src"))  # this checkout's xlprof, installed or not
 TARGET = ROOT / "docs" / "functions.md"
 
 
@@ -45,67 +43,18 @@ class Function:
         return f"{self.name}({', '.join(parts)})"
 
 
-def _call_name(node: ast.expr) -> str | None:
-    """``xw.func`` for a decorator ``@xw.func(...)`` or ``@xw.func``."""
-    target = node.func if isinstance(node, ast.Call) else node
-    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-        return f"{target.value.id}.{target.attr}"
-    return None
+def functions() -> list[Function]:
+    """The worksheet functions, in reference order, from their one definition
+    (:mod:`xlprof.excel.catalog`; importing it loads no xlwings)."""
+    from xlprof.excel.catalog import EXAMPLES, FUNCTIONS, WORKED
+    from xlprof.excel.spec import CATEGORY, spec_of
 
-
-def _literal(node: ast.expr, constants: dict[str, object]):
-    """A literal, or the name of a module-level constant (``category=CATEGORY``)."""
-    if isinstance(node, ast.Name) and node.id in constants:
-        return constants[node.id]
-    return ast.literal_eval(node)
-
-
-def _keyword(call: ast.Call, name: str, constants: dict[str, object]):
-    for kw in call.keywords:
-        if kw.arg == name:
-            return _literal(kw.value, constants)
-    return None
-
-
-def _constants(tree: ast.Module) -> dict[str, object]:
-    """Module-level ``NAME = <literal>`` assignments."""
-    out: dict[str, object] = {}
-    for node in tree.body:
-        target = node.target if isinstance(node, ast.AnnAssign) else (
-            node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None)
-        if isinstance(target, ast.Name) and node.value is not None:
-            try:
-                out[target.id] = ast.literal_eval(node.value)
-            except ValueError:
-                continue
-    return out
-
-
-def functions(source: str) -> list[Function]:
-    """The ``@xw.func`` functions of ``source``, in file order."""
-    tree = ast.parse(source)
-    constants = _constants(tree)
-    examples: dict[str, tuple[str, str]] = constants.get("EXAMPLES", {})  # type: ignore[assignment]
-    worked: dict[str, tuple[tuple, object]] = constants.get("WORKED", {})  # type: ignore[assignment]
     out = []
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef):
-            continue
-        decorators = {id(d): _call_name(d) for d in node.decorator_list}
-        func = next((d for d in node.decorator_list if decorators[id(d)] == "xw.func"), None)
-        if func is None:
-            continue
-        category = _keyword(func, "category", constants) if isinstance(func, ast.Call) else None
-        docs = {}
-        for d in node.decorator_list:
-            if decorators[id(d)] == "xw.arg" and isinstance(d, ast.Call):
-                docs[_literal(d.args[0], constants)] = _keyword(d, "doc", constants) or ""
-        params = node.args.args
-        n_required = len(params) - len(node.args.defaults)
-        args = [Argument(p.arg, k >= n_required, docs.get(p.arg, "")) for k, p in enumerate(params)]
-        doc = ast.get_docstring(node) or ""
-        out.append(Function(node.name, doc, category or "xlwings", args,
-                            examples.get(node.name, ("", "")), worked.get(node.name)))
+    for f in FUNCTIONS:
+        spec = spec_of(f)
+        args = [Argument(name, name in spec.optional, doc) for name, doc in spec.args]
+        out.append(Function(spec.name, spec.doc, CATEGORY, args, EXAMPLES.get(spec.name, ("", "")),
+                            WORKED.get(spec.name)))
     return out
 
 
@@ -148,6 +97,19 @@ RULES = """\
   over 10,000 rows instead of 10,000 calls. A single cell next to ranges (such as a
   cost of capital of `8%`) applies to every row. The per-row form, with one cell per
   argument, returns the same numbers.
+* **Whole columns.** `=XLPROF_TIER(H:H)` or `=XLPROF_MARGIN(B:B, C:C, D:D)` work: the
+  result stops at the last row with data (never a million-row spill), starts at the row the
+  formula is typed in (type it in row 2, beside the first client, and every result sits
+  beside its row), and header rows (text labels such as `Net profit`) give blanks. All range
+  arguments must then be whole columns. Excel for Windows only: xlwings Lite does not tell
+  a function its row, so there give the rows (`H2:H1000`).
+* **Excel 2016 and 2019** (no dynamic arrays, nothing spills): a formula over a range
+  returns several cells, which these versions show only when the formula is entered over a
+  selection. Select the result's cells (one per row of the range), type the formula and
+  press **Ctrl+Shift+Enter**; extra selected cells stay blank. Entered normally in one
+  cell, or over too few cells, the function does not show a partial result: it says
+  `#XLPROF! the result has 100 rows: select D2:D101, ...` (or `select 100 rows`). One
+  value per row (`=XLPROF_MARGIN(B2, C2, D2)`, filled down) works in every version.
 * **Shapes.** Cell-by-cell functions return the shape of their range arguments.
   Functions over a clients x activities block (cost-to-serve, service hours) and the
   score functions take one row per client and return one column. Lists of one value per
@@ -195,7 +157,7 @@ def render(funcs: list[Function]) -> str:
     lines = [
         "# Excel functions (`XLPROF_…`)",
         "",
-        "<!-- Generated by scripts/gen_function_docs.py from src/xlprof/udfs.py: do not edit. -->",
+        "<!-- Generated by scripts/gen_function_docs.py from src/xlprof/excel/: do not edit. -->",
         "",
         "Worksheet functions that run xlprof's model on cells and ranges: the same formulas",
         "as `xlprof score` and the analysis workbook, one implementation. In the Insert",
@@ -239,8 +201,8 @@ def render(funcs: list[Function]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def generate(source_path: Path = SOURCE) -> str:
-    return render(functions(source_path.read_text(encoding="utf-8")))
+def generate() -> str:
+    return render(functions())
 
 
 def main(argv: list[str] | None = None) -> int:

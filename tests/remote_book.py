@@ -356,9 +356,11 @@ def make_payload(
 # ---------------------------------------------------------------------------
 
 
-def _child_env(extra_paths: Sequence[str | os.PathLike[str]] = ()) -> dict[str, str]:
+def _child_env(extra_paths: Sequence[str | os.PathLike[str]] = (),
+               extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(LICENSE_ENV)
+    env.update(extra_env or {})
     paths = [str(SRC_DIR), str(TESTS_DIR), *map(str, extra_paths)]
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
@@ -403,6 +405,7 @@ def run_in_remote_book(
     mock_caller: bool = True,
     warnings_as_errors: bool = True,
     extra_paths: Sequence[str | os.PathLike[str]] = (),
+    extra_env: Mapping[str, str] | None = None,
     timeout: float = 300,
 ) -> dict[str, Any]:
     """Run ``target`` ("pkg.mod:func") against ``xw.Book(json=payload)`` in a child.
@@ -413,7 +416,9 @@ def run_in_remote_book(
     registered via ``book.set_mock_caller()`` so ``xw.Book.caller()`` returns it
     (without that, ``Book.caller()`` raises on Linux).  With
     ``warnings_as_errors`` warnings raised by the target are errors, like the
-    test suite's ``filterwarnings = error``.
+    test suite's ``filterwarnings = error``. ``extra_env`` adds environment variables
+    for the child (``{"XLWINGS_ON_SERVER": "true"}``: xlwings binds the Office.js
+    decorators, as in xlwings Lite).
 
     Returns a dict:
 
@@ -441,7 +446,7 @@ def run_in_remote_book(
         }
         proc = _spawn(
             ["--run", str(in_path), str(out_path), json.dumps(options)],
-            _child_env(extra_paths),
+            _child_env(extra_paths, extra_env),
             timeout,
         )
         if proc.returncode != 0 or not out_path.exists():

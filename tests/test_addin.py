@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import io
 import re
 import sys
@@ -14,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from defusedxml import ElementTree as DET
 
-from xlprof import addin as addin_mod
-from xlprof.addin import (
+from xlprof.excel import addin as addin_mod
+from xlprof.excel.addin import (
     ADDIN_FILENAME,
     LABELS,
     ExcelUnavailableError,
@@ -24,8 +25,8 @@ from xlprof.addin import (
     install_addin,
     template_path,
 )
-from xlprof.cli_addin import addin as addin_cli
-from xlprof.errors import EXIT_UNWRITABLE, InputError, OutputError
+from xlprof.excel.cli_addin import addin as addin_cli
+from xlprof.errors import EXIT_UNWRITABLE, InputError, OutputError, UnreadableFileError
 
 CUI = "{http://schemas.microsoft.com/office/2006/01/customui}"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -260,8 +261,8 @@ def test_check_reports_missing_oletools(built, monkeypatch):
 
 
 def test_template_without_xlwings(monkeypatch):
-    monkeypatch.setattr(addin_mod.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(addin_mod.UnreadableFileError):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(UnreadableFileError):
         template_path()
 
 

@@ -1,4 +1,4 @@
-"""The ribbon's Recalculate (``xlprof.main`` -> ``xlprof.live.recalculate_book``).
+"""The ribbon's Recalculate (``xlprof.main`` -> ``xlprof.excel.live.recalculate_book``).
 
 The live path runs against xlwings' own Book object model: the remote engine
 (``tests/remote_book.py``) in a subprocess, fed with the values Excel would send
@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from remote_book import apply_actions, make_payload, remote_engine_status, run_in_remote_book
 from xlprof.cli import main as cli
 from xlprof.demo import demo_portfolio
-from xlprof.live import DictSource, excel_text, plan_recalculation, status_of
+from xlprof.excel.live import DictSource, excel_text, plan_recalculation, status_of
 from xlprof.model import analyze
 from xlprof.model.analysis import make_portfolio
 from xlprof.settings import Settings
@@ -526,12 +526,12 @@ ISOLATED = textwrap.dedent("""
         [{"client_id": "A", "activity": "Orders", "quantity": 3}]))
     assert list(a.clients["net_profit"]) == [44.0, 10.0], a.clients["net_profit"]
 
-    import xlprof.live
+    import xlprof.excel.live
     def decode(v):
         return dt.datetime.fromisoformat(v["date"]) if isinstance(v, dict) else v
     sheets = {n: [[decode(v) for v in row] for row in rows]
               for n, rows in json.load(open(sys.argv[1])).items()}
-    rec = xlprof.live.plan_recalculation(xlprof.live.DictSource(sheets), book_name="demo.xlsx")
+    rec = xlprof.excel.live.plan_recalculation(xlprof.excel.live.DictSource(sheets), book_name="demo.xlsx")
     assert rec.ok, rec.message
 
     class Range:
@@ -575,7 +575,7 @@ ISOLATED = textwrap.dedent("""
     assert written >= 10 and not App.alerts, (written, App.alerts)
     loaded = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
     print(json.dumps({"ok": True, "writes": written, "loaded": loaded,
-                      "status": xlprof.live.status_of(rec)}))
+                      "status": xlprof.excel.live.status_of(rec)}))
 """)
 
 
@@ -601,5 +601,5 @@ def test_model_and_recalculation_run_without_desktop_libraries(demo, tmp_path):
 
 def test_docs_main_py_example_uses_the_real_entry_points():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "ribbon.md").read_text(encoding="utf-8")
-    assert "xlprof.live.recalculate_book(book)" in doc or "recalculate_book(book)" in doc
+    assert "xlprof.excel.live.recalculate_book(book)" in doc or "recalculate_book(book)" in doc
     assert "@script" in doc and "@func" in doc and "deps=False" in doc

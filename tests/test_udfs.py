@@ -33,6 +33,7 @@ import pytest
 import xlwings_win as xw_win
 from xlwings_win import XL_DIV0, XL_NA, XL_VALUE, com_date, fake_caller
 
+from xlprof.excel.catalog import WORKED
 from xlprof.i18n import label
 from xlprof.model import analyze
 from xlprof.model.analysis import CLIENT_RESULT_COLUMNS, make_portfolio
@@ -70,6 +71,11 @@ def names(module) -> list[str]:
     return sorted(n for n, f in vars(module).items() if hasattr(f, "__xlfunc__"))
 
 
+def excel_params(f) -> list[inspect.Parameter]:
+    """The Excel arguments of a registered function (without xlwings' reserved ``caller``)."""
+    return [p for p in inspect.signature(f).parameters.values() if p.name != "caller"]
+
+
 def col(*values) -> tuple:
     """A column range as COM delivers it."""
     return tuple((v,) for v in values)
@@ -90,7 +96,10 @@ def test_every_function_is_registered(udfs):
         info = getattr(udfs, n).__xlfunc__
         assert info["category"] == "xlprof"
         assert info["name"] == n
-        for arg in info["args"]:
+        *excel_args, caller = info["args"]
+        # xlwings' reserved argument: Application.Caller, not an Excel argument
+        assert caller["name"] == "caller" and caller["options"] == {}, n
+        for arg in excel_args:
             # every argument: a list of rows, error cells as text (not mistaken for blanks)
             assert arg["options"] == {"ndim": 2, "err_to_str": True}, (n, arg["name"])
         # no type hints on parameters (xlwings would treat them as converters)
@@ -112,14 +121,15 @@ def test_vba_wrapper_for_every_function(udfs):
     ident = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,254}$")
     for fname, vba_args in sigs.items():
         assert ident.match(fname) and fname.lower() not in VBA_RESERVED
-        params = inspect.signature(getattr(udfs, fname)).parameters.values()
+        *params, caller = inspect.signature(getattr(udfs, fname)).parameters.values()
+        assert caller.name == "caller"
         expected = [("Optional " if p.default is not inspect.Parameter.empty else "") + p.name
                     for p in params]
         assert vba_args == expected, fname
         for p in params:
             assert ident.match(p.name) and p.name.lower() not in VBA_RESERVED, (fname, p.name)
         call_line = (f'{fname} = XLPy.CallUDF("xlprof.udfs", "{fname}", '
-                     f'Array({", ".join(p.name for p in params)}), ThisWorkbook, Application.Caller)')
+                     f'Array({", ".join(p.name for p in params)}, Nothing), ThisWorkbook, Application.Caller)')
         assert call_line in vba
         assert f"{fname} = Err.Description" in vba
     assert all(len(line) < 1024 for line in vba.splitlines())  # VBA's line length limit
@@ -155,7 +165,7 @@ def test_descriptions_and_category_in_macro_options(udfs):
         assert o["Description"] == f.__doc__
         assert "\n" not in o["Description"] and 20 < len(o["Description"]) <= 255, fname
         assert o["Description"].isascii()
-        params = list(inspect.signature(f).parameters.values())
+        params = excel_params(f)
         assert len(o["ArgumentDescriptions"]) == len(params)
         for p, doc in zip(params, o["ArgumentDescriptions"]):
             assert not doc.startswith("Positional argument"), (fname, p.name)
@@ -178,7 +188,7 @@ def test_margin_hand_worked(udfs):
 
 def test_worked_examples_in_the_docs(udfs):
     """Every worked example of docs/functions.md, typed as a formula would pass it."""
-    for fname, (args, expected) in udfs.WORKED.items():
+    for fname, (args, expected) in WORKED.items():
         com_args = [tuple(tuple(float(x) for x in row) for row in a) if isinstance(a, tuple)
                     else float(a) if isinstance(a, (int, float)) else a for a in args]
         got = call(fname, *com_args, as_range=False)
@@ -313,7 +323,7 @@ def test_shapes_follow_the_input(udfs):
 
 def test_nothing_escapes_as_an_exception(udfs, monkeypatch):
     for fname in names(udfs):
-        params = inspect.signature(getattr(udfs, fname)).parameters
+        params = excel_params(getattr(udfs, fname))
         for junk in ("abc", XL_NA, ((1.0, "x"), (True, None))):
             out = call(fname, *([junk] * len(params)))
             flat = out if not isinstance(out, list) else [
@@ -687,13 +697,13 @@ def test_function_docs_are_up_to_date(udfs):
     assert (ROOT / "docs" / "functions.md").read_text(encoding="utf-8") == text, (
         "docs/functions.md is out of date: run python scripts/gen_function_docs.py")
     # the generator reads the same metadata xlwings records
-    docs = {f.name: f for f in gen.functions((ROOT / "src" / "xlprof" / "udfs.py").read_text())}
+    docs = {f.name: f for f in gen.functions()}
     assert set(docs) == set(names(udfs))
     for fname, f in docs.items():
         info = getattr(udfs, fname).__xlfunc__
         assert f.doc == info["ret"]["doc"]
         assert [(a.name, a.doc, a.optional) for a in f.args] == [
-            (x["name"], x["doc"], "optional" in x) for x in info["args"]]
+            (x["name"], x["doc"], "optional" in x) for x in info["args"] if x["name"] != "caller"]
         assert f.example[0].startswith(f"={fname}(")
     for needed in ("pip install xlprof", "xlwings addin install", "UDF Modules", "xlprof.udfs",
                    "Import Functions", "=XLPROF_MARGIN("):

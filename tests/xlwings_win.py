@@ -463,13 +463,15 @@ class _FakeComponents:
 class FakeApp:
     """``Excel.Application``: Hwnd (-> pid), Version, records MacroOptions calls."""
 
-    def __init__(self, hwnd: int = _FAKE_HWND, version: str = "16.0") -> None:
+    def __init__(self, hwnd: int = _FAKE_HWND, version: str = "16.0", *, dynamic_arrays: bool = True) -> None:
         self.Hwnd = hwnd
         self.Version = version
         self.Name = "Microsoft Excel"
         self.macro_options: dict[str, dict[str, Any]] = {}
-        # Excel with dynamic arrays (what udfs.has_dynamic_array probes)
-        self.WorksheetFunction = types.SimpleNamespace(Unique=lambda *args: args)
+        # Excel with dynamic arrays (what udfs.has_dynamic_array probes); Excel 2016/2019
+        # (dynamic_arrays=False) has no WorksheetFunction.Unique
+        self.WorksheetFunction = (types.SimpleNamespace(Unique=lambda *args: args) if dynamic_arrays
+                                  else types.SimpleNamespace())
 
     def MacroOptions(self, Macro: str, **kwargs: Any) -> None:
         self.macro_options[Macro] = kwargs

@@ -12,7 +12,7 @@ def main(book=None) -> None:
 
     ``book`` defaults to ``xlwings.Book.caller()``; tests and xlwings Server pass one in.
     """
-    from .live import recalculate_book
+    from .excel.live import recalculate_book
 
     if book is None:
         import xlwings as xw  # imported here so that importing the model never loads xlwings

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_BATCH_PARTIAL, InputError, InternalError, OutputError, Problem, XlprofError
+from .errors import (EXIT_BATCH_PARTIAL, InputError, InternalError, OutputError, Problem, XlprofError,
+                     format_error)
 from .io.atomic import write_with
 from .model import analyze
 from .model.analysis import Analysis, Portfolio
@@ -103,8 +104,6 @@ def split_jobs(source: Path, outdir: Path, column: str, *, lang, formulas, backu
 def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang: str | None, jobs: int,
                  formulas: str, backup: bool) -> int:
     """Write the books; prints progress and a summary; returns the exit code."""
-    from .cli import format_error
-
     start = time.perf_counter()
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -112,14 +111,19 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
         raise OutputError(str(outdir), exc.strerror or str(exc)) from None
     failures: list[tuple[str, XlprofError]] = []
     todo: list[Job] = []
-    for src in inputs:
+    for given in inputs:
+        try:
+            src = ingest_if_sources(given, outdir, lang)
+        except XlprofError as exc:
+            failures.append((str(given), exc))
+            continue
         if split_by:
             try:
                 todo += split_jobs(src, outdir, split_by, lang=lang, formulas=formulas, backup=backup)
             except XlprofError as exc:
                 failures.append((str(src), exc))
         else:
-            todo.append(Job(str(src), outdir / output_name(src), source=src, lang=lang,
+            todo.append(Job(str(given), outdir / output_name(given), source=src, lang=lang,
                             formulas=formulas, backup=backup))
     books = clients = 0
     with click.progressbar(length=len(todo), label="Writing workbooks", file=sys.stderr,
@@ -144,6 +148,20 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
     if len(inputs) == 1 and not split_by and len(failures) == 1:
         return failures[0][1].exit_code
     return EXIT_BATCH_PARTIAL
+
+
+def ingest_if_sources(src: Path, outdir: Path, lang: str | None) -> Path:
+    """A sources workbook is ingested into OUTDIR/NAME-input.xlsx first; other inputs pass."""
+    from .ingest import is_sources_book, run_ingest
+
+    if not is_sources_book(src):
+        return src
+    target = outdir / f"{Path(src).stem}-input.xlsx"
+    _, ing = run_ingest(src, target, lang=lang)
+    for note in ing.notes:
+        click.echo(f"xlprof: note: {note}", err=True)
+    click.echo(f"ingested {src} -> {target}", err=True)
+    return target
 
 
 def _collect(get, job: Job, failures, books: int, clients: int) -> tuple[int, int]:
@@ -190,6 +208,19 @@ def sample_files(folder: Path) -> list[Path]:
         book = folder / f"demo-analysis-{lang}.xlsx"
         write_with(book, lambda tmp, a=a: write_analysis_book(a, p, tmp, source_name=f"demo-input-{lang}.xlsx"))
         out += [inp, book]
+    out += sources_samples(folder)
+    return out
+
+
+def sources_samples(folder: Path) -> list[Path]:
+    """The demo raw exports (folder demo-sources/) and the sources workbooks that name them."""
+    from .ingest.demo import FOLDER, write_demo_raw, write_demo_sources
+
+    out = write_demo_raw(folder / FOLDER)
+    for lang in ("en", "es"):
+        book = folder / f"demo-sources-{lang}.xlsx"
+        write_with(book, lambda tmp, lang=lang: write_demo_sources(tmp, lang=lang))
+        out.append(book)
     return out
 
 
@@ -203,7 +234,8 @@ def check_samples(folder: Path) -> list[str]:
         fresh = sample_files(Path(tmp))
         stale = []
         for f in fresh:
-            mine = folder / f.name
+            rel = f.relative_to(tmp)
+            mine = folder / rel
             if not mine.exists() or mine.read_bytes() != f.read_bytes():
-                stale.append(f.name)
+                stale.append(rel.as_posix())
     return stale

@@ -12,22 +12,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_INPUT, InputError, InternalError, XlprofError
+from .errors import EXIT_INPUT, InternalError, XlprofError, format_error
 
-MAX_PROBLEMS_SHOWN = 50
 LANG_OPTION = click.option("--lang", type=click.Choice(["en", "es"]), default=None,
                            help="Language of texts and labels (default: the Settings sheet's, else en).")
-
-
-def format_error(exc: XlprofError) -> str:
-    if isinstance(exc, InputError):
-        probs = exc.problems
-        head = f"{len(probs)} problem(s) in the inputs:" if len(probs) > 1 else "problem in the inputs:"
-        lines = [f"  {p}" for p in probs[:MAX_PROBLEMS_SHOWN]]
-        if len(probs) > MAX_PROBLEMS_SHOWN:
-            lines.append(f"  ... and {len(probs) - MAX_PROBLEMS_SHOWN} more")
-        return "\n".join([f"xlprof: {head}", *lines])
-    return f"xlprof: {exc}"
 
 
 class XlprofGroup(click.Group):
@@ -184,8 +172,9 @@ BACKUP_OPTION = click.option("--no-backup", is_flag=True,
 def generate(inputs, output, split_by, lang, jobs, formulas, no_backup) -> None:
     """Write one analysis workbook per INPUT (or per value of --split-by).
 
-    INPUT is an input workbook, a folder of CSV files, or an analysis workbook
-    (regenerated with everything typed into it carried over).
+    INPUT is an input workbook, a folder of CSV files, an analysis workbook
+    (regenerated with everything typed into it carried over), or a sources workbook
+    (raw exports: ingested first into OUTDIR/NAME-input.xlsx, see xlprof ingest).
     """
     from .batch import run_generate
 
@@ -210,8 +199,24 @@ def recalc(book, output, lang, formulas, no_backup) -> None:
     """
     from .batch import regenerate
 
+    _refuse_input_book(book)
     target, n = regenerate(book, output or book, lang=lang, formulas=formulas, backup=not no_backup)
     click.echo(f"wrote {target} ({n} clients)")
+
+
+def _refuse_input_book(book: Path) -> None:
+    """recalc replaces BOOK: refuse (exit 1) unless it is an analysis workbook xlprof wrote,
+    so that an input workbook is never overwritten with an analysis book."""
+    from .errors import WorkbookError
+    from .io.reader import XLSX_SUFFIXES
+    from .io.xlsx import sheet_names
+    from .workbook.regen import is_analysis_book
+
+    if book.suffix.lower() in XLSX_SUFFIXES and book.is_file():
+        if is_analysis_book(dict.fromkeys(sheet_names(book))):
+            return
+        raise WorkbookError(f"{book}: is an input workbook, not an analysis workbook written by xlprof; "
+                            f"recalc would replace it. To analyse it, run: xlprof generate {book} -o FOLDER")
 
 
 @main.command()
@@ -247,9 +252,13 @@ def samples(folder, check) -> None:
 
 
 def _register_optional() -> None:
-    from .cli_addin import addin
+    from .excel.cli_addin import addin
+    from .excel.cli_lite import lite
+    from .ingest.command import ingest
 
     main.add_command(addin)
+    main.add_command(ingest)
+    main.add_command(lite)
 
 
 _register_optional()

@@ -104,6 +104,18 @@ class InternalError(XlprofError):
                          "not a problem with your input: please report it with the command you ran")
 
 
+def format_error(exc: XlprofError, max_shown: int = 50) -> str:
+    """The message the command line prints for ``exc`` (every input problem, up to ``max_shown``)."""
+    if isinstance(exc, InputError):
+        probs = exc.problems
+        head = f"{len(probs)} problem(s) in the inputs:" if len(probs) > 1 else "problem in the inputs:"
+        lines = [f"  {p}" for p in probs[:max_shown]]
+        if len(probs) > max_shown:
+            lines.append(f"  ... and {len(probs) - max_shown} more")
+        return "\n".join([f"xlprof: {head}", *lines])
+    return f"xlprof: {exc}"
+
+
 class WorkbookError(XlprofError):
     """A workbook is not an xlprof analysis book, or its layout is damaged."""
 

@@ -23,8 +23,9 @@ from ..schema import (ACTIVITIES, BEHAVIOR_ALIASES, BEHAVIORS, CLIENTS, RESOURCE
                       VOLUMES_LONG, Column, Table, header_map, sheet_lookup)
 from ..settings import Settings
 from ..textnorm import excel_error, norm_key, parse_bool, parse_date, parse_number
-from .cells import RawSheet
-from .safety import MAX_CELLS, MAX_ROWS, check_xlsx
+from .cells import PercentCell, RawSheet
+from .safety import MAX_ROWS
+from .xlsx import read_xlsx
 
 MAX_TEXT = 32_767
 MAX_DAYS = 36_500                   # day counts (payment terms, days to pay, notice): 100 years
@@ -35,8 +36,9 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 # --- files -> raw sheets ----------------------------------------------------------------
 
 
-def read_sheets(path: Path) -> dict[str, RawSheet]:
-    """All sheets of an .xlsx file, or all CSV files of a folder, as raw sheets."""
+def read_sheets(path: Path, notes: list[str] | None = None) -> dict[str, RawSheet]:
+    """All sheets of an .xlsx file, or all CSV files of a folder, as raw sheets; ``notes``
+    receives what the file reader left out (total rows, hidden sheets...)."""
     path = Path(path)
     if path.is_dir():
         return _read_csv_folder(path)
@@ -44,7 +46,7 @@ def read_sheets(path: Path) -> dict[str, RawSheet]:
         raise UnreadableFileError(str(path), "no such file or folder")
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path)
+        return read_xlsx(path, notes)
     if suffix == ".xls":
         raise UnreadableFileError(str(path), "old .xls workbooks are not supported; save it as .xlsx")
     if suffix == ".ods":
@@ -53,38 +55,6 @@ def read_sheets(path: Path) -> dict[str, RawSheet]:
         raise UnreadableFileError(str(path), "give the folder that holds Clients.csv, Activities.csv, "
                                              "Volumes.csv (a single CSV file is one table, not a portfolio)")
     raise UnreadableFileError(str(path), f"unsupported file type {suffix or '(none)'}: expected .xlsx or a folder of CSV files")
-
-
-def _read_xlsx(path: Path) -> dict[str, RawSheet]:
-    import python_calamine as pc
-
-    pkg = check_xlsx(path)
-    name = str(path)
-    try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-    except pc.PasswordError:
-        raise UnreadableFileError(name, "is password-protected; remove the password and try again") from None
-    except Exception as exc:  # calamine raises several of its own types
-        raise UnreadableFileError(name, f"cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
-    out: dict[str, RawSheet] = {}
-    try:
-        for sheet_name in wb.sheet_names:
-            sheet = wb.get_sheet_by_name(sheet_name)
-            height, width = sheet.height, sheet.width
-            if height > MAX_ROWS or height * width > MAX_CELLS:
-                raise UnreadableFileError(
-                    name, f"sheet {sheet_name}: {height:,} rows x {width:,} columns is too large "
-                          f"(limits: {MAX_ROWS:,} rows, {MAX_CELLS:,} cells)")
-            rows = sheet.to_python(skip_empty_area=False)
-            merged = list(getattr(sheet, "merged_cell_ranges", None) or [])
-            out[sheet_name] = RawSheet(name, sheet_name, rows, pkg.errors.get(sheet_name, {}), merged)
-    except UnreadableFileError:
-        raise
-    except Exception as exc:
-        raise UnreadableFileError(name, f"cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
-    finally:
-        wb.close()
-    return out
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -362,7 +332,7 @@ def read_portfolio(path: Path | str, notes: list[str] | None = None) -> Portfoli
     (unknown columns, ids matched ignoring case), one line each, for the user to see.
     """
     path = Path(path)
-    sheets = read_sheets(path)
+    sheets = read_sheets(path, notes)
     return portfolio_from_sheets(sheets, str(path), notes)
 
 
@@ -460,6 +430,8 @@ def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Prob
             continue
         r0 = pt.rows[i] - 1
         v = raw.cell(r0, vcol) if vcol is not None else None
+        if isinstance(v, PercentCell):  # a rate is meant here: 8 % is 0.08 (cells.py contract)
+            v = v.value
         values[key] = v
         rows[key] = pt.rows[i]
     try:

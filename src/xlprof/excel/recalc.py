@@ -1,22 +1,12 @@
-"""Recalculate: refresh the analysis in the workbook open in Excel (the ribbon button).
+"""Recalculate, the pure part: everything the ribbon's button will write into an open
+analysis book, computed before anything is written -- or the located reason why not.
 
-Two layers, so that the logic runs -- and is tested -- without Excel:
-
-* :func:`plan_recalculation` (pure: pandas/numpy, no xlwings, no file libraries) reads
-  the book through a small :class:`SheetSource` (one block per sheet), validates the
-  inputs, runs the engine, checks that the book's formula rows still fit the data,
-  and returns every change as :class:`Write`/:class:`Clear` instructions -- or, when
-  the book cannot be refreshed, the located reason and no instructions but a status
-  line. Everything is computed before anything is written.
-* :func:`recalculate_book` is the xlwings adapter: one ``used_range`` read per sheet,
-  one ``range.value = rows`` per block (cell by cell would take seconds), a status
-  line on the Dashboard and a message box when something is wrong. It works with
-  any xlwings ``Book``: desktop Excel (the classic add-in's ``RunPython``), xlwings
-  Server's remote engine and xlwings Lite.
-
-Where the blocks are and what goes in them is :mod:`xlprof.workbook.layout`, the same
-description the file writer (``xlprof generate``/``xlprof recalc``) uses. Formula
-cells are left alone: Excel recalculates them itself.
+:func:`plan_recalculation` (pandas/numpy, no xlwings, no file libraries) reads the book
+through a small :class:`SheetSource` (one block per sheet), validates the inputs, runs the
+engine, checks that the book's formula rows still fit the data, and returns every change
+as :class:`Write`/:class:`Clear` instructions. Where the blocks are and what goes in them
+is :mod:`xlprof.workbook.layout`, the same description the file writer uses. The adapters
+that carry a plan out in a live book are in :mod:`xlprof.excel.live`.
 """
 
 from __future__ import annotations
@@ -26,93 +16,14 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
-from .errors import InputError, Problem, XlprofError
-from .model.analysis import Analysis, analyze
-from .textnorm import norm_key
-from .workbook import layout as L
-from .workbook.labels import SHEETS
-
-MAX_PROBLEMS_SHOWN = 8
-
-TEXT = {
-    "title": {"en": "xlprof Recalculate", "es": "xlprof Recalcular"},
-    "not_xlprof": {
-        "en": "This workbook is not an xlprof analysis workbook (it has no {sheets} sheets).\n\n"
-              "Recalculate refreshes the analysis workbooks written by 'xlprof generate' or 'xlprof demo'. "
-              "Nothing was changed.",
-        "es": "Este libro no es un libro de análisis de xlprof (no tiene las hojas {sheets}).\n\n"
-              "Recalcular actualiza los libros de análisis escritos por 'xlprof generate' o 'xlprof demo'. "
-              "No se ha cambiado nada.",
-    },
-    "missing": {
-        "en": "This xlprof workbook lost its sheet(s) {sheets}. Nothing was changed.\n\n{regen}",
-        "es": "A este libro de xlprof le faltan las hojas {sheets}. No se ha cambiado nada.\n\n{regen}",
-    },
-    "bad_inputs": {
-        "en": "Nothing was changed: {count} problem(s) in the inputs.\n\n{problems}\n\n"
-              "Correct them and press Recalculate again.",
-        "es": "No se ha cambiado nada: {count} problema(s) en los datos.\n\n{problems}\n\n"
-              "Corríjalos y pulse Recalcular de nuevo.",
-    },
-    "layout": {
-        "en": "Nothing was changed: the workbook's rows and columns no longer match its formulas "
-              "({reasons}).\n\nRecalculate refreshes a workbook that has the same clients, activities and "
-              "resources, in the same rows, as when it was written.\n\n{regen}",
-        "es": "No se ha cambiado nada: las filas y columnas del libro ya no encajan con sus fórmulas "
-              "({reasons}).\n\nRecalcular actualiza un libro con los mismos clientes, actividades y recursos, "
-              "en las mismas filas, que cuando se escribió.\n\n{regen}",
-    },
-    "regen": {
-        "en": "To rebuild it, save and close the workbook, run\n    xlprof recalc \"{book}\"\nand open it "
-              "again (ratings, settings, task statuses and notes are kept).",
-        "es": "Para rehacerlo, guarde y cierre el libro, ejecute\n    xlprof recalc \"{book}\"\ny vuelva a "
-              "abrirlo (se conservan valoraciones, parámetros, estados y notas).",
-    },
-    "failed": {
-        "en": "xlprof could not recalculate this workbook: {error}\n\nNothing was changed.",
-        "es": "xlprof no ha podido recalcular este libro: {error}\n\nNo se ha cambiado nada.",
-    },
-    "write_failed": {
-        "en": "Excel refused a change while xlprof was writing the results ({error}); part of the "
-              "analysis may be old.\n\nPress Recalculate again, or save and close the workbook and run\n"
-              "    xlprof recalc \"{book}\"",
-        "es": "Excel rechazó un cambio mientras xlprof escribía los resultados ({error}); parte del "
-              "análisis puede estar sin actualizar.\n\nPulse Recalcular de nuevo, o guarde y cierre el libro "
-              "y ejecute\n    xlprof recalc \"{book}\"",
-    },
-    "more": {"en": "... and {n} more", "es": "... y {n} más"},
-    # layout reasons
-    "n_clients": {"en": "{now} clients instead of {was}", "es": "{now} clientes en lugar de {was}"},
-    "n_activities": {"en": "{now} activities instead of {was}", "es": "{now} actividades en lugar de {was}"},
-    "n_resources": {"en": "{now} resources instead of {was}", "es": "{now} recursos en lugar de {was}"},
-    "client_rows": {"en": "sheet {sheet}: the clients are not in rows 2 to {last} in client ID order",
-                    "es": "hoja {sheet}: los clientes no están en las filas 2 a {last} por orden de ID"},
-    "volume_cols": {"en": "sheet {sheet}: the columns are not the activities in the order of sheet {acts}",
-                    "es": "hoja {sheet}: las columnas no son las actividades en el orden de la hoja {acts}"},
-    "table_rows": {"en": "sheet {sheet}: an empty row between the rows",
-                   "es": "hoja {sheet}: una fila vacía entre las filas"},
-    "rate_source": {"en": "how the rate of {activity} is set changed ({was} -> {now})",
-                    "es": "cambió cómo se fija la tarifa de {activity} ({was} -> {now})"},
-    "names": {"en": "activity names changed (sheet {sheet})", "es": "cambiaron nombres de actividades (hoja {sheet})"},
-    "split": {
-        "en": "Nothing was changed: this workbook holds part of a portfolio ('xlprof generate --split-by') "
-              "and its rates are the whole portfolio's, which Recalculate cannot see.\n\nRegenerate the "
-              "split workbooks from the portfolio's input: xlprof generate INPUT --split-by COLUMN",
-        "es": "No se ha cambiado nada: este libro es parte de una cartera ('xlprof generate --split-by') y "
-              "sus tarifas son las de toda la cartera, que Recalcular no ve.\n\nRegenere los libros "
-              "divididos desde los datos de la cartera: xlprof generate DATOS --split-by COLUMNA",
-    },
-    "no_stamp": {"en": "it was written by an older xlprof", "es": "lo escribió una versión anterior de xlprof"},
-    "language": {"en": "Settings language '{setting}' applies when the book is regenerated",
-                 "es": "el idioma '{setting}' de Parámetros se aplica al regenerar el libro"},
-}
-
-
-def text(key: str, lang: str, **values: Any) -> str:
-    return TEXT[key][lang if lang in ("en", "es") else "en"].format(**values)
-
+from ..errors import InputError, Problem, XlprofError
+from ..model.analysis import Analysis, analyze
+from ..textnorm import norm_key
+from ..workbook import layout as L
+from ..workbook.labels import SHEETS
+from .recalc_text import MAX_PROBLEMS_SHOWN, text
 
 # --- instructions ------------------------------------------------------------------------
 
@@ -245,7 +156,7 @@ def _find(names: list[str], wanted: str) -> str | None:
 
 
 def _input_sheet_names(names: list[str]) -> list[str]:
-    from .schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, VOLUMES_LONG, sheet_lookup
+    from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, VOLUMES_LONG, sheet_lookup
 
     wanted = set()
     for table in (CLIENTS, ACTIVITIES, RESOURCES, SETTINGS, VOLUMES_LONG):
@@ -293,7 +204,7 @@ def _column(header_row: list[Any], names: set[str]) -> int | None:
 def check_layout(a: Analysis, stamp: L.Stamp | None, src: SheetSource, inputs: dict[str, list[list[Any]]],
                  lang: str) -> list[str]:
     """Why the book's formula rows no longer fit ``a`` (empty: they fit)."""
-    from .schema import ACTIVITIES, CLIENTS, RESOURCES, VOLUMES_LONG, header_map, sheet_lookup
+    from ..schema import ACTIVITIES, CLIENTS, RESOURCES, VOLUMES_LONG, header_map, sheet_lookup
 
     if stamp is None:
         return [text("no_stamp", lang)]
@@ -367,8 +278,8 @@ def _problems_text(problems: list[Problem], lang: str) -> str:
 def plan_recalculation(src: SheetSource, *, book_name: str = "", book_path: str | None = None,
                        now: dt.datetime | None = None) -> Recalculation:
     """Everything Recalculate will write into the book read by ``src`` -- or why not."""
-    from .io.reader import RawSheet, portfolio_from_sheets
-    from .workbook.regen import read_plan_sheet
+    from ..io.reader import RawSheet, portfolio_from_sheets
+    from ..workbook.regen import read_plan_sheet
 
     now = now or dt.datetime.now()
     when = L.today_text(now)
@@ -459,104 +370,3 @@ def _last_used_row(rows: list[list[Any]], col: int, ncols: int) -> int:
         if any(not _blank(v) for v in rows[r][col:col + ncols]):
             return r + 1
     return 0
-
-
-# --- the xlwings adapter ---------------------------------------------------------------------
-
-
-class XlwingsSource:
-    """:class:`SheetSource` over an xlwings ``Book``: one block read per sheet or range."""
-
-    def __init__(self, book):
-        self._sheets = {s.name: s for s in book.sheets}
-        self.names = list(self._sheets)
-        self._cache: dict[str, list[list[Any]]] = {}
-
-    def values(self, sheet: str) -> list[list[Any]]:
-        if sheet not in self._cache:
-            rng = self._sheets[sheet].used_range
-            rows = rng.options(ndim=2, err_to_str=True).value or []
-            r0, c0 = rng.row - 1, rng.column - 1
-            if c0:
-                rows = [[None] * c0 + list(r) for r in rows]
-            if r0:
-                rows = [[] for _ in range(r0)] + rows
-            self._cache[sheet] = [list(r) for r in rows]
-        return self._cache[sheet]
-
-    def block(self, sheet: str, row: int, col: int, nrows: int, ncols: int) -> list[list[Any]]:
-        rng = self._sheets[sheet].range((row + 1, col + 1), (row + nrows, col + ncols))
-        return rng.options(ndim=2, err_to_str=True).value
-
-
-def apply(book, rec: Recalculation) -> None:
-    """Carry out ``rec`` on the xlwings ``book``: clears, block writes, status line."""
-    sheets = {s.name: s for s in book.sheets}
-
-    def rng(name, row, col, nrows, ncols):
-        return sheets[name].range((row + 1, col + 1), (row + nrows, col + ncols))
-
-    for c in rec.clears:
-        rng(c.sheet, c.row, c.col, c.nrows, c.ncols).clear_contents()
-    for w in rec.writes:
-        rng(w.sheet, w.row, w.col, w.nrows, w.ncols).value = w.rows
-    if rec.status is not None:
-        s = rec.status
-        rng(s.sheet, s.row, s.col, s.nrows, s.ncols).value = s.rows
-
-
-def _set_screen_updating(book, on: bool) -> None:
-    try:
-        book.app.screen_updating = on
-    except Exception:  # noqa: BLE001 - an engine without the setting
-        pass
-
-
-def recalculate_book(book, *, alert: bool = True,
-                     now: Callable[[], dt.datetime] | None = None) -> Recalculation:
-    """Recalculate the analysis in the open xlwings ``book`` (what the ribbon runs).
-
-    Nothing is written unless the whole analysis was computed; a book that is not an
-    xlprof analysis book, or whose inputs are wrong, gets a message box (and, if it
-    has a Dashboard, a status line) and no other change.
-    """
-    name = getattr(book, "name", "") or ""
-    try:
-        path = book.fullname
-    except Exception:  # noqa: BLE001 - engines without a path
-        path = name
-    try:
-        rec = plan_recalculation(XlwingsSource(book), book_name=name, book_path=path,
-                                 now=now() if now else None)
-    except Exception as exc:  # a bug must not leave the user without a word
-        rec = Recalculation(False, "en", message=text("failed", "en", error=f"{type(exc).__name__}: {exc}"),
-                            title=text("title", "en"))
-    if rec.ok:
-        _set_screen_updating(book, False)
-        try:
-            apply(book, rec)
-        except Exception as exc:  # noqa: BLE001 - e.g. a sheet protected by an older xlprof
-            if not alert:
-                raise
-            book.app.alert(text("write_failed", rec.lang, error=f"{type(exc).__name__}: {exc}", book=path),
-                           title=rec.title, mode="critical")
-        finally:
-            _set_screen_updating(book, True)
-    else:
-        if rec.status is not None:
-            apply(book, Recalculation(False, rec.lang, status=rec.status))
-        if alert:
-            book.app.alert(rec.message, title=rec.title, mode="critical")
-    return rec
-
-
-def status_of(rec: Recalculation) -> str:
-    """The status line ``rec`` writes (for logs and tests)."""
-    if rec.status is None or not rec.status.rows:
-        return ""
-    v = rec.status.rows[0][0]
-    return v[1:] if isinstance(v, str) and v.startswith("'") else (v or "")
-
-
-__all__ = ["Clear", "DictSource", "Recalculation", "SheetSource", "Write", "apply", "book_language",
-           "check_layout", "excel_text", "plan_recalculation", "recalculate_book", "status_of"]

@@ -21,8 +21,8 @@ from typing import TypeVar
 
 import click
 
-from xlprof.addin import LABELS, _require_excel_platform, build_addin, install_addin
-from xlprof.errors import XlprofError
+from ..errors import XlprofError
+from .addin import LABELS, _require_excel_platform, build_addin, install_addin
 
 T = TypeVar("T")
 

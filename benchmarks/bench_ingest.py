@@ -1,0 +1,100 @@
+"""Benchmark: ``xlprof ingest`` of N sales lines plus N/10 events into the input workbook,
+against a hand-written DuckDB GROUP BY over the same files in the same run.
+
+    python benchmarks/bench_ingest.py [--lines 10000000] [--clients 5000]
+
+The baseline reads the same CSV files with DuckDB's own type sniffing and computes the same
+per-client sums and driver counts (no reading rule, no provenance, no workbook): the floor
+a hand-written query gets. Run when the machine is quiet; figures go to README and
+docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+
+def make_files(folder: Path, lines: int, clients: int) -> None:
+    con = duckdb.connect()
+    con.execute(f"""COPY (SELECT 'F' || (i // 4) AS invoice,
+        strftime(DATE '2025-01-01' + CAST(hash(i) % 365 AS INT), '%d/%m/%Y') AS date,
+        'C' || lpad(CAST(hash(i // 4) % {clients} AS VARCHAR), 5, '0') AS customer,
+        replace(printf('%.2f', 10 + (hash(i * 7) % 100000) / 100.0), '.', ',') AS net,
+        replace(printf('%.2f', 5 + (hash(i * 13) % 50000) / 100.0), '.', ',') AS cost,
+        CASE WHEN i % 50 = 0 THEN 'CN' ELSE 'INV' END AS doc_type
+        FROM range({lines}) t(i)) TO '{folder / "sales.csv"}' (HEADER, DELIMITER ';')""")
+    con.execute(f"""COPY (SELECT 'C' || lpad(CAST(hash(i) % {clients} AS VARCHAR), 5, '0') AS customer,
+        strftime(DATE '2025-01-01' + CAST(hash(i * 3) % 365 AS INT), '%Y-%m-%d') AS date,
+        CASE WHEN i % 10 = 0 THEN 'RETURN' ELSE 'DELIVERY' END AS event
+        FROM range({lines // 10}) t(i)) TO '{folder / "events.csv"}' (HEADER, DELIMITER ',')""")
+
+
+def sources_book(folder: Path) -> Path:
+    from xlprof.ingest.template import write_sources_book
+
+    book = folder / "sources.xlsx"
+    write_sources_book(book, sources=[
+        dict(source="sales", path="sales.csv", kind="sales_lines", client_column="customer", date_column="date",
+             document_column="invoice", net_amount_column="net", cost_column="cost", credit_when="doc_type = 'CN'"),
+        dict(source="ops", path="events.csv", kind="events", client_column="customer", date_column="date")],
+        drivers=[dict(activity="Orders", source="sales", measure="documents", behavior="variable", rate=5),
+                 dict(activity="Deliveries", source="ops", measure="rows", filter="event = 'DELIVERY'",
+                      behavior="variable", rate=20),
+                 dict(activity="Returns", source="ops", measure="rows", filter="event = 'RETURN'",
+                      behavior="variable", rate=30)],
+        settings=[("period_start", dt.date(2025, 1, 1)), ("period_end", dt.date(2025, 12, 31))])
+    return book
+
+
+def baseline(folder: Path) -> None:
+    con = duckdb.connect()
+    con.execute(f"""SELECT customer, sum(CASE WHEN doc_type = 'CN' THEN -abs(net) ELSE net END),
+        sum(CASE WHEN doc_type = 'CN' THEN -abs(cost) ELSE cost END), count(DISTINCT invoice)
+        FROM read_csv('{folder / "sales.csv"}', delim=';', decimal_separator=',', dateformat='%d/%m/%Y')
+        WHERE date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY customer""").fetchall()
+    con.execute(f"""SELECT customer, count(*) FILTER (WHERE event = 'DELIVERY'),
+        count(*) FILTER (WHERE event = 'RETURN') FROM read_csv('{folder / "events.csv"}')
+        WHERE date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY customer""").fetchall()
+
+
+def xlprof_ingest(book: Path, out: Path) -> None:
+    from xlprof.ingest import run_ingest
+
+    run_ingest(book, out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lines", type=int, default=10_000_000)
+    ap.add_argument("--clients", type=int, default=5_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t = time.perf_counter()
+        make_files(folder, args.lines, args.clients)
+        print(f"files: {args.lines:,} sales lines + {args.lines // 10:,} events "
+              f"({sum(f.stat().st_size for f in folder.glob('*.csv')) / 2**20:,.0f} MiB) in {time.perf_counter() - t:.1f} s")
+        book = sources_book(folder)
+        times = {"xlprof ingest": [], "hand-written GROUP BY": []}
+        for _ in range(args.repeat):
+            for name, fn in (("hand-written GROUP BY", lambda: baseline(folder)),
+                             ("xlprof ingest", lambda: xlprof_ingest(book, folder / "input.xlsx"))):
+                t = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - t)
+        med = {k: statistics.median(v) for k, v in times.items()}
+        for k, v in med.items():
+            print(f"{k}: median {v:.2f} s ({', '.join(f'{x:.2f}' for x in times[k])})")
+        print(f"ratio: {med['xlprof ingest'] / med['hand-written GROUP BY']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

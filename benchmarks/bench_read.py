@@ -3,7 +3,9 @@ on the same file, in the same run, alternating, medians.
 
 1. ``read_sheets`` (package checks + values + what the XML pass tells) against the
    baseline's checks + python-calamine. Reports the ratio.
-2. The whole read (``read_portfolio``: sheets, then validation into typed tables), once,
+2. Where the time goes, same run: python-calamine alone (the values), expat alone with no
+   handler over the worksheet parts (the floor of any parser-based pass), xlprof's pass.
+3. The whole read (``read_portfolio``: sheets, then validation into typed tables), once,
    for the share the sheet reading takes.
 
 The file: xlprof's own demo input workbook for N clients (default 100,000), written once
@@ -46,6 +48,38 @@ def timed(fn, *args) -> float:
     return time.perf_counter() - t
 
 
+def _sheet_parts(book: Path) -> list[tuple[str, bytes]]:
+    import zipfile
+
+    from xlprof.io.xlsx import read_structure
+
+    parts = {s.name: s.part for s in read_structure(book).info.sheets}
+    with zipfile.ZipFile(book) as z:
+        return [(name, z.read(part)) for name, part in parts.items()]
+
+
+def _calamine_only(book: Path) -> None:
+    import python_calamine as pc
+
+    wb = pc.CalamineWorkbook.from_path(str(book))
+    for name in wb.sheet_names:
+        wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _expat_only(parts) -> None:
+    import pyexpat
+
+    for _, data in parts:
+        pyexpat.ParserCreate(namespace_separator="|").Parse(data, True)
+
+
+def _scan_only(parts) -> None:
+    from xlprof.io.xlsx_sheet import scan_sheet
+
+    for name, data in parts:
+        scan_sheet(data, "bench", name, name, {"2"})
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=100_000)
@@ -61,6 +95,12 @@ def main(argv=None) -> None:
     b, o = statistics.median(base), statistics.median(ours)
     print(f"{book.name} ({size:.1f} MiB)")
     print(f"  read sheets: today's reader {b:.2f} s, xlprof {o:.2f} s: ratio {o / b:.2f}x")
+    parts = _sheet_parts(book)
+    t_cal = timed(_calamine_only, book)
+    t_expat = timed(_expat_only, parts)
+    t_scan = timed(_scan_only, parts)
+    print(f"  calamine alone {t_cal:.2f} s; expat, no handler, over the sheets {t_expat:.2f} s; "
+          f"xlprof's sheet pass {t_scan:.2f} s ({t_scan / t_expat:.1f}x expat alone)")
     t = time.perf_counter()
     sheets = read_sheets(book)
     t_sheets = time.perf_counter() - t

@@ -246,19 +246,78 @@ def test_profitability_signal(profit, nr, expected):
     check(F.profitability_signal(profit, nr), expected)
 
 
-@pytest.mark.parametrize("days, terms, bad_debt, expected", [
-    (60.0, 30.0, 0.0, 0.5),    # 30 days late: 30 / 60
-    (90.0, 30.0, 0.0, 1.0),    # 60 days late: 1
-    (120.0, 30.0, 0.0, 1.0),   # clipped
-    (20.0, 30.0, 0.0, 0.0),    # pays early: 0
-    (30.0, 30.0, NAN, 0.0),    # on time
-    (30.0, 30.0, 1.0, 1.0),    # any bad debt: 1
-    (NAN, 30.0, 0.0, NAN),     # blank days: no data
-    (60.0, NAN, 0.0, NAN),     # blank terms: no data
-    (NAN, NAN, 500.0, 1.0),    # bad debt is data enough
+@pytest.mark.parametrize("days, terms, bad_debt, revenue, expected", [
+    (60.0, 30.0, 0.0, 50_000.0, 0.5),     # 30 days late: 30 / 60
+    (90.0, 30.0, 0.0, 50_000.0, 1.0),     # 60 days late: 1
+    (120.0, 30.0, 0.0, 50_000.0, 1.0),    # clipped
+    (20.0, 30.0, 0.0, 50_000.0, 0.0),     # pays early: 0
+    (30.0, 30.0, NAN, 50_000.0, 0.0),     # on time, blank bad debt
+    # bad debt 500 on revenue 53,000: 500 / 53,000 = 0.943 % of revenue; / 2 % = 0.4717
+    # (= 25 / 53): a small bad debt no longer counts in full
+    (30.0, 30.0, 500.0, 53_000.0, 25 / 53),
+    # bad debt 1,000 on 50,000 = 2 %: counts in full; 3,000 = 6 % is clipped at 1
+    (30.0, 30.0, 1_000.0, 50_000.0, 1.0),
+    (30.0, 30.0, 3_000.0, 50_000.0, 1.0),
+    # the larger of the two parts: 15 days late -> 0.25; bad debt 250 / 50,000 = 0.5 % -> 0.25 / ...
+    # 0.5 % / 2 % = 0.25 -> max(0.25, 0.25) = 0.25; with 30 days late: max(0.5, 0.25) = 0.5
+    (45.0, 30.0, 250.0, 50_000.0, 0.25),
+    (60.0, 30.0, 250.0, 50_000.0, 0.5),
+    # 500 on 20,000 = 2.5 % -> 1 beats 6 days late (0.1)
+    (36.0, 30.0, 500.0, 20_000.0, 1.0),
+    (NAN, 30.0, 0.0, 50_000.0, NAN),      # blank days, no bad debt: no data
+    (60.0, NAN, 0.0, 50_000.0, NAN),      # blank terms: no data
+    (NAN, NAN, 500.0, 50_000.0, 0.5),     # bad debt is data enough: 1 % / 2 % = 0.5
+    (NAN, NAN, 500.0, 0.0, 1.0),          # bad debt on no revenue counts in full
 ])
-def test_payment_signal(days, terms, bad_debt, expected):
-    check(F.payment_signal(days, terms, bad_debt), expected)
+def test_payment_signal(days, terms, bad_debt, revenue, expected):
+    check(F.payment_signal(days, terms, bad_debt, revenue), expected)
+
+
+# Every threshold of design.md section 4 moved away from its default changes its signal by
+# the worked amount (defaults: target 10 %, margin span 30 %, 60 days, 2 %, floor 10 %, span 30 %).
+
+
+def test_target_net_margin_moves_the_profitability_signal():
+    # margin 4 % (P 4 on NR 100): default (10 % - 4 %) / 30 % = 0.2;
+    # target 16 %: (16 % - 4 %) / 30 % = 0.4 (+0.2); target 4 %: 0
+    check(F.profitability_signal(4.0, 100.0), 0.2)
+    check(F.profitability_signal(4.0, 100.0, target_net_margin=0.16), 0.4)
+    check(F.profitability_signal(4.0, 100.0, target_net_margin=0.04), 0.0)
+
+
+def test_margin_span_moves_the_profitability_signal():
+    # margin 4 %: span 12 % -> (10 % - 4 %) / 12 % = 0.5; span 60 % -> 0.1
+    check(F.profitability_signal(4.0, 100.0, margin_span=0.12), 0.5)
+    check(F.profitability_signal(4.0, 100.0, margin_span=0.60), 0.1)
+
+
+def test_late_days_span_moves_the_payment_signal():
+    # 30 days late: default 30 / 60 = 0.5; span 120 -> 0.25; span 20 -> 1.5, clipped to 1
+    check(F.payment_signal(60.0, 30.0, 0.0, 50_000.0, late_days_span=120.0), 0.25)
+    check(F.payment_signal(60.0, 30.0, 0.0, 50_000.0, late_days_span=20.0), 1.0)
+
+
+def test_bad_debt_span_moves_the_payment_signal():
+    # 500 on 53,000 (0.943 %): default 0.4717; span 1 % -> 0.943 (= 50 / 53); span 0.5 % -> 1
+    check(F.payment_signal(30.0, 30.0, 500.0, 53_000.0, bad_debt_span=0.01), 50 / 53)
+    check(F.payment_signal(30.0, 30.0, 500.0, 53_000.0, bad_debt_span=0.005), 1.0)
+
+
+def test_cts_floor_and_span_move_the_service_burden_signal():
+    # CTS 250 on NR 1,000 = 25 %: default (25 % - 10 %) / 30 % = 0.5
+    check(F.service_burden_signal(250.0, 1000.0, cts_floor=0.19), 0.2)   # (25 - 19) / 30
+    check(F.service_burden_signal(250.0, 1000.0, cts_floor=0.25), 0.0)   # at the floor
+    check(F.service_burden_signal(250.0, 1000.0, cts_span=0.60), 0.25)   # 15 / 60
+    check(F.service_burden_signal(250.0, 1000.0, cts_floor=0.05, cts_span=0.10), 1.0)  # 20 / 10, clipped
+
+
+def test_signal_matrix_takes_the_thresholds_from_settings():
+    # margin 4 %, 30 days late, bad debt 0, CTS 25 %: defaults 0.2, 0.5, 0.5;
+    # target 16 %, late span 120, floor 19 %: 0.4, 0.25, 0.2
+    args = ([4.0], [100.0], [25.0], [60.0], [30.0], [0.0], [[NAN] * 4], [100.0])
+    check(F.signal_matrix(*args)[0, :3], [0.2, 0.5, 0.5])
+    s = Settings(target_net_margin=0.16, late_days_span=120.0, cts_floor=0.19)
+    check(F.signal_matrix(*args, s)[0, :3], [0.4, 0.25, 0.2])
 
 
 @pytest.mark.parametrize("cts, nr, expected", [
@@ -328,7 +387,7 @@ def test_termination_score_shape_mismatch():
 
 def test_signal_matrix_order():
     # P -5, NR 100 -> 0.5; 30 days late -> 0.5; CTS 25 of 100 -> 0.5; ratings 1, 5, 3.5, blank
-    m = F.signal_matrix([-5.0], [100.0], [25.0], [60.0], [30.0], [0.0], [[1.0, 5.0, 3.5, NAN]])
+    m = F.signal_matrix([-5.0], [100.0], [25.0], [60.0], [30.0], [0.0], [[1.0, 5.0, 3.5, NAN]], [100.0])
     assert m.shape == (1, len(SIGNALS))
     check(m[0], [0.5, 0.5, 0.5, 1.0, 0.0, 0.375, NAN])
 
@@ -336,18 +395,20 @@ def test_signal_matrix_order():
 # --- leaving ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kw, expected", [
-    # -1,000 + 600 + 150 + 20 + 30 - 100 = -300
+@pytest.mark.parametrize("kw, ledger, economic", [
+    # ledger: -1,000 + 600 + 150 + 30 - 100 = -320; economic: + financing 20 = -300
     (dict(nr=1000.0, cogs=600.0, avoidable_cts=150.0, financing=20.0, bad_debt=30.0,
-          exit_penalty=100.0), -300.0),
-    # loss maker, all CTS avoidable: -10,000 + 9,000 + 4,000 = 3,000 (= its loss)
-    (dict(nr=10_000.0, cogs=9_000.0, avoidable_cts=4_000.0), 3_000.0),
+          exit_penalty=100.0), -320.0, -300.0),
+    # loss maker, all CTS avoidable, no financing: -10,000 + 9,000 + 4,000 = 3,000 (= its loss)
+    (dict(nr=10_000.0, cogs=9_000.0, avoidable_cts=4_000.0), 3_000.0, 3_000.0),
     # blanks count 0: -1,000 + 600 = -400
     (dict(nr=1000.0, cogs=600.0, avoidable_cts=NAN, financing=NAN, bad_debt=NAN,
-          exit_penalty=NAN), -400.0),
+          exit_penalty=NAN), -400.0, -400.0),
 ])
-def test_drop_impact(kw, expected):
-    check(F.drop_impact(**kw), expected)
+def test_drop_impact_ledger_and_economic(kw, ledger, economic):
+    check(F.drop_impact(**kw), economic)
+    kw.pop("financing", None)
+    check(F.drop_impact_ledger(**kw), ledger)
 
 
 @pytest.mark.parametrize("drop, hours, constrained, value, expected", [
@@ -396,3 +457,96 @@ def test_exit_date(notice_days, contract_end, penalty, monthly, expected):
 def test_exit_date_lead_days():
     # lead 0: notice on the decision date; + 30 days = 2026-01-31
     assert F.exit_date(D, 30.0, None, lead_days=0) == dt.date(2026, 1, 31)
+
+
+# --- the same definitions as workbook formulas, recalculated by LibreOffice ---------------
+
+
+def threshold_book_portfolio():
+    """Thresholds away from their defaults, a salaried team (resource behaviour blank =
+    committed) and an agency paid per minute (variable), a small bad debt.
+
+    Team 6,000 / 100 h and Agency 12,000 / 200 h: 1 per minute each.
+    L: 10,000 - 9,000 - (300 calls x 6 = 1,800 + 10 visits x 60 = 600 + ship 1,000)
+       - F 160 (10,000 x 73 d x 8 % / 365) = -2,560; four ratings of 1 -> terminate.
+       ledger drop impact -10,000 + 9,000 + visits 600 + ship 1,000 - penalty 400 = 200;
+       economic 200 + 160 = 360; freed 30 h + 10 h = 40 h; freed capacity cost 1,800.
+    Q: bad debt 500 of revenue 53,000: payment 0.943 % / bad_debt_span 1 % = 50 / 53.
+    """
+    clients = [
+        {"client_id": "L", "revenue": 10_000.0, "cogs": 9_000.0, "days_to_pay": 73.0,
+         "exit_penalty": 400.0, "values_alignment": 1, "communication": 1, "needs_fit": 1,
+         "respect_of_terms": 1},
+        {"client_id": "A", "revenue": 20_000.0, "cogs": 12_000.0, "payment_terms_days": 30.0,
+         "days_to_pay": 48.0, "communication": 3},
+        {"client_id": "Q", "revenue": 53_000.0, "cogs": 40_000.0, "payment_terms_days": 30.0,
+         "days_to_pay": 30.0, "bad_debt": 500.0},
+    ]
+    activities = [
+        {"activity": "calls", "behavior": "committed_fixed", "resource": "Team", "minutes_per_unit": 6.0},
+        {"activity": "visits", "behavior": "variable", "resource": "Agency", "minutes_per_unit": 60.0},
+        {"activity": "ship", "behavior": "variable", "rate": 1.0},
+    ]
+    volumes = [{"client_id": "L", "calls": 300, "visits": 10, "ship": 1_000},
+               {"client_id": "A", "calls": 200, "visits": 2, "ship": 500},
+               {"client_id": "Q", "calls": 50, "visits": 0, "ship": 100}]
+    resources = [{"resource": "Team", "cost": 6_000.0, "capacity_hours": 100.0},
+                 {"resource": "Agency", "cost": 12_000.0, "capacity_hours": 200.0, "behavior": "variable"}]
+    s = Settings(decision_date=dt.date(2026, 3, 2), capacity_constrained=True, value_per_freed_hour=50.0,
+                 target_net_margin=0.12, margin_span=0.25, late_days_span=45.0, bad_debt_span=0.01,
+                 cts_floor=0.08, cts_span=0.35, restructure_burden=0.4)
+    return make_portfolio(clients, activities, volumes, resources, s)
+
+
+def test_threshold_book_by_hand():
+    a = analyze(threshold_book_portfolio())
+    c = a.clients.set_index("client_id")
+    assert c.loc["L", "net_profit"] == pytest.approx(-2_560.0)
+    check(c.loc["L", ["drop_impact_ledger", "drop_impact", "freed_hours", "freed_capacity_cost"]].astype(float),
+          [200.0, 360.0, 40.0, 1_800.0])
+    assert c.loc["L", "action"] == "terminate"
+    assert c.loc["Q", "signal_payment"] == pytest.approx(50 / 53)
+    # A pays 18 days late: 18 / 45 = 0.4
+    assert c.loc["A", "signal_payment"] == pytest.approx(0.4)
+    assert a.scenario.change == pytest.approx(360.0)
+    assert a.warnings == []
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_threshold_formulas_recalculate_in_libreoffice(tmp_path, lang):
+    """The Scores signals read the threshold settings (xp_ names), the Rates behaviour of a
+    time-driven activity comes from its resource (blank = committed), DropImpact's two
+    figures and the exit-scenario check: LibreOffice recomputes every one to the engine's
+    value, and the hand-worked cells read back."""
+    import pandas as pd
+
+    try:
+        from . import lo
+    except ImportError:
+        import lo
+    from xlprof.workbook.book import write_analysis_book
+    from xlprof.workbook.labels import sheet
+    from xlprof.workbook import layout as L
+
+    p = threshold_book_portfolio()
+    a = analyze(p, lang=lang)
+    book = tmp_path / f"thresholds-{lang}.xlsx"
+    write_analysis_book(a, p, book)
+    redone = lo.recalc(book, tmp_path / "lo")
+    assert lo.compare_recalculated(book, redone) == []
+    drop = pd.read_excel(redone, sheet_name=sheet("drop", lang), engine="calamine", header=None)
+    row = drop[drop[0] == "L"].iloc[0]
+    check([row[L.DROP_COLS.index(k)] for k in ("drop_impact_ledger", "drop_impact", "freed_capacity_cost")],
+          [200.0, 360.0, 1_800.0])
+    scores = pd.read_excel(redone, sheet_name=sheet("scores", lang), engine="calamine", header=None)
+    q = scores[scores[0] == "Q"].iloc[0]
+    assert q[3] == pytest.approx(50 / 53)
+    rates = pd.read_excel(redone, sheet_name=sheet("rates", lang), engine="calamine", header=None)
+    committed = "committed fixed" if lang == "en" else "fijo comprometido"
+    assert list(rates[1][1:4]) == [committed, "variable", "variable"]   # row 5: the totals
+    assert list(rates[9][1:4]) == [1, 0, 0]     # freed capacity: calls only
+    seg = pd.read_excel(redone, sheet_name=sheet("segmentation", lang), engine="calamine", header=None)
+    live = seg.iloc[L.SCEN_LIVE_ROW:L.SCEN_LIVE_ROW + 2, L.VC_COL + 1].tolist()
+    check(live, [360.0, 0.0])   # sum of drop impacts of the leaving clients; difference 0

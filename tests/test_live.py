@@ -262,7 +262,7 @@ def test_edits_survive_and_drive_the_engine(edited_run):
     old = {row[0]: row for row in before["Profitability"][1:]}
     # the client rated 1/5 is now Terminate and has its ten tasks in the plan
     drop = {row[0]: row for row in after["DropImpact"][1:]}
-    assert drop[who["joiner"]][11] == "Terminate"
+    assert drop[who["joiner"]][L.DROP_COLS.index("action")] == "Terminate"
     plan = after["TransitionPlan"][1:]
     assert sum(row[0] == who["joiner"] for row in plan) == 10
     # the volume made the profitable client lose money: Lead tier (engine block)

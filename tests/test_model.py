@@ -206,7 +206,7 @@ def reconciliation_portfolio():
             {"activity": "visits", "behavior": "avoidable_fixed", "rate": 50.0}]
     v = vols(("A", "deliveries", 30), ("B", "deliveries", 10), ("A", "calls", 120),
              ("B", "calls", 60), ("A", "visits", 2))
-    res = [{"resource": "Desk", "cost": 6_000.0, "capacity_hours": 100.0}]
+    res = [{"resource": "Desk", "cost": 6_000.0, "capacity_hours": 100.0, "behavior": "variable"}]
     return make_portfolio(clients, acts, v, res, Settings(decision_date=DECISION))
 
 
@@ -242,7 +242,7 @@ def test_over_capacity_warning():
     # 1,200 calls x 10 min = 200 h on a 100 h desk: warned, and the reconciliation still holds
     clients = [cl("A", 10_000, 6_000)]
     acts = [{"activity": "calls", "behavior": "variable", "resource": "Desk", "minutes_per_unit": 10.0}]
-    res = [{"resource": "Desk", "cost": 6_000.0, "capacity_hours": 100.0}]
+    res = [{"resource": "Desk", "cost": 6_000.0, "capacity_hours": 100.0, "behavior": "variable"}]
     a = analyze(make_portfolio(clients, acts, vols(("A", "calls", 1_200)), res,
                                Settings(decision_date=DECISION)))
     desk = a.resources.iloc[0]
@@ -387,6 +387,129 @@ def test_capacity_constrained_turns_exit_gain_positive():
     assert by_id(a, "action")["N"] == "restructure"
 
 
+def test_restructure_burden_comes_from_settings():
+    # U loses 500 with a service-burden signal of exactly 0.5: restructure at the default 0.5
+    # ("signal >= threshold"); at 0.6 it is renegotiate (break-even rise 500 / 10,000 = 5 %).
+    # N (burden 1) restructures either way.
+    a = analyze(action_portfolio(restructure_burden=0.6))
+    c = a.clients.set_index("client_id")
+    assert c.loc["U", "signal_service_burden"] == pytest.approx(0.5)
+    assert c.loc["U", "action"] == "renegotiate"
+    assert c.loc["U", "action_reason"] == "loses 500; raise price 5.0% to break even"
+    assert c.loc["N", "action"] == "restructure"
+
+
+def threshold_portfolio():
+    """K: P = 10,000 - 7,100 - CTS 2,500 = 400 (no financing: cost of capital 0): margin 4 %,
+    30 days late, CTS / NR 25 %. Default signals: profitability (10 % - 4 %) / 30 % = 0.2,
+    payment 30 / 60 = 0.5, burden (25 % - 10 %) / 30 % = 0.5;
+    score 100 x (3 x 0.2 + 1.5 x 0.5 + 1.5 x 0.5) / 6 = 35.
+    D: bad debt 500 of revenue 53,000 (0.943 %), on time: payment 0.943 % / 2 % = 25 / 53."""
+    clients = [cl("K", 10_000, 7_100, payment_terms_days=30.0, days_to_pay=60.0),
+               cl("D", 53_000, 40_000, payment_terms_days=30.0, days_to_pay=30.0, bad_debt=500.0)]
+    return make_portfolio(clients, ONE_IDLE_ACTIVITY, vols(("K", "svc", 2_500)),
+                          settings=Settings(decision_date=DECISION, cost_of_capital=0.0))
+
+
+@pytest.mark.parametrize("key, value, client, signal, default, moved", [
+    ("target_net_margin", 0.16, "K", "profitability", 0.2, 0.4),   # (16 % - 4 %) / 30 %
+    ("margin_span", 0.12, "K", "profitability", 0.2, 0.5),         # (10 % - 4 %) / 12 %
+    ("late_days_span", 120.0, "K", "payment", 0.5, 0.25),          # 30 / 120
+    ("bad_debt_span", 0.01, "D", "payment", 25 / 53, 50 / 53),     # 0.943 % / 1 %
+    ("cts_floor", 0.19, "K", "service_burden", 0.5, 0.2),          # (25 % - 19 %) / 30 %
+    ("cts_span", 0.60, "K", "service_burden", 0.5, 0.25),          # (25 % - 10 %) / 60 %
+])
+def test_each_threshold_setting_moves_its_signal(key, value, client, signal, default, moved):
+    p = threshold_portfolio()
+    before = analyze(p).clients.set_index("client_id").loc[client]
+    after = analyze(p, p.settings.replace(**{key: value})).clients.set_index("client_id").loc[client]
+    assert before[f"signal_{signal}"] == pytest.approx(default)
+    assert after[f"signal_{signal}"] == pytest.approx(moved)
+
+
+def test_threshold_setting_moves_the_score():
+    # K with target 16 %: 100 x (3 x 0.4 + 0.75 + 0.75) / 6 = 45 (35 at the default)
+    p = threshold_portfolio()
+    assert by_id(analyze(p), "score")["K"] == pytest.approx(35.0)
+    assert by_id(analyze(p, p.settings.replace(target_net_margin=0.16)), "score")["K"] == pytest.approx(45.0)
+
+
+# --- drop impact: ledger and economic, the resource's behaviour --------------------------
+
+def resource_portfolio(team_behavior=None, calls_behavior="committed_fixed", **settings):
+    """Two resources at 1 per minute: Team (6,000 for 100 h, salaried: behaviour blank =
+    committed fixed) and Agency (12,000 for 200 h, outsourced per minute: variable).
+    calls: Team, 6 min -> rate 6; visits: Agency, 60 min -> rate 60.
+
+    A: revenue 20,000 - discounts 1,000 = NR 19,000; cogs 15,000; 100 calls = 600 (10 h),
+       20 visits = 1,200 (20 h); F = 20,000 x 73 d x 8 % / 365 = 320; bad debt 200;
+       exit penalty 300. P = 19,000 - 15,000 - 1,800 - 320 - 200 = 1,680.
+    B: revenue 30,000, cogs 20,000, 400 calls = 2,400 (40 h). P = 7,600.
+    """
+    clients = [cl("A", 20_000, 15_000, discounts=1_000.0, days_to_pay=73.0, bad_debt=200.0,
+                  exit_penalty=300.0),
+               cl("B", 30_000, 20_000)]
+    acts = [{"activity": "calls", "behavior": calls_behavior, "resource": "Team", "minutes_per_unit": 6.0},
+            {"activity": "visits", "behavior": "variable", "resource": "Agency", "minutes_per_unit": 60.0}]
+    res = [{"resource": "Team", "cost": 6_000.0, "capacity_hours": 100.0, "behavior": team_behavior},
+           {"resource": "Agency", "cost": 12_000.0, "capacity_hours": 200.0, "behavior": "variable"}]
+    v = vols(("A", "calls", 100), ("A", "visits", 20), ("B", "calls", 400))
+    return make_portfolio(clients, acts, v, res, Settings(decision_date=DECISION, **settings))
+
+
+def test_drop_impact_time_driven_on_a_committed_resource():
+    # Team is committed (blank behaviour): A's calls free 10 h and 600 of capacity cost,
+    # which stays in the P&L. Only the Agency's visits (variable) go.
+    # ledger   = -19,000 + 15,000 + bad debt 200 + visits 1,200 - penalty 300 = -2,900
+    # economic = -2,900 + F 320 = -2,580
+    a = analyze(resource_portfolio())
+    acts = a.activities
+    assert acts["behavior"].to_dict() == {"calls": "committed_fixed", "visits": "variable"}
+    assert acts["freed_capacity"].to_dict() == {"calls": 1.0, "visits": 0.0}
+    assert a.resources.set_index("resource")["behavior"].to_dict() == {
+        "Team": "committed_fixed", "Agency": "variable"}
+    c = a.clients.set_index("client_id").loc["A"]
+    assert c["net_profit"] == pytest.approx(1_680.0)
+    assert c["avoidable_cost_to_serve"] == pytest.approx(1_200.0)
+    assert c["drop_impact_ledger"] == pytest.approx(-2_900.0)
+    assert c["drop_impact"] == pytest.approx(-2_580.0)
+    assert c["freed_hours"] == pytest.approx(30.0)          # 10 h of calls + 20 h of visits
+    assert c["freed_capacity_cost"] == pytest.approx(600.0)
+    assert a.warnings == []
+
+
+def test_drop_impact_time_driven_on_a_variable_resource():
+    # Team outsourced per minute (variable): the calls' 600 goes with A too.
+    # ledger = -2,900 + 600 = -2,300; economic = -2,300 + 320 = -1,980; no freed capacity cost
+    a = analyze(resource_portfolio(team_behavior="variable", calls_behavior="variable"))
+    c = a.clients.set_index("client_id").loc["A"]
+    assert c["avoidable_cost_to_serve"] == pytest.approx(1_800.0)
+    assert c["drop_impact_ledger"] == pytest.approx(-2_300.0)
+    assert c["drop_impact"] == pytest.approx(-1_980.0)
+    assert c["freed_capacity_cost"] == pytest.approx(0.0)
+
+
+def test_time_driven_activity_takes_its_resources_behaviour_not_its_own():
+    # calls say "variable" on Activities but run on the salaried Team: the cost stays
+    # (ledger -2,900 as on a committed resource) and the analysis says why
+    a = analyze(resource_portfolio(calls_behavior="variable"))
+    c = a.clients.set_index("client_id").loc["A"]
+    assert c["drop_impact_ledger"] == pytest.approx(-2_900.0)
+    assert a.warnings == [
+        'activity calls is time-driven: its cost behaves like its resource Team (committed fixed), '
+        'not "variable" as given on Activities (set the behaviour on Resources)']
+
+
+@pytest.mark.parametrize("constrained, value, gain", [
+    (False, 100.0, -2_580.0),   # capacity not short: the gain is the economic drop impact
+    (True, 100.0, 420.0),       # -2,580 + 30 freed hours x 100 = 420
+    (True, 0.0, -2_580.0),      # freed hours worth nothing
+])
+def test_exit_gain_with_and_without_capacity_constraint(constrained, value, gain):
+    a = analyze(resource_portfolio(capacity_constrained=constrained, value_per_freed_hour=value))
+    assert by_id(a, "exit_gain")["A"] == pytest.approx(gain)
+
+
 def test_tourniquet_rows_for_restructure_clients(action_analysis):
     t = action_analysis.tourniquet
     assert sorted(set(t["client_id"])) == ["N", "U"]
@@ -412,23 +535,39 @@ def test_tourniquet_rows_for_restructure_clients(action_analysis):
 
 
 def reasons_portfolio():
-    """W: revenue 36,500; F = 36,500 x 78 d x 8 % / 365 = 8 x 78 = 624.
+    """Reasons only argue for exit: a computed signal above 0, a rating of 3 or less.
+
+    W: revenue 36,500; F = 36,500 x 78 d x 8 % / 365 = 8 x 78 = 624.
     CTS 4,745 (13 % of NR); cogs 32,956: P = 36,500 - 32,956 - 4,745 - 624 = -1,825 (-5 %).
     Signals x weights: profitability (10 % + 5 %) / 30 % = 0.5 x 3 = 1.5;
     payment (78 - 30) / 60 = 0.8 x 1.5 = 1.2; burden (13 % - 10 %) / 30 % = 0.1 x 1.5 = 0.15;
     values 5 -> 0; communication 2 -> 0.75 x 1 = 0.75; needs fit 4 -> 0.25; respect blank.
-    Top three: profitability, payment, communication.
+    Arguing for exit: profitability 1.5, payment 1.2, communication 0.75, burden 0.15
+    (needs fit 4 argues for staying). Top three: profitability, payment, communication.
     Score 100 x (1.5 + 1.2 + 0.15 + 0 + 0.75 + 0.25) / 9 = 42.8; P < 0, burden 0.1,
     no growth -> renegotiate, price rise 1,825 / 36,500 = 5 %.
 
-    X: bad debt 1,500 -> payment 1 (x 1.5); P = 40,000 - 30,000 - 1,500 = 8,500 (21 %) -> 0;
-    ratings all 4 -> 0.25 each. Top: payment 1.5, then ratings 0.25 in signal order.
+    X: bad debt 1,200 of revenue 40,000 = 3 % >= 2 % -> payment 1; P = 40,000 - 30,000 - 1,200
+    = 8,800 (22 %) -> 0; ratings all 4 -> 0.25 each, none argues for exit: one reason.
+    Y: P = 10,000 - 8,000 = 2,000 (20 %) -> 0; communication 3 -> 0.5 (3 argues for exit),
+    values 4 -> 0.25 (does not): one reason.
+    Z: P 20 %, values 5, communication 4: nothing argues for exit.
+    V: 15 days late -> 15 / 60 = 0.25; bad debt 250 of 50,000 = 0.5 % / 2 % = 0.25:
+    both halves of the payment reason are quoted.
+    Q: bad debt 500 of revenue 53,000 = 0.943 % / 2 % = 0.4717 (= 25 / 53), on time;
+    F = 53,000 x 30 x 8 % / 365 = 348.49; P = 53,000 - 40,000 - 500 - 348.49 = 12,151.51
+    (22.9 %) -> 0; no CTS -> burden 0; no ratings. Score 100 x 1.5 x 25/53 / 6 = 11.79
+    (it was 25 when any bad debt counted in full).
     """
     clients = [
         cl("W", 36_500, 32_956, payment_terms_days=30.0, days_to_pay=78.0, values_alignment=5,
            communication=2, needs_fit=4),
-        cl("X", 40_000, 30_000, bad_debt=1_500.0, values_alignment=4, communication=4,
+        cl("X", 40_000, 30_000, bad_debt=1_200.0, values_alignment=4, communication=4,
            needs_fit=4, respect_of_terms=4),
+        cl("Y", 10_000, 8_000, values_alignment=4, communication=3),
+        cl("Z", 10_000, 8_000, values_alignment=5, communication=4),
+        cl("V", 50_000, 30_000, payment_terms_days=30.0, days_to_pay=45.0, bad_debt=250.0),
+        cl("Q", 53_000, 40_000, payment_terms_days=30.0, days_to_pay=30.0, bad_debt=500.0),
     ]
     return make_portfolio(clients, ONE_IDLE_ACTIVITY, vols(("W", "svc", 4_745)),
                           settings=Settings(decision_date=DECISION))
@@ -449,13 +588,35 @@ def test_top_reasons_en_and_es():
     assert en.loc["W", "action_reason"] == "loses 1,825; raise price 5.0% to break even"
     assert es.loc["W", "action_reason"] == "pierde 1.825; subir el precio un 5,0% para cubrir costes"
 
-    assert en.loc["X", "reason_codes"] == ["payment", "values_alignment", "communication"]
-    assert en.loc["X", "reasons"] == ["bad debt of 1,500", "Values alignment rated 4/5",
-                                      "Communication rated 4/5"]
-    assert es.loc["X", "reasons"] == ["incobrables por 1.500", "Alineación de valores: valoración 4/5",
-                                      "Comunicación: valoración 4/5"]
+    # ratings of 4 argue for staying: only the bad debt is a reason
+    assert en.loc["X", "signal_payment"] == 1.0
+    assert en.loc["X", "reason_codes"] == ["payment"]
+    assert en.loc["X", "reasons"] == ["bad debt of 1,200 (3.0% of revenue)"]
+    assert es.loc["X", "reasons"] == ["incobrables por 1.200 (3,0% de los ingresos)"]
+    # a rating of 3 argues for exit, a 4 does not
+    assert en.loc["Y", "reason_codes"] == ["communication"]
+    assert en.loc["Y", "reasons"] == ["Communication rated 3/5"]
+    # nothing argues for exit: the client says so
+    assert en.loc["Z", "reason_codes"] == []
+    assert en.loc["Z", "reasons"] == ["no signal argues for exit"]
+    assert es.loc["Z", "reasons"] == ["ninguna señal aconseja la salida"]
+    assert en.loc["V", "signal_payment"] == pytest.approx(0.25)
+    assert en.loc["V", "reasons"] == ["pays 15 days late; bad debt of 250 (0.5% of revenue)"]
+    # a 500 bad debt on 53,000 of revenue no longer counts in full
+    assert en.loc["Q", "signal_payment"] == pytest.approx(25 / 53)
+    assert en.loc["Q", "financing_cost"] == pytest.approx(348.4931507, rel=1e-9)
+    assert en.loc["Q", "score"] == pytest.approx(11.79245283, rel=1e-9)
+    assert en.loc["Q", "reasons"] == ["bad debt of 500 (0.9% of revenue)"]
     # codes stay English whatever the language
     assert list(es["tier"]) == list(en["tier"])
+
+
+def test_reason_quotes_the_target_margin_setting():
+    # target 12.5 %: W's signal (12.5 % + 5 %) / 30 % = 0.5833; the sentence quotes 12.5%
+    a = analyze(reasons_portfolio(), Settings(decision_date=DECISION, target_net_margin=0.125))
+    w = a.clients.set_index("client_id").loc["W"]
+    assert w["signal_profitability"] == pytest.approx(0.175 / 0.3)
+    assert w["reasons"][0] == "net margin -5.0% (target 12.5%)"
 
 
 def test_reasons_when_no_net_revenue():
@@ -492,8 +653,9 @@ def spiral_portfolio(*, decision_date=DECISION, l_strategic=False, plan=None, ar
     L leaves: kam re-spread over A and B: 3,000 / 2 = 1,500 each;
        A 8,000 - 500 = 7,500; B 400 - 500 = -100 -> new Lead ("death spiral");
        audit's 200 has nobody left to carry it (unabsorbed).
-    Before 8,000 + 400 - 4,200 = 4,200; after 7,500 - 100 - 200 = 7,200;
-    change 3,000 = L's drop impact 2,500 + its exit penalty 500.
+    Before 8,000 + 400 - 4,200 = 4,200; after 7,500 - 100 - 200 = 7,200 (recurring);
+    recurring change 3,000; one-off penalty -500; change for the period 2,500
+    = L's drop impact 2,500 (no financing cost, so the ledger shows the same).
     """
     ratings = dict(values_alignment=1, communication=1, needs_fit=1, respect_of_terms=1)
     clients = [
@@ -521,10 +683,13 @@ def test_exit_scenario_and_death_spiral():
     assert sc.profit_before == pytest.approx(4_200.0)
     assert sc.profit_after == pytest.approx(7_200.0)
     assert sc.unabsorbed_committed_cost == pytest.approx(200.0)
-    leavers = c.loc[sc.leaving]
-    assert sc.change == pytest.approx(float((leavers["drop_impact"]
-                                             + leavers["exit_penalty"].fillna(0)).sum()))
-    assert sc.change == pytest.approx(3_000.0)
+    assert sc.recurring_change == pytest.approx(3_000.0)
+    assert sc.penalties == pytest.approx(500.0)
+    assert sc.change == pytest.approx(2_500.0)            # 3,000 - 500
+    assert sc.sum_drop_impact == pytest.approx(2_500.0)   # L's drop impact
+    assert sc.difference == pytest.approx(0.0)
+    assert sc.change_ledger == sc.sum_drop_impact_ledger == pytest.approx(2_500.0)
+    assert sc.respread_committed_cost == pytest.approx(1_000.0)   # L's share of kam
     assert sc.rates_after.to_dict() == pytest.approx({"ship": 1.0, "kam": 1_500.0, "audit": 200.0})
     after = sc.clients.set_index("client_id")
     np.testing.assert_allclose(after.loc[["A", "B"], "net_profit_after"], [7_500, -100])
@@ -536,7 +701,8 @@ def test_exit_scenario_and_death_spiral():
     assert ("after the exits, 1 more client(s) become loss-making (Lead): re-spread committed costs"
             in a.warnings)
     s = a.summary["exit_scenario"]
-    assert s["leaving"] == 1 and s["change"] == pytest.approx(3_000.0) and s["new_lead_clients"] == ["B"]
+    assert s["leaving"] == 1 and s["change"] == pytest.approx(2_500.0) and s["new_lead_clients"] == ["B"]
+    assert s["penalties"] == pytest.approx(500.0) and s["recurring_change"] == pytest.approx(3_000.0)
 
 
 def test_exit_scenario_change_with_several_leavers():
@@ -546,12 +712,60 @@ def test_exit_scenario_change_with_several_leavers():
     a = analyze(action_portfolio(coverage_min=0.6))
     sc = a.scenario
     assert sc.leaving == ["R", "T"]
-    c = a.clients.set_index("client_id").loc[sc.leaving]
-    assert sc.change == pytest.approx(float((c["drop_impact"] + c["exit_penalty"].fillna(0)).sum()))
-    assert sc.change == pytest.approx(6_000.0)
+    assert sc.change == sc.sum_drop_impact == pytest.approx(6_000.0)
+    assert sc.penalties == 0.0
     assert sc.unabsorbed_committed_cost == 0.0
     assert sc.new_lead_clients == []
     assert len(a.plan) == 20 and list(a.plan["client_id"].unique()) == ["R", "T"]
+
+
+def test_exit_scenario_reconciles_with_freed_capacity_and_financing():
+    """Team: 6,000 for 100 h (1 per minute, salaried: committed); calls 6 min -> 6 each.
+    ship: variable, 1 per unit. Capacity is short: a freed hour is worth 50.
+
+    L: 10,000 - 9,000 - (300 calls 1,800 + ship 1,000) - F 160 (10,000 x 73 d x 8 % / 365)
+       = -1,960; margin -19.6 %, CTS 28 % of NR, four ratings of 1: score 92.5, coverage 0.85.
+       ledger drop impact  -10,000 + 9,000 + ship 1,000 - penalty 400 = -400
+       economic            -400 + F 160 = -240
+       exit gain           -240 + 30 freed hours x 50 = 1,260 > 0 -> terminate
+    A: 20,000 - 12,000 - (200 calls 1,200 + ship 500) = 6,300.
+    L leaves: calls cost 6 x 500 = 3,000 re-spread over A's 200 calls = 15 each:
+       A 20,000 - 12,000 - 3,000 - 500 = 4,500.
+    Before -1,960 + 6,300 = 4,340; after 4,500: recurring change +160; penalty -400;
+    change for the period -240 = L's economic drop impact; the ledger shows -240 - 160 = -400
+    = L's ledger drop impact. Re-spread: L's 1,800 of calls; freed 30 h, 1,800 of capacity cost.
+    """
+    clients = [cl("L", 10_000, 9_000, days_to_pay=73.0, exit_penalty=400.0, values_alignment=1,
+                  communication=1, needs_fit=1, respect_of_terms=1),
+               cl("A", 20_000, 12_000)]
+    acts = [{"activity": "calls", "behavior": "committed_fixed", "resource": "Team", "minutes_per_unit": 6.0},
+            {"activity": "ship", "behavior": "variable", "rate": 1.0}]
+    res = [{"resource": "Team", "cost": 6_000.0, "capacity_hours": 100.0}]
+    v = vols(("L", "calls", 300), ("L", "ship", 1_000), ("A", "calls", 200), ("A", "ship", 500))
+    a = analyze(make_portfolio(clients, acts, v, res, Settings(
+        decision_date=DECISION, capacity_constrained=True, value_per_freed_hour=50.0)))
+    c = a.clients.set_index("client_id")
+    np.testing.assert_allclose(c.loc[["L", "A"], "net_profit"], [-1_960.0, 6_300.0])
+    assert c.loc["L", "score"] == pytest.approx(100 * (3 * 0.296 / 0.3 + 1.5 * 0.6 + 4) / 8.5)
+    np.testing.assert_allclose(c.loc["L", ["drop_impact_ledger", "drop_impact", "exit_gain"]].astype(float),
+                               [-400.0, -240.0, 1_260.0])
+    assert c.loc["L", "action"] == "terminate"
+    sc = a.scenario
+    assert sc.profit_before == pytest.approx(4_340.0)
+    assert sc.profit_after == pytest.approx(4_500.0)
+    assert sc.recurring_change == pytest.approx(160.0)
+    assert sc.penalties == pytest.approx(400.0)
+    assert sc.change == pytest.approx(-240.0)
+    assert sc.sum_drop_impact == pytest.approx(-240.0)
+    assert sc.financing_cost == pytest.approx(160.0)
+    assert sc.change_ledger == pytest.approx(-400.0)
+    assert sc.sum_drop_impact_ledger == pytest.approx(-400.0)
+    assert sc.respread_committed_cost == pytest.approx(1_800.0)
+    assert sc.unabsorbed_committed_cost == 0.0
+    assert sc.freed_hours == pytest.approx(30.0)
+    assert sc.freed_capacity_cost == pytest.approx(1_800.0)
+    assert sc.rates_after["calls"] == pytest.approx(15.0)
+    assert a.summary["exit_scenario"]["difference"] == pytest.approx(0.0, abs=1e-9)
 
 
 def test_no_leavers_no_change():

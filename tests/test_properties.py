@@ -89,7 +89,9 @@ def portfolios(draw):
     n_res = draw(st.integers(0, 2))
     resources = [{"resource": f"R{k}", "cost": float(draw(st.integers(0, 20_000))),
                   # capacity 0 is allowed: no rate, the whole cost is unused capacity
-                  "capacity_hours": float(draw(st.sampled_from([0, 10, 40, 100, 500])))}
+                  "capacity_hours": float(draw(st.sampled_from([0, 10, 40, 100, 500]))),
+                  # blank = committed fixed (a salaried team)
+                  "behavior": draw(st.sampled_from([None, *BEHAVIORS]))}
                  for k in range(n_res)]
 
     n_act = draw(st.integers(1, 4))
@@ -131,6 +133,11 @@ def portfolios(draw):
         decision_date=draw(st.sampled_from([DECISION, None])),
         capacity_constrained=draw(st.booleans()),
         value_per_freed_hour=float(draw(st.sampled_from([0, 10, 50]))),
+        target_net_margin=draw(st.sampled_from([0.10, 0.0, 0.25])),
+        late_days_span=draw(st.sampled_from([60.0, 15.0])),
+        bad_debt_span=draw(st.sampled_from([0.02, 0.001, 0.5])),
+        cts_floor=draw(st.sampled_from([0.10, 0.0, 0.5])),
+        restructure_burden=draw(st.sampled_from([0.5, 0.0, 1.0])),
         **({} if weights is None else {f"weight_{k}": w for k, w in zip(SIGNALS, weights)}),
     )
     return clients, activities, volumes, resources, s
@@ -211,12 +218,26 @@ def check_net_profit_is_the_sum_of_its_parts(a):
     assert int(vc["clients"].sum()) == len(c)
 
 
-def check_exit_scenario_change(a):
+def check_exit_scenario_reconciles(a):
+    """The scenario (everyone leaving at once, committed costs re-spread over the rest)
+    changes the period's profit by the sum of the leavers' drop impacts (relevant costing,
+    client by client); the penalties are the one-off part; the ledger differs by F."""
+    sc = a.scenario
     c = a.clients.set_index("client_id")
-    leavers = c.loc[a.scenario.leaving]
-    assert sorted(a.scenario.leaving) == sorted(c.index[c["action"] == "terminate"])
-    expected = float((leavers["drop_impact"] + leavers["exit_penalty"].fillna(0.0)).sum())
-    assert a.scenario.change == pytest.approx(expected, abs=1e-6)
+    leavers = c.loc[sc.leaving]
+    assert sorted(sc.leaving) == sorted(c.index[c["action"] == "terminate"])
+    drop = float(leavers["drop_impact"].sum())
+    penalties = float(leavers["exit_penalty"].fillna(0.0).sum())
+    assert sc.change == pytest.approx(drop, abs=1e-6)
+    assert sc.penalties == pytest.approx(penalties, abs=1e-9)
+    assert sc.recurring_change == pytest.approx(drop + penalties, abs=1e-6)
+    assert sc.change_ledger == pytest.approx(float(leavers["drop_impact_ledger"].sum()), abs=1e-6)
+    # re-spread and unabsorbed committed cost are the leavers' committed cost
+    committed = float((leavers["cost_to_serve"] - leavers["avoidable_cost_to_serve"]).sum())
+    assert sc.respread_committed_cost + sc.unabsorbed_committed_cost == pytest.approx(committed, abs=1e-6)
+    # per client: economic - ledger = F; the freed capacity cost is committed cost
+    np.testing.assert_allclose(c["drop_impact"] - c["drop_impact_ledger"], c["financing_cost"], atol=1e-6)
+    assert np.all(c["freed_capacity_cost"] <= c["cost_to_serve"] - c["avoidable_cost_to_serve"] + 1e-6)
     if a.settings.decision_date is not None:
         assert len(a.plan) == 10 * len(leavers)
     else:
@@ -243,7 +264,7 @@ def check_same_results(a, b):
         assert ca[col].to_dict() == cb[col].to_dict(), col
     assert ca["reason_codes"].to_dict() == cb["reason_codes"].to_dict()
     assert ca["exit_date"].to_dict() == cb["exit_date"].to_dict()
-    for col in ("net_profit", "cost_to_serve", "score", "score_coverage", "drop_impact",
+    for col in ("net_profit", "cost_to_serve", "score", "score_coverage", "drop_impact", "drop_impact_ledger",
                 "exit_gain", "service_hours", "cumulative_profit_share"):
         np.testing.assert_allclose(ca[col].to_numpy(dtype=float), cb[col].to_numpy(dtype=float),
                                    rtol=1e-9, atol=1e-6, err_msg=col)
@@ -269,6 +290,6 @@ def test_random_portfolios(data, rnd):
     check_scores_and_coverage_in_range(a)
     check_whale_curve_ends_at_one(a)
     check_net_profit_is_the_sum_of_its_parts(a)
-    check_exit_scenario_change(a)
+    check_exit_scenario_reconciles(a)
     # tiers, actions and every number are the same whatever the order of the input rows
     check_same_results(a, analyze(build(_shuffled(data, rnd))))

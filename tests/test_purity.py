@@ -48,7 +48,8 @@ def test_model_imports_and_runs_without_excel_libraries():
             {"activity": "kam", "behavior": "committed_fixed", "cost_pool": 1000.0},
         ]
         volumes = [{"client_id": "A", "orders": 300, "kam": 1}, {"client_id": "B", "orders": 100, "kam": 1}]
-        resources = [{"resource": "Desk", "cost": 6000.0, "capacity_hours": 100.0}]
+        resources = [{"resource": "Desk", "cost": 6000.0, "capacity_hours": 100.0,
+                      "behavior": "variable"}]  # outsourced per minute: A's orders go with A
         a = analyze(make_portfolio(clients, activities, volumes, resources,
                                    Settings(decision_date=dt.date(2026, 3, 2))))
         result = {"actions": a.clients["action"].tolist(), "plan": len(a.plan),

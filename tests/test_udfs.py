@@ -146,7 +146,8 @@ def test_vba_signatures_other_tools_rely_on(udfs):
                                         "Optional financing_cost", "Optional bad_debt"]
     assert sigs["XLPROF_TERMINATION_SCORE"] == [
         "net_profit", "net_revenue", "cost_to_serve", "Optional days_to_pay",
-        "Optional payment_terms_days", "Optional bad_debt", "Optional ratings", "Optional weights"]
+        "Optional payment_terms_days", "Optional bad_debt", "Optional ratings", "Optional weights",
+        "Optional revenue", "Optional settings"]
     assert sigs["XLPROF_EXIT_DATE"] == ["decision_date", "Optional notice_days", "Optional contract_end",
                                        "Optional exit_penalty", "Optional monthly_gain",
                                        "Optional lead_days"]
@@ -369,8 +370,13 @@ def test_termination_score_hand_worked(udfs):
     assert call("XLPROF_TERMINATION_SCORE", *args, ((1.0, 2.0),)) == (
         "#XLPROF! weights needs 7 values (" + ", ".join(SIGNALS) + "), got 2")
     assert call("XLPROF_TERMINATION_SCORE", *args, ((-1.0,) * 7,)) == "#XLPROF! weights must be >= 0"
-    # bad debt makes the payment signal 1; NR <= 0 makes profitability and burden 1
-    assert call("XLPROF_TERMINATION_SCORE", 50.0, 0.0, 10.0, None, None, 100.0) == pytest.approx(100.0)
+    # bad debt of 100 on revenue 1,000 (10 % >= 2 %) makes the payment signal 1; NR <= 0 makes
+    # profitability and burden 1; without the revenue the bad-debt share is refused
+    assert call("XLPROF_TERMINATION_SCORE", 50.0, 0.0, 10.0, None, None, 100.0, xw_win.MISSING, xw_win.MISSING,
+                1000.0) == (
+        pytest.approx(100.0))
+    assert call("XLPROF_TERMINATION_SCORE", 50.0, 0.0, 10.0, None, None, 100.0) == (
+        "#XLPROF! give revenue: the payment signal compares bad debt / revenue with bad_debt_span")
     assert call("XLPROF_TERMINATION_SCORE", 300.0, 1000.0, 50.0) == pytest.approx(0.0)
 
 
@@ -396,7 +402,7 @@ def test_reasons_and_actions_text(udfs):
     assert call("XLPROF_SCORE_REASONS", *args, xw_win.MISSING, "es") == (
         "margen neto -10,0% (objetivo 10%); el coste de servir es el 30% de los ingresos netos; "
         "Respeto de las condiciones: valoración 1/5")
-    assert call("XLPROF_SCORE_REASONS", 300.0, 1000.0, 50.0) == ""  # no signal raised
+    assert call("XLPROF_SCORE_REASONS", 300.0, 1000.0, 50.0) == "no signal argues for exit"
     assert call("XLPROF_SCORE_REASONS", *args, xw_win.MISSING, "fr") == (
         "#XLPROF! lang must be one of en, es, got 'fr'")
     assert call("XLPROF_SCORE_REASONS", *args, xw_win.MISSING, XL_NA) == "#XLPROF! lang is #N/A"
@@ -519,9 +525,9 @@ def test_per_row_cells_equal_the_model(udfs, model):
         ratings = ((c["values_alignment"], c["communication"], c["needs_fit"], c["respect_of_terms"]),)
         score_args = (c["net_profit"], c["net_revenue"], c["cost_to_serve"], c["days_to_pay"],
                       c["payment_terms_days"], c["bad_debt"], ratings, weights)
-        assert call("XLPROF_TERMINATION_SCORE", *score_args) == pytest.approx(_blank_or(r.score))
-        assert call("XLPROF_SCORE_COVERAGE", *score_args) == pytest.approx(r.score_coverage)
-        assert call("XLPROF_SCORE_REASONS", *score_args, "en") == "; ".join(r.reasons)
+        assert call("XLPROF_TERMINATION_SCORE", *score_args, c["revenue"]) == pytest.approx(_blank_or(r.score))
+        assert call("XLPROF_SCORE_COVERAGE", *score_args, c["revenue"]) == pytest.approx(r.score_coverage)
+        assert call("XLPROF_SCORE_REASONS", *score_args, "en", c["revenue"]) == "; ".join(r.reasons)
         action = call("XLPROF_ACTION", c["net_profit"], c["net_revenue"], c["cost_to_serve"],
                       c["exit_gain"], c["score"], c["score_coverage"], label(r.tier), c["strategic"],
                       c["growth_potential"], "en", True)
@@ -529,6 +535,9 @@ def test_per_row_cells_equal_the_model(udfs, model):
         avoidable = c["avoidable_cost_to_serve"]
         assert call("XLPROF_DROP_IMPACT", c["revenue"], c["cogs"], avoidable, c["discounts"],
                     c["financing_cost"], c["bad_debt"], c["exit_penalty"]) == pytest.approx(r.drop_impact)
+        assert call("XLPROF_DROP_IMPACT", c["revenue"], c["cogs"], avoidable, c["discounts"],
+                    c["financing_cost"], c["bad_debt"], c["exit_penalty"], True) == (
+            pytest.approx(r.drop_impact_ledger))
         monthly = (r.drop_impact + (0.0 if math.isnan(r.exit_penalty) else r.exit_penalty)) / s.period_months
         exit_date = call("XLPROF_EXIT_DATE", _cell(s.decision_date), c["notice_days"], c["contract_end"],
                          c["exit_penalty"], monthly, float(s.notice_lead_days))
@@ -556,9 +565,10 @@ def test_array_calls_equal_the_model(udfs, model):
                     c[["values_alignment", "communication", "needs_fit", "respect_of_terms"]].to_numpy())
     args = (column("net_profit"), column("net_revenue"), column("cost_to_serve"), column("days_to_pay"),
             column("payment_terms_days"), column("bad_debt"), ratings)
-    assert flat(call("XLPROF_TERMINATION_SCORE", *args)) == pytest.approx(
+    assert flat(call("XLPROF_TERMINATION_SCORE", *args, xw_win.MISSING, column("revenue"))) == pytest.approx(
         [_blank_or(x) for x in c["score"]])
-    assert flat(call("XLPROF_SCORE_REASONS", *args)) == [_blank_or("; ".join(x) or None) for x in c["reasons"]]
+    assert flat(call("XLPROF_SCORE_REASONS", *args, xw_win.MISSING, xw_win.MISSING, column("revenue"))) == [
+        "; ".join(x) for x in c["reasons"]]
     ids = column("client_id")
     assert flat(call("XLPROF_TIER", column("net_profit"), ids)) == [label(t) for t in c["tier"]]
     assert flat(call("XLPROF_QUADRANT", column("revenue"), column("cost_to_serve"), column("discounts"))) == (

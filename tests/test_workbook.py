@@ -57,7 +57,7 @@ def edge_portfolio(settings: Settings | None = None):
     ]
     activities = [
         dict(activity="Orders", driver="orders", behavior="variable", resource="Team", minutes_per_unit=8),
-        dict(activity="Visits", driver="visits", behavior="avoidable_fixed", resource="Team", minutes_per_unit=90),
+        dict(activity="Visits", driver="visits", behavior="variable", resource="Team", minutes_per_unit=90),
         dict(activity="Freight", driver="shipments", behavior="variable", cost_pool=12000),
         dict(activity="Idle pool", driver="x", behavior="committed_fixed", cost_pool=5000),  # no volume
         dict(activity="Support", driver="tickets", behavior="committed_fixed", rate=45),
@@ -70,7 +70,8 @@ def edge_portfolio(settings: Settings | None = None):
         dict(client_id="0007", **{"Orders": 300, "Visits": 25, "Freight": 60, "Support": 90}),
         dict(client_id="C01", **{"Orders": 120, "Visits": 4, "Freight": 30, "Support": 10}),
     ]
-    resources = [dict(resource="Team", cost=90000, capacity_hours=1600)]
+    # the Team is outsourced per minute: its activities' costs go with a leaving client
+    resources = [dict(resource="Team", cost=90000, capacity_hours=1600, behavior="variable")]
     s = settings or Settings(decision_date=dt.date(2026, 12, 1), capacity_constrained=True,
                              value_per_freed_hour=20.0)
     return make_portfolio(clients, activities, volumes, resources, s, source="edge.xlsx")

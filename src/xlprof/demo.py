@@ -17,23 +17,26 @@ from .settings import Settings
 DECISION_DATE = dt.date(2026, 12, 1)
 
 RESOURCES = [
-    # resource, yearly cost, practical capacity hours
-    ("Customer service", 1_150_000.0, 13_500.0),
-    ("Warehouse", 1_650_000.0, 13_500.0),
-    ("Field engineering", 1_020_000.0, 4_800.0),
+    # resource, yearly cost, practical capacity hours, behaviour when a client leaves:
+    # salaried teams are committed (a client leaving frees their minutes, not their cost);
+    # the warehouse is run by a logistics provider paid per minute worked (variable).
+    ("Customer service", 1_150_000.0, 13_500.0, "committed_fixed"),
+    ("Warehouse", 1_650_000.0, 13_500.0, "variable"),
+    ("Field engineering", 1_020_000.0, 4_800.0, "committed_fixed"),
 ]
 ACTIVITIES = [
     # activity, driver, resource, minutes per unit, behaviour, cost pool / rate
-    ("Order entry", "orders", "Customer service", 8.0, "variable", None),
-    ("Order changes", "changes", "Customer service", 15.0, "variable", None),
-    ("Inquiries", "inquiries", "Customer service", 22.0, "avoidable_fixed", None),
-    ("Returns handling", "returns", "Customer service", 35.0, "variable", None),
+    # (a time-driven activity behaves as its resource: the same behaviour is given here)
+    ("Order entry", "orders", "Customer service", 8.0, "committed_fixed", None),
+    ("Order changes", "changes", "Customer service", 15.0, "committed_fixed", None),
+    ("Inquiries", "inquiries", "Customer service", 22.0, "committed_fixed", None),
+    ("Returns handling", "returns", "Customer service", 35.0, "committed_fixed", None),
     ("Picking lines", "order lines", "Warehouse", 2.5, "variable", None),
     ("Rush orders", "rush orders", "Warehouse", 45.0, "variable", None),
-    ("Custom packaging", "orders", "Warehouse", 12.0, "avoidable_fixed", None),
-    ("Site visits", "visits", "Field engineering", 180.0, "avoidable_fixed", None),
+    ("Custom packaging", "orders", "Warehouse", 12.0, "variable", None),
+    ("Site visits", "visits", "Field engineering", 180.0, "committed_fixed", None),
     ("Technical support", "tickets", "Field engineering", 50.0, "committed_fixed", None),
-    ("Training", "sessions", "Field engineering", 240.0, "avoidable_fixed", None),
+    ("Training", "sessions", "Field engineering", 240.0, "committed_fixed", None),
     ("Deliveries", "deliveries", None, None, "variable", 1_450_000.0),
     ("Key account management", "accounts", None, None, "committed_fixed", 690_000.0),
 ]
@@ -114,6 +117,6 @@ def demo_portfolio(n_clients: int = 300, seed: int = 7) -> Portfolio:
     activities = pd.DataFrame(
         [{"activity": a, "driver": d, "resource": r, "minutes_per_unit": m, "behavior": b,
           "cost_pool": c} for a, d, r, m, b, c in ACTIVITIES])
-    resources = pd.DataFrame(RESOURCES, columns=["resource", "cost", "capacity_hours"])
+    resources = pd.DataFrame(RESOURCES, columns=["resource", "cost", "capacity_hours", "behavior"])
     settings = Settings(decision_date=DECISION_DATE, currency="EUR")
     return make_portfolio(clients, activities, volumes, resources, settings, source="demo")

@@ -72,9 +72,12 @@ LABELS: dict[str, dict[str, str]] = {
 # Reason templates: {value} fields are filled by the model.
 MESSAGES: dict[str, dict[str, str]] = {
     "reason_profitability_nr": {"en": "no net revenue", "es": "sin ingresos netos"},
-    "reason_profitability": {"en": "net margin {margin:.1%} (target 10%)",
-                             "es": "margen neto {margin:.1%} (objetivo 10%)"},
+    "reason_profitability": {"en": "net margin {margin:.1%} (target {target})",
+                             "es": "margen neto {margin:.1%} (objetivo {target})"},
     "reason_payment_bad_debt": {"en": "bad debt of {bad_debt:,.0f}", "es": "incobrables por {bad_debt:,.0f}"},
+    "reason_payment_bad_debt_share": {"en": "bad debt of {bad_debt:,.0f} ({share:.1%} of revenue)",
+                                      "es": "incobrables por {bad_debt:,.0f} ({share:.1%} de los ingresos)"},
+    "reason_none": {"en": "no signal argues for exit", "es": "ninguna señal aconseja la salida"},
     "reason_payment": {"en": "pays {late:.0f} days late", "es": "paga con {late:.0f} días de retraso"},
     "reason_service_burden_nr": {"en": "service cost with no net revenue",
                                  "es": "coste de servicio sin ingresos netos"},
@@ -103,6 +106,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "es": "actividad {activity}: el coste {pool:,.2f} no tiene volumen y no se asigna a ningún cliente"},
     "over_capacity": {"en": "resource {resource}: {used:,.1f} hours used exceed the {capacity:,.1f} hours of capacity",
                       "es": "recurso {resource}: {used:,.1f} horas usadas superan las {capacity:,.1f} horas de capacidad"},
+    "time_driven_behavior": {
+        "en": "activity {activity} is time-driven: its cost behaves like its resource {resource} ({behavior}), "
+              "not \"{given}\" as given on Activities (set the behaviour on Resources)",
+        "es": "la actividad {activity} se calcula por tiempo: su coste se comporta como su recurso {resource} "
+              "({behavior}), no «{given}» como indica Actividades (indique el comportamiento en Recursos)"},
     "death_spiral": {"en": "after the exits, {n} more client(s) become loss-making (Lead): re-spread committed costs",
                      "es": "tras las salidas, {n} cliente(s) más pasan a perder dinero (Plomo): se reparten costes comprometidos"},
 }

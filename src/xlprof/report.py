@@ -17,7 +17,8 @@ import pandas as pd
 from .i18n import label
 from .model.analysis import CLIENT_RESULT_COLUMNS, Analysis
 
-CLIENT_EXTRA = ["client_name", "account_manager", "region", "action_reason", "breakeven_price_rise",
+CLIENT_EXTRA = ["client_name", "account_manager", "region", "action_reason", "freed_capacity_cost",
+                "breakeven_price_rise",
                 "breakeven_cts_cut", "price_realization", "cts_ratio", "profit_rank",
                 "signal_profitability", "signal_payment", "signal_service_burden",
                 "signal_values_alignment", "signal_communication", "signal_needs_fit",

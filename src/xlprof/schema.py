@@ -116,9 +116,13 @@ RESOURCES = Table(
         _c("cost", "number", True, ("coste", "costo", "coste total"), True),
         _c("capacity_hours", "number", True, ("horas de capacidad", "capacidad horas",
                                               "capacidad", "horas capacidad", "capacity"), True),
+        # how the resource's cost behaves when a client leaves; blank = committed_fixed (a
+        # salaried team); its time-driven activities take this behaviour (design.md section 4)
+        _c("behavior", "behavior", False, ACTIVITIES.column("behavior").aliases),
     ),
     required=False,
 )
+RESOURCE_DEFAULT_BEHAVIOR = "committed_fixed"
 
 VOLUMES_LONG = Table(
     "Volumes",

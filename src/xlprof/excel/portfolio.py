@@ -19,28 +19,75 @@ from ..errors import InputError
 from ..i18n import label
 from ..model import vector as V
 from ..model.segments import QuadrantSplit, assign_tiers, whale_curve
-from ..settings import DEFAULT_SETTINGS, RATING_SIGNALS
+from ..settings import DEFAULT_SETTINGS, RATING_SIGNALS, SETTING_ALIASES, Settings
 from .align import Layout, by_row, column_of, elementwise, labels, portfolio_positions, scatter, values_at
 from .convert import (Arg, CallError, check, dates, flag_arg, grid, lang_arg, num, objects, option_arg,
                       parse_id, parse_tier, parse_yes_no, rating, settings_with, weights_arg)
 from .spec import excel_function
 
+REVENUE_DOC = ("Optional. Revenue (before discounts) of each client: the bad-debt share is bad debt / revenue; "
+               "needed when there is bad debt.")
+SETTINGS_DOC = ("Optional. A key/value range such as the Settings sheet's key and value columns: the score "
+                "thresholds (target_net_margin, margin_span, late_days_span, bad_debt_span, cts_floor, cts_span, "
+                "restructure_burden); default: design values.")
+
+#: Settings an ``XLPROF_`` function reads from a ``settings`` range (design.md section 4).
+THRESHOLD_KEYS = ("target_net_margin", "margin_span", "late_days_span", "bad_debt_span", "cts_floor",
+                  "cts_span", "restructure_burden", "score_terminate", "coverage_min")
+
+
+def settings_arg(raw: Any) -> Settings:
+    """The score thresholds from a key/value range -- the Settings sheet's key and value
+    columns, with or without their header row, or a small table of some keys (English or
+    Spanish). Other settings are ignored, an unknown key is an error, omitted keys keep
+    the defaults (target_net_margin 0.10, margin_span 0.30, late_days_span 60,
+    bad_debt_span 0.02, cts_floor 0.10, cts_span 0.30, restructure_burden 0.5)."""
+    from ..schema import SETTINGS, header_map
+    from ..textnorm import norm_key
+
+    if raw is None:
+        return DEFAULT_SETTINGS
+    rows = grid(raw)
+    if any(len(r) < 2 for r in rows):
+        raise CallError("settings needs two columns: key and value")
+    values: dict[str, Any] = {}
+    for k, row in enumerate(rows):
+        key = row[0]
+        if key is None or (isinstance(key, str) and not key.strip()):
+            continue
+        canon = SETTING_ALIASES.get(norm_key(key))
+        if canon is None:
+            if k == 0 and header_map(SETTINGS).get(norm_key(key)) == "key":
+                continue  # the header row
+            raise CallError(f"settings: unknown setting {key!r}")
+        if canon in THRESHOLD_KEYS:
+            values[str(key)] = row[1]
+    try:
+        return Settings.from_mapping(values)
+    except InputError as exc:
+        raise CallError("settings: " + exc.problems[0].message) from None
+
 
 def _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_terms_days, bad_debt,
-                ratings):
+                ratings, revenue=None):
     p = num("net_profit", net_profit, required=True)
     r = num("net_revenue", net_revenue, required=True)
     c = num("cost_to_serve", cost_to_serve, required=True)
     d = num("days_to_pay", days_to_pay)
     t = num("payment_terms_days", payment_terms_days)
     b = num("bad_debt", bad_debt, default=0.0)
+    v = num("revenue", revenue)
     q = rating("ratings", ratings)
     if q.given and q.shape[1] != len(RATING_SIGNALS):
         raise CallError(f"ratings needs {len(RATING_SIGNALS)} columns "
                         f"({', '.join(RATING_SIGNALS)}), got {q.shape[1]}")
-    layout = by_row([p, r, c, d, t, b], [q])
-    inputs = (column_of(p), column_of(r), column_of(c), column_of(d), column_of(t), column_of(b), q.vals if q.given else None)
-    return layout, inputs
+    layout = by_row([p, r, c, d, t, b, v], [q])
+    debt, rev = column_of(b), column_of(v)
+    if np.any(np.nan_to_num(debt) > 0) and not v.given:
+        raise CallError("give revenue: the payment signal compares bad debt / revenue with bad_debt_span")
+    inputs = (column_of(p), column_of(r), column_of(c), column_of(d), column_of(t), debt,
+              q.vals if q.given else None)
+    return layout, inputs, rev
 
 
 @excel_function(
@@ -49,16 +96,20 @@ def _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_ter
     cost_to_serve="Cost-to-serve of each client: same rows as net_profit.",
     days_to_pay="Optional. Days the client takes to pay; blank = no payment data.",
     payment_terms_days="Optional. Agreed payment terms in days; blank = no payment data.",
-    bad_debt="Optional. Bad debt; above 0 makes the payment signal 1. Blank counts 0.",
+    bad_debt="Optional. Bad debt; as a share of revenue it counts in full from bad_debt_span (2%). Blank counts 0.",
     ratings="Optional. Ratings 1-5 in 4 columns: values alignment, communication, needs fit, respect of terms; blank = not rated.",
     weights="Optional. 7 weights as one row or column: profitability, payment, service burden, values, communication, needs fit, respect of terms. Default 3, 1.5, 1.5, 1, 1, 1, 1.",
+    revenue=REVENUE_DOC,
+    settings=SETTINGS_DOC,
 )
 def XLPROF_TERMINATION_SCORE(net_profit, net_revenue, cost_to_serve, days_to_pay=None,
-                             payment_terms_days=None, bad_debt=None, ratings=None, weights=None):
+                             payment_terms_days=None, bad_debt=None, ratings=None, weights=None,
+                             revenue=None, settings=None):
     """Termination score 0-100 per client (higher = stronger case to part ways), from the signals with data; blank when none has data."""
-    layout, inputs = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
-                                 payment_terms_days, bad_debt, ratings)
-    score, _ = V.termination_scores(*inputs, weights=weights_arg(weights))
+    layout, inputs, rev = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
+                                      payment_terms_days, bad_debt, ratings, revenue)
+    score, _ = V.termination_scores(*inputs, weights=weights_arg(weights), revenue=rev,
+                                    settings=settings_arg(settings))
     return layout.output(score.reshape(-1, 1))
 
 
@@ -68,16 +119,20 @@ def XLPROF_TERMINATION_SCORE(net_profit, net_revenue, cost_to_serve, days_to_pay
     cost_to_serve="Cost-to-serve of each client: same rows as net_profit.",
     days_to_pay="Optional. Days the client takes to pay; blank = no payment data.",
     payment_terms_days="Optional. Agreed payment terms in days; blank = no payment data.",
-    bad_debt="Optional. Bad debt; above 0 makes the payment signal 1. Blank counts 0.",
+    bad_debt="Optional. Bad debt; as a share of revenue it counts in full from bad_debt_span (2%). Blank counts 0.",
     ratings="Optional. Ratings 1-5 in 4 columns: values alignment, communication, needs fit, respect of terms; blank = not rated.",
     weights="Optional. 7 weights as one row or column, in the order of XLPROF_TERMINATION_SCORE. Default 3, 1.5, 1.5, 1, 1, 1, 1.",
+    revenue=REVENUE_DOC,
+    settings=SETTINGS_DOC,
 )
 def XLPROF_SCORE_COVERAGE(net_profit, net_revenue, cost_to_serve, days_to_pay=None,
-                          payment_terms_days=None, bad_debt=None, ratings=None, weights=None):
+                          payment_terms_days=None, bad_debt=None, ratings=None, weights=None,
+                          revenue=None, settings=None):
     """Score coverage per client: the share (0-1) of the signal weights that have data behind the termination score."""
-    layout, inputs = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
-                                 payment_terms_days, bad_debt, ratings)
-    _, coverage = V.termination_scores(*inputs, weights=weights_arg(weights))
+    layout, inputs, rev = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
+                                      payment_terms_days, bad_debt, ratings, revenue)
+    _, coverage = V.termination_scores(*inputs, weights=weights_arg(weights), revenue=rev,
+                                       settings=settings_arg(settings))
     return layout.output(coverage.reshape(-1, 1))
 
 
@@ -87,19 +142,22 @@ def XLPROF_SCORE_COVERAGE(net_profit, net_revenue, cost_to_serve, days_to_pay=No
     cost_to_serve="Cost-to-serve of each client: same rows as net_profit.",
     days_to_pay="Optional. Days the client takes to pay; blank = no payment data.",
     payment_terms_days="Optional. Agreed payment terms in days; blank = no payment data.",
-    bad_debt="Optional. Bad debt; above 0 makes the payment signal 1. Blank counts 0.",
+    bad_debt="Optional. Bad debt; as a share of revenue it counts in full from bad_debt_span (2%). Blank counts 0.",
     ratings="Optional. Ratings 1-5 in 4 columns: values alignment, communication, needs fit, respect of terms; blank = not rated.",
     weights="Optional. 7 weights as one row or column, in the order of XLPROF_TERMINATION_SCORE. Default 3, 1.5, 1.5, 1, 1, 1, 1.",
     lang='Optional. Language of the text: "en" (default) or "es".',
+    revenue=REVENUE_DOC,
+    settings=SETTINGS_DOC,
 )
 def XLPROF_SCORE_REASONS(net_profit, net_revenue, cost_to_serve, days_to_pay=None,
                          payment_terms_days=None, bad_debt=None, ratings=None, weights=None,
-                         lang=None):
-    """The top reasons behind each termination score, in words, separated by "; " (blank when no signal is raised)."""
+                         lang=None, revenue=None, settings=None):
+    """The top reasons for exit behind each termination score, in words, separated by "; " (a client with none says so)."""
     language = lang_arg(lang)
-    layout, inputs = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
-                                 payment_terms_days, bad_debt, ratings)
-    reasons = V.score_reasons(*inputs, weights=weights_arg(weights), lang=language)
+    layout, inputs, rev = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
+                                      payment_terms_days, bad_debt, ratings, revenue)
+    reasons = V.score_reasons(*inputs, weights=weights_arg(weights), lang=language, revenue=rev,
+                              settings=settings_arg(settings))
     return layout.output(np.array(["; ".join(r) or None for r in reasons], dtype=object).reshape(-1, 1))
 
 
@@ -117,16 +175,22 @@ def XLPROF_SCORE_REASONS(net_profit, net_revenue, cost_to_serve, days_to_pay=Non
     show_reason="Optional. TRUE to add the reason after the action (Action: reason).",
     score_terminate="Optional. Score at or above which exiting is considered; default 70.",
     coverage_min="Optional. Coverage below which a high score means review first; default 0.7.",
+    restructure_burden="Optional. Service-burden signal (0-1) from which a loss-making client is restructured; default 0.5.",
+    settings=SETTINGS_DOC,
 )
 def XLPROF_ACTION(net_profit, net_revenue, cost_to_serve, exit_gain, score=None, score_coverage=None,
                   tier=None, strategic=None, growth_potential=None, lang=None, show_reason=None,
-                  score_terminate=None, coverage_min=None):
+                  score_terminate=None, coverage_min=None, restructure_burden=None, settings=None):
     """Recommended action per client (first rule that holds: strategic, review, terminate, renegotiate, restructure, retain and grow, maintain), as text."""
     language = lang_arg(lang)
     with_reason = flag_arg("show_reason", show_reason)
-    s = settings_with(
-        score_terminate=option_arg("score_terminate", score_terminate, DEFAULT_SETTINGS.score_terminate),
-        coverage_min=option_arg("coverage_min", coverage_min, DEFAULT_SETTINGS.coverage_min))
+    base = settings_arg(settings)  # thresholds given one by one win over the settings range
+    chosen = {k: getattr(base, k) for k in THRESHOLD_KEYS}
+    chosen.update(
+        score_terminate=option_arg("score_terminate", score_terminate, base.score_terminate),
+        coverage_min=option_arg("coverage_min", coverage_min, base.coverage_min),
+        restructure_burden=option_arg("restructure_burden", restructure_burden, base.restructure_burden))
+    s = settings_with(**chosen)
     p = num("net_profit", net_profit, required=True)
     r = num("net_revenue", net_revenue, required=True)
     c = num("cost_to_serve", cost_to_serve, required=True)
@@ -240,10 +304,11 @@ def XLPROF_WHALE_CURVE(net_profits, client_ids=None, ranked=None):
     financing_cost="Optional. Financing cost (XLPROF_FINANCING_COST); blank counts 0.",
     bad_debt="Optional. Bad debt; blank counts 0.",
     exit_penalty="Optional. One-off early-termination penalty, counted in full; blank counts 0.",
+    ledger="Optional. TRUE: the change the ledger shows (without the imputed financing cost); FALSE (default): the economic drop impact.",
 )
 def XLPROF_DROP_IMPACT(revenue, cogs, avoidable_cost_to_serve, discounts=None, financing_cost=None,
-                       bad_debt=None, exit_penalty=None):
-    """Profit change per period if the client leaves (positive = better): -net revenue + cogs + avoidable cost-to-serve + financing + bad debt - penalty."""
+                       bad_debt=None, exit_penalty=None, ledger=None):
+    """Profit change per period if the client leaves (positive = better): -net revenue + cogs + avoidable cost-to-serve + bad debt - penalty (the ledger figure), + financing cost (economic)."""
     r = num("revenue", revenue, required=True)
     c = num("cogs", cogs, required=True)
     a = num("avoidable_cost_to_serve", avoidable_cost_to_serve, required=True)
@@ -252,6 +317,8 @@ def XLPROF_DROP_IMPACT(revenue, cogs, avoidable_cost_to_serve, discounts=None, f
     b = num("bad_debt", bad_debt, default=0.0)
     x = num("exit_penalty", exit_penalty, default=0.0)
     layout = elementwise(r, c, a, d, f, b, x)
+    if flag_arg("ledger", ledger):
+        return layout.output(V.drop_impact_ledger(r.vals, c.vals, a.vals, d.vals, b.vals, x.vals))
     return layout.output(V.drop_impact(r.vals, c.vals, a.vals, d.vals, f.vals, b.vals, x.vals))
 
 

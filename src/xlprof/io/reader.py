@@ -175,6 +175,8 @@ def parse_value(col: Column, v: Any) -> Any:
     if col.kind == "date":
         return parse_date(v)
     if col.kind == "behavior":
+        if _blank(v) and not col.required:  # Resources: blank means the default behaviour
+            return None
         if _blank(v):
             raise ValueError(f"is blank; expected one of {', '.join(BEHAVIORS)}")
         code = BEHAVIOR_ALIASES.get(norm_key(v))

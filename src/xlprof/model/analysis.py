@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ..i18n import message
-from ..schema import AVOIDABLE
+from ..i18n import label, message
+from ..schema import AVOIDABLE, RESOURCE_DEFAULT_BEHAVIOR
 from ..settings import RATING_SIGNALS, SIGNALS, Settings
 from . import formulas as F
 from .exits import PLAN_COLUMNS, ExitScenario, exit_scenario, merge_plan, plan_transition, tourniquet
@@ -89,7 +89,8 @@ class Analysis:
 CLIENT_RESULT_COLUMNS = [
     "client_id", "net_revenue", "gross_margin", "cost_to_serve", "financing_cost", "net_profit",
     "net_margin", "service_hours", "profit_per_hour", "cumulative_profit_share", "tier",
-    "quadrant", "score", "score_coverage", "action", "drop_impact", "exit_gain", "freed_hours",
+    "quadrant", "score", "score_coverage", "action", "drop_impact", "drop_impact_ledger", "exit_gain",
+    "freed_hours",
     "exit_date", "reasons",
 ]
 
@@ -98,18 +99,23 @@ def activity_rates(activities: pd.DataFrame, resources: pd.DataFrame,
                    total_volume: pd.Series) -> pd.DataFrame:
     """Rate of each activity: time-driven (resource + minutes), cost pool / volume, or given.
 
-    Returns, indexed by activity: behavior, resource, minutes_per_unit, rate_source
-    (``time``|``pool``|``rate``), cost_pool, total_volume, rate, assigned_cost,
-    unassigned_cost (a pool with no volume).
+    Returns, indexed by activity: driver, behavior (how the cost behaves when a client
+    leaves: a time-driven activity takes its resource's behaviour, blank =
+    ``committed_fixed``), given_behavior (as on Activities), resource, minutes_per_unit,
+    rate_source (``time``|``pool``|``rate``), cost_pool, total_volume, rate,
+    assigned_cost, unassigned_cost (a pool with no volume), hours, avoidable (1.0 when
+    the cost goes with the client) and freed_capacity (1.0 for a time-driven activity
+    on a committed resource: a leaving client frees its minutes, not their cost).
     """
     a = activities.set_index("activity")
     res = resources.set_index("resource") if len(resources) else pd.DataFrame(
-        columns=["cost", "capacity_hours"])
+        columns=["cost", "capacity_hours", "behavior"])
     vol = total_volume.reindex(a.index).fillna(0.0).to_numpy()
     minutes = a["minutes_per_unit"].to_numpy(dtype=float)
     has_res = a["resource"].notna() & a["resource"].isin(res.index) & ~np.isnan(minutes)
     res_cost = a["resource"].map(res["cost"]).to_numpy(dtype=float)
     res_cap = a["resource"].map(res["capacity_hours"]).to_numpy(dtype=float)
+    res_behavior = a["resource"].map(resource_behaviors(resources))
     pools = a["cost_pool"].to_numpy(dtype=float)
     given = a["rate"].to_numpy(dtype=float)
     td = F.time_driven_rates(res_cost, res_cap, minutes)
@@ -119,9 +125,12 @@ def activity_rates(activities: pd.DataFrame, resources: pd.DataFrame,
     rate = np.where(np.isnan(rate), 0.0, rate)
     assigned = rate * vol
     unassigned = np.where((source == "pool") & ~(vol > 0), np.nan_to_num(pools), 0.0)
+    behavior = pd.Series(np.where(source == "time", res_behavior.to_numpy(dtype=object),
+                                  a["behavior"].to_numpy(dtype=object)), index=a.index)
     return pd.DataFrame({
         "driver": a["driver"],
-        "behavior": a["behavior"],
+        "behavior": behavior,
+        "given_behavior": a["behavior"],
         "resource": a["resource"],
         "minutes_per_unit": minutes,
         "rate_source": source,
@@ -131,20 +140,31 @@ def activity_rates(activities: pd.DataFrame, resources: pd.DataFrame,
         "assigned_cost": assigned,
         "unassigned_cost": unassigned,
         "hours": vol * np.nan_to_num(minutes) / 60.0,
-        "avoidable": a["behavior"].isin(AVOIDABLE).to_numpy(dtype=float),
+        "avoidable": behavior.isin(AVOIDABLE).to_numpy(dtype=float),
+        "freed_capacity": ((source == "time") & (behavior == "committed_fixed").to_numpy()).astype(float),
     }, index=a.index)
+
+
+def resource_behaviors(resources: pd.DataFrame) -> pd.Series:
+    """Resource -> cost behaviour, blanks (and a missing column) read as ``committed_fixed``."""
+    if not len(resources):
+        return pd.Series(dtype=object)
+    b = resources["behavior"] if "behavior" in resources else pd.Series(None, index=resources.index)
+    b = b.where(b.notna(), RESOURCE_DEFAULT_BEHAVIOR)
+    return pd.Series(b.to_numpy(dtype=object), index=resources["resource"].to_numpy())
 
 
 def resource_usage(resources: pd.DataFrame, acts: pd.DataFrame) -> pd.DataFrame:
     """Per resource: cost_per_hour, used_hours, unused_hours, assigned_cost, unused_capacity_cost."""
-    cols = ["resource", "cost", "capacity_hours", "cost_per_hour", "used_hours", "unused_hours",
-            "assigned_cost", "unused_capacity_cost"]
+    cols = ["resource", "behavior", "cost", "capacity_hours", "cost_per_hour", "used_hours",
+            "unused_hours", "assigned_cost", "unused_capacity_cost"]
     if not len(resources):
         return pd.DataFrame(columns=cols)
     timed = acts[acts["rate_source"] == "time"]
     used = timed.groupby("resource")["hours"].sum()
     assigned = timed.groupby("resource")["assigned_cost"].sum()
     r = resources.copy()
+    r["behavior"] = resource_behaviors(resources).to_numpy()
     r["cost_per_hour"] = F.ratio_if_positive(r["cost"], r["capacity_hours"])
     r["used_hours"] = r["resource"].map(used).fillna(0.0).to_numpy()
     r["unused_hours"] = r["capacity_hours"] - r["used_hours"]
@@ -167,6 +187,11 @@ def analyze(portfolio: Portfolio, settings: Settings | None = None, *,
     res = resource_usage(portfolio.resources, acts)
     for name, row in acts[acts["unassigned_cost"] > 0].iterrows():
         warnings.append(message("pool_no_volume", lang, activity=name, pool=row["unassigned_cost"]))
+    mixed = acts[(acts["rate_source"] == "time") & (acts["behavior"] != acts["given_behavior"])]
+    for name, row in mixed.iterrows():
+        warnings.append(message("time_driven_behavior", lang, activity=name, resource=row["resource"],
+                                behavior=label(row["behavior"], lang),
+                                given=label(row["given_behavior"], lang)))
     for row in res[res["unused_hours"] < 0].itertuples():
         warnings.append(message("over_capacity", lang, resource=row.resource, used=row.used_hours,
                                 capacity=row.capacity_hours))
@@ -174,6 +199,7 @@ def analyze(portfolio: Portfolio, settings: Settings | None = None, *,
     rates = acts["rate"].to_numpy()
     cts_m = vol * rates
     avoid = acts["avoidable"].to_numpy() > 0
+    freed = acts["freed_capacity"].to_numpy() > 0
     num = {k: c[k].to_numpy(dtype=float) for k in (
         "revenue", "discounts", "cogs", "payment_terms_days", "days_to_pay", "bad_debt",
         "notice_days", "exit_penalty", "growth_potential", *RATING_SIGNALS)}
@@ -181,6 +207,7 @@ def analyze(portfolio: Portfolio, settings: Settings | None = None, *,
     c["gross_margin"] = F.gross_margin(num["revenue"], num["cogs"], num["discounts"])
     c["cost_to_serve"] = cts = F.cost_to_serve(vol.to_numpy(), rates)
     c["avoidable_cost_to_serve"] = F.cost_to_serve(vol.to_numpy(), np.where(avoid, rates, 0.0))
+    c["freed_capacity_cost"] = F.cost_to_serve(vol.to_numpy(), np.where(freed, rates, 0.0))
     c["financing_cost"] = fin = F.financing_cost(num["revenue"], num["days_to_pay"], s.cost_of_capital)
     c["net_profit"] = p = F.net_profit(num["revenue"], num["cogs"], cts, num["discounts"], fin,
                                        num["bad_debt"])
@@ -208,11 +235,13 @@ def analyze(portfolio: Portfolio, settings: Settings | None = None, *,
 
     ratings = np.column_stack([num[k] for k in RATING_SIGNALS])
     sig = F.signal_matrix(p, nr, cts, num["days_to_pay"], num["payment_terms_days"],
-                          num["bad_debt"], ratings)
+                          num["bad_debt"], ratings, num["revenue"], s)
     for k, name in enumerate(SIGNALS):
         c[f"signal_{name}"] = sig[:, k]
     c["score"], c["score_coverage"] = score_columns(sig, s)
 
+    c["drop_impact_ledger"] = F.drop_impact_ledger(nr, num["cogs"], c["avoidable_cost_to_serve"],
+                                                   num["bad_debt"], num["exit_penalty"])
     c["drop_impact"] = F.drop_impact(nr, num["cogs"], c["avoidable_cost_to_serve"], fin,
                                      num["bad_debt"], num["exit_penalty"])
     c["freed_hours"] = hours
@@ -222,11 +251,11 @@ def analyze(portfolio: Portfolio, settings: Settings | None = None, *,
     reasons, reason_codes, actions, action_reasons = [], [], [], []
     weights = s.weights
     for i, row in enumerate(c.itertuples(index=False)):
-        facts = {"net_revenue": row.net_revenue, "net_margin": row.net_margin,
+        facts = {"net_revenue": row.net_revenue, "net_margin": row.net_margin, "revenue": row.revenue,
                  "days_to_pay": row.days_to_pay, "payment_terms_days": row.payment_terms_days,
                  "bad_debt": row.bad_debt, "cts_ratio": row.cts_ratio,
                  **{k: getattr(row, k) for k in RATING_SIGNALS}}
-        codes, texts = top_reasons(sig[i], weights, facts, lang)
+        codes, texts = top_reasons(sig[i], weights, facts, lang, settings=s)
         reason_codes.append(codes)
         reasons.append(texts)
         act, why = recommend_action(
@@ -253,9 +282,8 @@ def analyze(portfolio: Portfolio, settings: Settings | None = None, *,
         ]
 
     leaving = (c["action"] == "terminate").to_numpy()
-    acts_for_scenario = acts[["behavior", "rate"]]
-    scenario = exit_scenario(c, vol, acts_for_scenario, leaving, tier_platinum=s.tier_platinum,
-                             tier_gold=s.tier_gold)
+    scenario = exit_scenario(c, vol, acts[["behavior", "rate"]], leaving,
+                             tier_platinum=s.tier_platinum, tier_gold=s.tier_gold)
     if scenario.new_lead_clients:
         warnings.append(message("death_spiral", lang, n=len(scenario.new_lead_clients)))
 
@@ -355,13 +383,7 @@ def summarize(a: Analysis) -> dict:
         "whale_note": None if total > 0 else message("whale_no_profit", a.lang),
         "tiers": {t: int((c["tier"] == t).sum()) for t in TIERS},
         "actions": {k: int(v) for k, v in sorted(c["action"].value_counts().items())},
-        "exit_scenario": {
-            "leaving": len(a.scenario.leaving),
-            "profit_before": a.scenario.profit_before,
-            "profit_after": a.scenario.profit_after,
-            "change": a.scenario.change,
-            "new_lead_clients": a.scenario.new_lead_clients,
-        },
+        "exit_scenario": a.scenario.figures(),
         "reconciliation_holds": a.reconciliation["holds"],
         "warnings": list(a.warnings),
     }

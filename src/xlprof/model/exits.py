@@ -99,26 +99,87 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ExitScenario:
-    """All ``terminate`` clients leave together; committed costs re-spread over the rest."""
+    """All ``terminate`` clients leave together; committed costs re-spread over the rest.
+
+    Profits are the clients' net profit summed (financing cost included, as in P), for
+    the period. ``profit_after`` is the recurring profit after the exits, before the
+    one-off early-exit ``penalties``; the committed cost nobody is left to carry
+    (``unabsorbed_committed_cost``) is subtracted from it. The change for the period,
+    ``change = profit_after - profit_before - penalties``, reconciles to the sum of the
+    leaving clients' drop impacts (``sum_drop_impact``, computed client by client by
+    relevant costing); :attr:`difference` is what is left (0 up to rounding).
+    """
 
     leaving: list[str]
     profit_before: float
     profit_after: float
+    penalties: float                     # one-off early-exit penalties of the leaving clients
     unabsorbed_committed_cost: float
+    respread_committed_cost: float       # leaving clients' committed cost now carried by the others
+    financing_cost: float                # leaving clients' financing cost (imputed) no longer borne
+    sum_drop_impact: float               # economic, penalties included
+    sum_drop_impact_ledger: float
+    freed_hours: float
+    freed_capacity_cost: float           # committed time-driven cost of the freed minutes
     new_lead_clients: list[str]
     rates_after: pd.Series               # per activity
     clients: pd.DataFrame                # stayers: client_id, net_profit_after, tier_after, cumulative_profit_share_after
 
     @property
-    def change(self) -> float:
+    def recurring_change(self) -> float:
+        """Change in the period's recurring profit (before the one-off penalties)."""
         return self.profit_after - self.profit_before
+
+    @property
+    def change(self) -> float:
+        """Change in the period's profit: recurring change - penalties (= sum of drop impacts)."""
+        return self.recurring_change - self.penalties
+
+    @property
+    def change_ledger(self) -> float:
+        """The same change as the ledger shows it (without the imputed financing cost)."""
+        return self.change - self.financing_cost
+
+    @property
+    def difference(self) -> float:
+        """change - sum of the leaving clients' drop impacts (0 when the scenario reconciles)."""
+        return self.change - self.sum_drop_impact
+
+    def figures(self) -> dict:
+        """The scenario's figures by name (the summary and the Segmentation sheet show them)."""
+        return {
+            "leaving": len(self.leaving),
+            "profit_before": self.profit_before,
+            "profit_after": self.profit_after,
+            "recurring_change": self.recurring_change,
+            "penalties": self.penalties,
+            "change": self.change,
+            "sum_drop_impact": self.sum_drop_impact,
+            "difference": self.difference,
+            "financing_cost": self.financing_cost,
+            "change_ledger": self.change_ledger,
+            "sum_drop_impact_ledger": self.sum_drop_impact_ledger,
+            "respread_committed_cost": self.respread_committed_cost,
+            "unabsorbed_committed_cost": self.unabsorbed_committed_cost,
+            "freed_hours": self.freed_hours,
+            "freed_capacity_cost": self.freed_capacity_cost,
+            "new_lead_clients": list(self.new_lead_clients),
+        }
 
 
 def exit_scenario(clients: pd.DataFrame, volumes: pd.DataFrame, activities: pd.DataFrame,
                   leaving_mask: np.ndarray, *, tier_platinum: float, tier_gold: float) -> ExitScenario:
-    """``clients`` has client_id, gross_margin, financing_cost, bad_debt, net_profit, tier;
+    """``clients`` has client_id, gross_margin, financing_cost, bad_debt, net_profit, tier,
+    exit_penalty, drop_impact, drop_impact_ledger, service_hours, freed_capacity_cost;
     ``volumes`` is the clients x activities matrix (same row order); ``activities`` has
-    behavior and rate (index = activity, same order as volumes' columns)."""
+    behavior (the cost behaviour when a client leaves) and rate (index = activity, same
+    order as volumes' columns).
+
+    Costs whose behaviour is ``committed_fixed`` stay: the leaving clients' share is
+    re-spread over the remaining clients' volume of the same activity (their rates
+    rise), or left unabsorbed when nobody else uses the activity. Other costs go with
+    the clients.
+    """
     leaving_mask = np.asarray(leaving_mask, dtype=bool)
     stay = ~leaving_mask
     v = volumes.to_numpy(dtype=float)
@@ -127,6 +188,7 @@ def exit_scenario(clients: pd.DataFrame, volumes: pd.DataFrame, activities: pd.D
     total_vol = v.sum(axis=0)
     stay_vol = v[stay].sum(axis=0)
     committed_cost = rates * total_vol
+    leavers_committed = rates * v[leaving_mask].sum(axis=0)
     new_rates = rates.copy()
     absorbable = committed & (stay_vol > 0)
     new_rates[absorbable] = committed_cost[absorbable] / stay_vol[absorbable]
@@ -145,11 +207,23 @@ def exit_scenario(clients: pd.DataFrame, volumes: pd.DataFrame, activities: pd.D
         "tier_after": tiers_after,
         "cumulative_profit_share_after": whale.cumulative_share,
     })
+    gone = clients[leaving_mask]
+
+    def total(col: str) -> float:
+        return float(gone[col].fillna(0.0).sum())
+
     return ExitScenario(
-        leaving=sorted(clients.loc[leaving_mask, "client_id"].tolist()),
+        leaving=sorted(gone["client_id"].tolist()),
         profit_before=float(clients["net_profit"].sum()),
         profit_after=float(p_after.sum()) - unabsorbed,
+        penalties=total("exit_penalty"),
         unabsorbed_committed_cost=unabsorbed,
+        respread_committed_cost=float(leavers_committed[absorbable].sum()),
+        financing_cost=total("financing_cost"),
+        sum_drop_impact=total("drop_impact"),
+        sum_drop_impact_ledger=total("drop_impact_ledger"),
+        freed_hours=total("service_hours"),
+        freed_capacity_cost=total("freed_capacity_cost"),
         new_lead_clients=new_lead,
         rates_after=pd.Series(new_rates, index=activities.index, name="rate_after"),
         clients=out.reset_index(drop=True),

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..settings import SIGNALS
+from ..settings import DEFAULT_SETTINGS, SIGNALS, Settings
 
 DAYS_PER_YEAR = 365.0
 
@@ -102,32 +102,63 @@ def breakeven_cts_cut(profit) -> np.ndarray:
 
 
 # --- signals (each in [0, 1], NaN = no data) -------------------------------------------
+#
+# Each signal is a clipped ramp whose start and width are Settings (design.md section 4);
+# the defaults below are the Settings defaults.
 
-MARGIN_TARGET = 0.10
-MARGIN_SPAN = 0.30
-PAYMENT_SPAN_DAYS = 60.0
-BURDEN_FLOOR = 0.10
-BURDEN_SPAN = 0.30
+_S = DEFAULT_SETTINGS
 
 
-def profitability_signal(profit, nr) -> np.ndarray:
-    """clip((10 % - net margin) / 30 %, 0, 1); 1 when NR <= 0."""
+def _ramp(x, start, span) -> np.ndarray:
+    """clip((x - start) / span, 0, 1); NaN stays NaN."""
+    return np.clip((_a(x) - float(start)) / float(span), 0.0, 1.0)
+
+
+def profitability_signal(profit, nr, target_net_margin=_S.target_net_margin,
+                         margin_span=_S.margin_span) -> np.ndarray:
+    """clip((target_net_margin - net margin) / margin_span, 0, 1); 1 when NR <= 0.
+
+    Defaults: 10 % and 30 % (0 at a 10 % net margin, 1 at -20 %)."""
     m = net_margin(profit, nr)
-    s = np.clip((MARGIN_TARGET - m) / MARGIN_SPAN, 0.0, 1.0)
+    s = _ramp(-m, -float(target_net_margin), margin_span)
     return np.where(_a(nr) > 0, s, 1.0)
 
 
-def payment_signal(days_to_pay, payment_terms_days, bad_debt=0.0) -> np.ndarray:
-    """clip((days-to-pay - terms) / 60, 0, 1); 1 with bad debt > 0; NaN when either day count is blank."""
-    days, terms = _a(days_to_pay), _a(payment_terms_days)
-    s = np.clip((days - terms) / PAYMENT_SPAN_DAYS, 0.0, 1.0)  # NaN propagates
-    return np.where(_zero_nan(bad_debt) > 0, 1.0, s)
+def late_payment_part(days_to_pay, payment_terms_days, late_days_span=_S.late_days_span) -> np.ndarray:
+    """clip((days-to-pay - terms) / late_days_span, 0, 1); NaN when either day count is blank."""
+    return _ramp(_a(days_to_pay) - _a(payment_terms_days), 0.0, late_days_span)
 
 
-def service_burden_signal(cts, nr) -> np.ndarray:
-    """clip((CTS/NR - 10 %) / 30 %, 0, 1); 1 when NR <= 0."""
+def bad_debt_part(bad_debt, revenue, bad_debt_span=_S.bad_debt_span) -> np.ndarray:
+    """clip(bad debt / revenue / bad_debt_span, 0, 1); 0 without bad debt; 1 for bad debt
+    on a revenue <= 0 (nothing to compare it with: it counts in full); NaN when bad debt
+    is given but the revenue is blank."""
+    debt, rev = _zero_nan(bad_debt), _a(revenue)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = _ramp(debt / np.where(rev > 0, rev, 1.0), 0.0, bad_debt_span)
+    return np.where(debt > 0, np.where(rev > 0, share, np.where(np.isnan(rev), np.nan, 1.0)), 0.0)
+
+
+def payment_signal(days_to_pay, payment_terms_days, bad_debt, revenue,
+                   late_days_span=_S.late_days_span, bad_debt_span=_S.bad_debt_span) -> np.ndarray:
+    """max(late-payment part, bad-debt part) (see :func:`late_payment_part` and
+    :func:`bad_debt_part`). With a blank day count the bad debt alone decides when there
+    is some; with neither the signal is NaN (no data).
+
+    Defaults: 60 days late or bad debt of 2 % of revenue count in full; e.g. 30 days
+    late -> 0.5, bad debt 500 on revenue 50,000 (1 %) -> 0.5."""
+    late = late_payment_part(days_to_pay, payment_terms_days, late_days_span)
+    debt = bad_debt_part(bad_debt, revenue, bad_debt_span)
+    has_debt = _zero_nan(bad_debt) > 0
+    return np.where(np.isnan(late), np.where(has_debt, debt, np.nan), np.fmax(late, debt))
+
+
+def service_burden_signal(cts, nr, cts_floor=_S.cts_floor, cts_span=_S.cts_span) -> np.ndarray:
+    """clip((CTS/NR - cts_floor) / cts_span, 0, 1); 1 when NR <= 0.
+
+    Defaults: 10 % and 30 % (0 at a cost-to-serve of 10 % of net revenue, 1 at 40 %)."""
     ratio = ratio_if_positive(cts, nr)
-    s = np.clip((ratio - BURDEN_FLOOR) / BURDEN_SPAN, 0.0, 1.0)
+    s = _ramp(ratio, cts_floor, cts_span)
     return np.where(_a(nr) > 0, s, 1.0)
 
 
@@ -156,16 +187,20 @@ def termination_score(signals, weights: Sequence[float]) -> tuple[np.ndarray, np
     return score, coverage
 
 
-def signal_matrix(profit, nr, cts, days_to_pay, payment_terms_days, bad_debt, ratings) -> np.ndarray:
+def signal_matrix(profit, nr, cts, days_to_pay, payment_terms_days, bad_debt, ratings, revenue,
+                  settings: Settings = DEFAULT_SETTINGS) -> np.ndarray:
     """clients x 7 signals in the order of :data:`xlprof.settings.SIGNALS`.
 
-    ``ratings`` is clients x 4 (values alignment, communication, needs fit, respect of terms).
+    ``ratings`` is clients x 4 (values alignment, communication, needs fit, respect of terms);
+    the thresholds (target_net_margin ... cts_span) come from ``settings``.
     """
+    s = settings
     r = np.atleast_2d(_a(ratings))
     cols = [
-        profitability_signal(profit, nr),
-        payment_signal(days_to_pay, payment_terms_days, bad_debt),
-        service_burden_signal(cts, nr),
+        profitability_signal(profit, nr, s.target_net_margin, s.margin_span),
+        payment_signal(days_to_pay, payment_terms_days, bad_debt, revenue, s.late_days_span,
+                       s.bad_debt_span),
+        service_burden_signal(cts, nr, s.cts_floor, s.cts_span),
         *(rating_signal(r[:, k]) for k in range(r.shape[1])),
     ]
     out = np.column_stack(cols)
@@ -176,11 +211,21 @@ def signal_matrix(profit, nr, cts, days_to_pay, payment_terms_days, bad_debt, ra
 # --- leaving ----------------------------------------------------------------------------
 
 
+def drop_impact_ledger(nr, cogs, avoidable_cts, bad_debt=0.0, exit_penalty=0.0) -> np.ndarray:
+    """The change in the period's operating profit the ledger shows if the client leaves
+    (positive = better): -NR + cogs + bad debt + avoidable CTS - exit penalty.
+
+    ``avoidable_cts`` is the cost of the activities whose cost goes with the client
+    (behaviour ``variable`` or ``avoidable_fixed``; a time-driven activity takes its
+    resource's behaviour). The exit penalty is one-off and counted in full."""
+    return (-_a(nr) + _a(cogs) + _zero_nan(avoidable_cts) + _zero_nan(bad_debt)
+            - _zero_nan(exit_penalty))
+
+
 def drop_impact(nr, cogs, avoidable_cts, financing=0.0, bad_debt=0.0, exit_penalty=0.0) -> np.ndarray:
-    """Profit change per period if the client leaves (positive = better):
-    -NR + cogs + avoidable CTS + F + bad debt - exit penalty."""
-    return (-_a(nr) + _a(cogs) + _zero_nan(avoidable_cts) + _zero_nan(financing)
-            + _zero_nan(bad_debt) - _zero_nan(exit_penalty))
+    """The economic drop impact: :func:`drop_impact_ledger` + F (the financing cost of the
+    client's receivables, an imputed cost that is not in the ledger)."""
+    return drop_impact_ledger(nr, cogs, avoidable_cts, bad_debt, exit_penalty) + _zero_nan(financing)
 
 
 def exit_gain(drop, freed_hours, capacity_constrained: bool, value_per_freed_hour: float) -> np.ndarray:

@@ -53,11 +53,7 @@ def split_portfolio_analysis(a: Analysis, p: Portfolio, ids: list[str]) -> tuple
              "cogs": float(c["cogs"].sum()), "bad_debt": float(c["bad_debt"].fillna(0).sum()),
              "activity_costs": assigned, "ledger_operating_profit": ledger, "difference": side - ledger,
              "holds": bool(abs(side - ledger) <= 1e-9 * max(1.0, abs(ledger)))}
-    scen = a.scenario
-    scen = dataclasses.replace(
-        scen, leaving=[x for x in scen.leaving if x in keep],
-        new_lead_clients=[x for x in scen.new_lead_clients if x in keep],
-        clients=scen.clients[scen.clients["client_id"].isin(keep)].reset_index(drop=True))
+    scen = _group_scenario(a, keep)
     sub = dataclasses.replace(
         a, clients=c, activities=acts, resources=a.resources.iloc[:0], volumes=vol, cts=cts, whale=whale,
         value_chain=_value_chain(c, cts), reconciliation=recon, scenario=scen,
@@ -73,6 +69,8 @@ def split_portfolio_analysis(a: Analysis, p: Portfolio, ids: list[str]) -> tuple
     sub = dataclasses.replace(sub, settings=fixed)
     act_in = p.activities.copy()
     act_in["rate"] = act_in["activity"].map(a.activities["rate"]).astype(float)
+    # without its resource, a time-driven activity keeps the behaviour it took from it
+    act_in["behavior"] = act_in["activity"].map(a.activities["behavior"])
     act_in["cost_pool"] = np.nan
     act_in["resource"] = None
     sub_p = dataclasses.replace(
@@ -81,3 +79,33 @@ def split_portfolio_analysis(a: Analysis, p: Portfolio, ids: list[str]) -> tuple
         activities=act_in, resources=p.resources.iloc[:0],
         plan=sub.plan, archive=sub.archive, settings=fixed)
     return sub, sub_p
+
+
+def _group_scenario(a: Analysis, keep: set[str]):
+    """The portfolio's exit scenario seen from a group: the effect on the firm's profit of
+    the group's own ``terminate`` clients leaving (committed costs re-spread over the
+    portfolio), so that it reconciles to the sum of the group's drop impacts. Before is
+    the portfolio's profit; after = before + the group leavers' recurring change."""
+    sc = a.scenario
+    c = a.clients
+    mine = c["client_id"].isin(keep).to_numpy()
+    gone = c["client_id"].isin(sc.leaving).to_numpy()
+    g = c[mine & gone]
+    committed = (a.activities["behavior"] == "committed_fixed").to_numpy()
+    stay_vol = a.volumes.to_numpy()[~gone].sum(axis=0)
+    cost = a.cts.to_numpy()[mine & gone]
+    respread = float(cost[:, committed & (stay_vol > 0)].sum())
+    unabsorbed = float(cost[:, committed & ~(stay_vol > 0)].sum())
+
+    def total(col: str) -> float:
+        return float(g[col].fillna(0.0).sum())
+
+    penalties = total("exit_penalty")
+    return dataclasses.replace(
+        sc, leaving=sorted(g["client_id"]), profit_after=sc.profit_before + total("drop_impact") + penalties,
+        penalties=penalties, unabsorbed_committed_cost=unabsorbed, respread_committed_cost=respread,
+        financing_cost=total("financing_cost"), sum_drop_impact=total("drop_impact"),
+        sum_drop_impact_ledger=total("drop_impact_ledger"), freed_hours=total("service_hours"),
+        freed_capacity_cost=total("freed_capacity_cost"),
+        new_lead_clients=[x for x in sc.new_lead_clients if x in keep],
+        clients=sc.clients[sc.clients["client_id"].isin(keep)].reset_index(drop=True))

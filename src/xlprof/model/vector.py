@@ -62,35 +62,49 @@ def _size(*arrays) -> int:
 
 
 def signals(profit, nr, cts, days_to_pay=np.nan, payment_terms_days=np.nan, bad_debt=0.0,
-            ratings=None) -> np.ndarray:
+            ratings=None, *, revenue=None, settings: Settings = DEFAULT_SETTINGS) -> np.ndarray:
     """clients x 7 signals (order of :data:`~xlprof.settings.SIGNALS`) from raw inputs;
-    scalars broadcast over the clients."""
-    n = _size(profit, nr, cts, days_to_pay, payment_terms_days, bad_debt)
+    scalars broadcast over the clients. ``revenue`` (gross, before discounts) is needed
+    for the bad-debt share whenever a bad debt is given (ValueError otherwise); the
+    thresholds come from ``settings``."""
+    n = _size(profit, nr, cts, days_to_pay, payment_terms_days, bad_debt, revenue)
     if ratings is not None:
         n = max(n, np.atleast_2d(_a(ratings)).shape[0])
+    debt = _column(bad_debt, n)
+    if revenue is None:
+        if np.any(np.nan_to_num(debt) > 0):
+            raise ValueError("the payment signal needs the revenue when there is bad debt "
+                             "(bad debt / revenue is compared with bad_debt_span)")
+        revenue = np.nan
     return F.signal_matrix(_column(profit, n), _column(nr, n), _column(cts, n),
                            _column(days_to_pay, n), _column(payment_terms_days, n),
-                           _column(bad_debt, n), _ratings(ratings, n))
+                           debt, _ratings(ratings, n), _column(revenue, n), settings)
 
 
 def termination_scores(profit, nr, cts, days_to_pay=np.nan, payment_terms_days=np.nan,
                        bad_debt=0.0, ratings=None,
-                       weights: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                       weights: Sequence[float] | None = None, *, revenue=None,
+                       settings: Settings = DEFAULT_SETTINGS) -> tuple[np.ndarray, np.ndarray]:
     """(score 0-100, score_coverage) per client from the signals' raw inputs.
 
     ``ratings`` is clients x 4 (values alignment, communication, needs fit, respect of
     terms; NaN = not rated); ``weights`` one per signal in the order of ``SIGNALS``
-    (default: the Settings defaults). Same numbers as ``analyze``'s score columns.
+    (default: the Settings defaults); ``revenue`` and the thresholds as in :func:`signals`.
+    Same numbers as ``analyze``'s score columns.
     """
-    sig = signals(profit, nr, cts, days_to_pay, payment_terms_days, bad_debt, ratings)
+    sig = signals(profit, nr, cts, days_to_pay, payment_terms_days, bad_debt, ratings,
+                  revenue=revenue, settings=settings)
     return F.termination_score(sig, _weights(weights))
 
 
 def score_reasons(profit, nr, cts, days_to_pay=np.nan, payment_terms_days=np.nan, bad_debt=0.0,
                   ratings=None, weights: Sequence[float] | None = None,
-                  lang: str = "en") -> list[list[str]]:
-    """The top reasons (sentences) behind each client's termination score."""
-    sig = signals(profit, nr, cts, days_to_pay, payment_terms_days, bad_debt, ratings)
+                  lang: str = "en", *, revenue=None,
+                  settings: Settings = DEFAULT_SETTINGS) -> list[list[str]]:
+    """The top reasons (sentences) behind each client's termination score: only signals
+    that argue for exit; a client with none gets one sentence that says so."""
+    sig = signals(profit, nr, cts, days_to_pay, payment_terms_days, bad_debt, ratings,
+                  revenue=revenue, settings=settings)
     n = sig.shape[0]
     w = dict(zip(SIGNALS, _weights(weights).tolist()))
     p, r, c = _column(profit, n), _column(nr, n), _column(cts, n)
@@ -99,13 +113,14 @@ def score_reasons(profit, nr, cts, days_to_pay=np.nan, payment_terms_days=np.nan
     days, terms, debt = (_column(days_to_pay, n), _column(payment_terms_days, n),
                          _column(bad_debt, n))
     rat = _ratings(ratings, n)
+    rev = _column(np.nan if revenue is None else revenue, n)
     out = []
     for i in range(n):
-        facts = {"net_revenue": float(r[i]), "net_margin": float(margin[i]),
+        facts = {"net_revenue": float(r[i]), "net_margin": float(margin[i]), "revenue": float(rev[i]),
                  "days_to_pay": float(days[i]), "payment_terms_days": float(terms[i]),
                  "bad_debt": float(debt[i]), "cts_ratio": float(cts_ratio[i]),
                  **{k: float(rat[i, j]) for j, k in enumerate(RATING_SIGNALS)}}
-        out.append(top_reasons(sig[i], w, facts, lang)[1])
+        out.append(top_reasons(sig[i], w, facts, lang, settings=settings)[1])
     return out
 
 
@@ -119,7 +134,7 @@ def recommend_actions(profit, nr, cts, exit_gain, score=np.nan, coverage=1.0, ti
     n = max(_size(profit, nr, cts, exit_gain, score, coverage, growth_potential),
             tiers.shape[0], strat.shape[0])
     p, r, c = _column(profit, n), _column(nr, n), _column(cts, n)
-    burden = F.service_burden_signal(c, r)
+    burden = F.service_burden_signal(c, r, settings.cts_floor, settings.cts_span)
     rise = F.breakeven_price_rise(p, r)
     gain, sc, cov, grow = (_column(exit_gain, n), _column(score, n), _column(coverage, n),
                            _column(growth_potential, n))
@@ -139,9 +154,17 @@ def recommend_actions(profit, nr, cts, exit_gain, score=np.nan, coverage=1.0, ti
 
 def drop_impact(revenue, cogs, avoidable_cts, discounts=0.0, financing=0.0, bad_debt=0.0,
                 exit_penalty=0.0) -> np.ndarray:
-    """Drop impact from revenue and discounts (NR = revenue - discounts)."""
+    """Economic drop impact from revenue and discounts (NR = revenue - discounts): the
+    ledger figure + the financing cost."""
     return F.drop_impact(F.net_revenue(revenue, discounts), cogs, avoidable_cts, financing,
                          bad_debt, exit_penalty)
+
+
+def drop_impact_ledger(revenue, cogs, avoidable_cts, discounts=0.0, bad_debt=0.0,
+                       exit_penalty=0.0) -> np.ndarray:
+    """The drop impact the ledger shows (no financing cost), from revenue and discounts."""
+    return F.drop_impact_ledger(F.net_revenue(revenue, discounts), cogs, avoidable_cts, bad_debt,
+                                exit_penalty)
 
 
 def quadrants(revenue, cts, discounts=0.0,

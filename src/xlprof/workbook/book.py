@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..model.analysis import Analysis, Portfolio
+from ..schema import SHEET_NAMES
 from ..settings import SIGNALS
 from . import charts, client, dashboard, readme
 from . import layout as L
@@ -50,11 +51,15 @@ def write_scores(ctx: Ctx) -> None:
     C = ctx.inputs.clients
     qc = quote(C.sheet)
     qp = ctx.q("profitability")
-    cc = {k: C.col(k) for k in ("client_id", "client_name", "payment_terms_days", "days_to_pay",
+    cc = {k: C.col(k) for k in ("client_id", "client_name", "revenue", "payment_terms_days", "days_to_pay",
                                 "bad_debt", "values_alignment", "communication", "needs_fit",
                                 "respect_of_terms")}
+    x_ = {k: setting_name(k) for k in ("target_net_margin", "margin_span", "late_days_span",
+                                       "bad_debt_span", "cts_floor", "cts_span")}
     put = ctx.cells.put
     W = "$C$2:$I$2"
+    # the Settings sheet's key and value columns (the udf mode passes it for the thresholds)
+    settings_range = f"{quote(SHEET_NAMES['Settings'][ctx.lang])}!$A$2:$B${len(ctx.inputs.settings) + 1}"
     for i in range(ctx.n):
         r = SCORE_FIRST + i
         e = r + 1
@@ -65,11 +70,16 @@ def write_scores(ctx: Ctx) -> None:
         put(ws, r, 0, f"={ref('client_id')}", x[0], st.text)
         put(ws, r, 1, f"={ref('client_name')}", x[1], st.text)
         nr, p, cts = f"{qp}!$C{pr}", f"{qp}!$H{pr}", f"{qp}!$E{pr}"
-        put(ws, r, 2, f"=IF({nr}>0,MAX(0,MIN(1,(0.1-{p}/{nr})/0.3)),1)", x[2], st.signal)
-        days, terms = ref("days_to_pay"), ref("payment_terms_days")
-        put(ws, r, 3, f'=IF({ref("bad_debt")}>0,1,IF(OR({days}="",{terms}=""),"",'
-                      f"MAX(0,MIN(1,({days}-{terms})/60))))", x[3], st.signal)
-        put(ws, r, 4, f"=IF({nr}>0,MAX(0,MIN(1,({cts}/{nr}-0.1)/0.3)),1)", x[4], st.signal)
+        # the signals of design.md section 4, thresholds from Settings (defined names xp_...)
+        put(ws, r, 2, f"=IF({nr}>0,MAX(0,MIN(1,({x_['target_net_margin']}-{p}/{nr})/{x_['margin_span']})),1)",
+            x[2], st.signal)
+        days, terms, debt, rev = ref("days_to_pay"), ref("payment_terms_days"), ref("bad_debt"), ref("revenue")
+        debt_part = f"IF({debt}>0,IF({rev}>0,MIN(1,{debt}/{rev}/{x_['bad_debt_span']}),1),0)"
+        late_part = f"MAX(0,MIN(1,({days}-{terms})/{x_['late_days_span']}))"
+        put(ws, r, 3, f'=IF(OR({days}="",{terms}=""),IF({debt}>0,{debt_part},""),MAX({late_part},{debt_part}))',
+            x[3], st.signal)
+        put(ws, r, 4, f"=IF({nr}>0,MAX(0,MIN(1,({cts}/{nr}-{x_['cts_floor']})/{x_['cts_span']})),1)",
+            x[4], st.signal)
         for k, rating in enumerate(("values_alignment", "communication", "needs_fit", "respect_of_terms")):
             rr = ref(rating)
             put(ws, r, 5 + k, f'=IF({rr}="","",(5-{rr})/4)', x[5 + k], st.signal)
@@ -77,7 +87,7 @@ def write_scores(ctx: Ctx) -> None:
         if ctx.cells.mode == "udf":
             ratings = f"{qc}!${cc['values_alignment']}{cr}:${cc['respect_of_terms']}{cr}"
             put(ws, r, 9, f"=XLPROF_TERMINATION_SCORE({p},{nr},{cts},{days},{terms},{ref('bad_debt')},"
-                          f"{ratings},{W})", x[9], st.score)
+                          f"{ratings},{W},{rev},{settings_range})", x[9], st.score)
         else:
             put(ws, r, 9, f'=IF({has}>0,100*SUMPRODUCT(C{e}:I{e},{W})/{has},"")', x[9], st.score)
         put(ws, r, 10, f"={has}/SUM({W})", x[10], st.pct)
@@ -117,13 +127,16 @@ def write_drop_impact(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 1, f"={qc}!${C.col('client_name')}{cr}", x[1], st.text)
         put(ws, r, 2, f"={qp}!$C{e}", x[2], st.money)
         put(ws, r, 3, f"={qc}!${C.col('cogs')}{cr}", x[3], st.money)
-        put(ws, r, 4, f"={qcts}!${cts_cols['avoidable']}{CTS_FIRST + i + 1}", x[4], st.money)
-        put(ws, r, 5, f"={qp}!$F{e}", x[5], st.money)
-        put(ws, r, 6, f"={qc}!${C.col('bad_debt')}{cr}", x[6], st.money)
-        put(ws, r, 7, f"={qc}!${C.col('exit_penalty')}{cr}", x[7], st.money)
-        put(ws, r, 8, f"=-C{e}+D{e}+E{e}+F{e}+G{e}-H{e}", x[8], st.money)
-        put(ws, r, 9, f"={qp}!$J{e}", x[9], st.hours)
-        put(ws, r, 10, f"=I{e}+IF({cap},J{e}*{vph},0)", x[10], st.money)
+        put(ws, r, 4, f"={qc}!${C.col('bad_debt')}{cr}", x[4], st.money)
+        put(ws, r, 5, f"={qcts}!${cts_cols['avoidable']}{CTS_FIRST + i + 1}", x[5], st.money)
+        put(ws, r, 6, f"={qc}!${C.col('exit_penalty')}{cr}", x[6], st.money)
+        # ledger: -NR + cogs + bad debt + avoidable CTS - penalty; economic: + financing cost
+        put(ws, r, 7, f"=-C{e}+D{e}+E{e}+F{e}-G{e}", x[7], st.money)
+        put(ws, r, 8, f"={qp}!$F{e}", x[8], st.money)
+        put(ws, r, 9, f"=H{e}+I{e}", x[9], st.money)
+        put(ws, r, 10, f"={qp}!$J{e}", x[10], st.hours)
+        put(ws, r, 11, f"={qcts}!${cts_cols['freed']}{CTS_FIRST + i + 1}", x[11], st.money)
+        put(ws, r, 12, f"=J{e}+IF({cap},K{e}*{vph},0)", x[12], st.money)
     engine = blocks["engine"]
     write_block(ws, engine, [ctx.out.text, ctx.out.date])
     guard(ctx, ws, engine.row, engine.col, engine.row + max(engine.nrows, 1) - 1, engine.col + engine.ncols - 1)
@@ -134,7 +147,8 @@ def write_drop_impact(ctx: Ctx, cts_cols: dict[str, str]) -> None:
                  {"freed_hours": st.total_hours})
     notice(ctx, ws, 0, len(DROP_COLS))
     last = max(ctx.n, 1)
-    ws.conditional_format(1, 8, last, 8, {"type": "cell", "criteria": ">", "value": 0, "format": st.ok})
+    for col in (7, 9):  # both drop impacts: positive = profit improves if the client leaves
+        ws.conditional_format(1, col, last, col, {"type": "cell", "criteria": ">", "value": 0, "format": st.ok})
     finish(ws, 0, len(DROP_COLS), ctx.n, protect=ctx.protect, extra_rows=1)
 
 

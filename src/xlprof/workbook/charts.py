@@ -49,10 +49,24 @@ TEXT = {
                  "Escenario de salida: todos los clientes 'Terminar' salen a la vez"),
     "leaving": ("Clients leaving", "Clientes que salen"),
     "profit_before": ("Net profit before", "Beneficio neto antes"),
-    "profit_after": ("Net profit after", "Beneficio neto después"),
-    "change": ("Change", "Variación"),
-    "unabsorbed": ("Committed cost left with no volume", "Coste comprometido sin volumen"),
+    "profit_after": ("Net profit after (recurring, committed costs re-spread)",
+                     "Beneficio neto después (recurrente, costes comprometidos repartidos)"),
+    "recurring_change": ("Change in recurring profit", "Variación del beneficio recurrente"),
+    "penalties": ("Early-exit penalties (one-off)", "Penalizaciones por salida anticipada (puntuales)"),
+    "change": ("Change in the period's profit", "Variación del beneficio del periodo"),
+    "financing_cost": ("of which financing cost no longer borne (imputed)",
+                       "del que coste financiero que deja de soportarse (imputado)"),
+    "change_ledger": ("Change in operating profit (ledger)", "Variación del resultado de explotación (contable)"),
+    "respread_committed_cost": ("Committed cost re-spread over the remaining clients",
+                                "Coste comprometido repartido entre los clientes que quedan"),
+    "unabsorbed_committed_cost": ("Committed cost left with no volume", "Coste comprometido sin volumen"),
+    "freed_hours": ("Freed hours", "Horas liberadas"),
+    "freed_capacity_cost": ("Freed capacity cost (stays in the P&L)",
+                            "Coste de la capacidad liberada (sigue en la cuenta de resultados)"),
     "new_lead": ("Clients that become Lead", "Clientes que pasan a Plomo"),
+    "sum_drop_impact": ("Sum of the leaving clients' drop impacts (DropImpact)",
+                        "Suma del impacto de la salida de esos clientes (ImpactoSalida)"),
+    "difference": ("Difference (0 when the scenario reconciles)", "Diferencia (0 si el escenario cuadra)"),
     "whale_title": ("Whale curve: cumulative share of profit", "Curva de ballena: cuota acumulada de beneficio"),
     "whale_x": ("Clients, most profitable first", "Clientes, de más a menos rentable"),
     "whale_peak": ("Peak", "Pico"),
@@ -128,10 +142,11 @@ def write_segmentation(ctx: Ctx) -> SegLayout:
     # Exit scenario
     sr = L.SCEN_ROW
     ws.write_string(sr, VC_COL, t("scenario", lang), st.subtitle)
-    fmts = {"leaving": out.integer, "new_lead": out.integer}
+    fmts = {"leaving": out.integer, "new_lead": out.integer, "freed_hours": out.hours}
     for i, k in enumerate(L.SCEN_KEYS):
         ws.write_string(sr + 1 + i, VC_COL, t(k, lang))
     write_block(ws, blocks["scenario"], row_fmts=[fmts.get(k, out.money0) for k in L.SCEN_KEYS])
+    write_scenario_check(ctx, ws, blocks["scenario_live"])
     new_lead = blocks["new_lead"]
     ws.merge_range(new_lead.row, VC_COL, new_lead.row, VC_COL + 8, "", out.wrap)
     write_block(ws, new_lead, out.wrap)
@@ -163,6 +178,21 @@ def write_segmentation(ctx: Ctx) -> SegLayout:
 
 
 SEG_CHART_COLS = 9     # chart width in default columns (64 px)
+
+
+def write_scenario_check(ctx: Ctx, ws, block) -> None:
+    """The live rows under the exit scenario: the sum of the leaving clients' drop impacts
+    on DropImpact (SUMIF on the action column) and its difference from the change."""
+    lang, st = ctx.lang, ctx.st
+    d = quote(ctx.sname("drop"))
+    n = max(ctx.n, 1)
+    act, drop = (xl_col_to_name(L.DROP_COLS.index(k)) for k in ("action", "drop_impact"))
+    change = f"{xl_col_to_name(VC_COL + 1)}{L.SCEN_ROW + 2 + L.SCEN_KEYS.index('change')}"
+    formulas = [f'=SUMIF({d}!${act}$2:${act}${n + 1},"{label("terminate", lang)}",{d}!${drop}$2:${drop}${n + 1})',
+                f"={change}-{xl_col_to_name(VC_COL + 1)}{block.row + 1}"]
+    for i, key in enumerate(L.SCEN_LIVE_KEYS):
+        ws.write_string(block.row + i, VC_COL, t(key, lang))
+        ctx.cells.put(ws, block.row + i, VC_COL + 1, formulas[i], block.rows[i][0], st.money0)
 
 
 def write_whale(ctx: Ctx, blocks) -> str:

@@ -122,9 +122,9 @@ def write_client(ctx: Ctx, ws, selected: str | None = None) -> None:
     # signals, reasons, action, exit date
     ws.write_string(R.summary_title, 0, tx("summary", lang), st.subtitle)
     scores = {key: col("scores", SCORE_COLS, key, SCORE_FIRST + 1) for key in SCORE_COLS[2:]}
-    drop = {key: col("drop", DROP_COLS, key, 2) for key in ("drop_impact", "exit_gain", "exit_date")}
+    drop = {key: col("drop", DROP_COLS, key, 2) for key in ("drop_impact_ledger", "drop_impact", "exit_gain", "exit_date")}
     fmts = {"score": st.score, "score_coverage": st.pct, "reasons": st.wrap, "action_reason": st.wrap,
-            "drop_impact": st.money0, "exit_gain": st.money0, "exit_date": st.date}
+            "drop_impact": st.money0, "drop_impact_ledger": st.money0, "exit_gain": st.money0, "exit_date": st.date}
     values = blocks["summary"].rows
     for j, key in enumerate(SUMMARY_KEYS):
         r = R.summary + j

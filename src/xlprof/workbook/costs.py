@@ -7,10 +7,10 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 
 from ..i18n import label
-from ..schema import AVOIDABLE
+from ..schema import AVOIDABLE, RESOURCE_DEFAULT_BEHAVIOR
 from . import layout as L
 from .inputs import quote, setting_name
-from .labels import h
+from .labels import SOURCES, h
 from .layout import CTS_FIRST, PROF_COLS, PROF_LIVE, PROF_RATIOS, RATE_COLS, SUMMED
 from .writer import Ctx, finish, guard, headers, notice, subtotal, total_label, value_cell, write_block
 
@@ -47,7 +47,7 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
     st, lang, acts = ctx.st, ctx.lang, ctx.a.activities
     headers(ws, st, 0, RATE_COLS, lang, {"activity": 26, "behavior": 17, "rate_source": 22, "total_volume": 12,
                                          "minutes_per_unit": 10, "rate": 14, "assigned_cost": 17, "hours": 11,
-                                         "avoidable": 11})
+                                         "avoidable": 11, "freed_capacity": 11})
     blocks = L.rates(ctx.a)
     names, values = blocks["names"].rows, blocks["values"].rows
     A = ctx.inputs.activities
@@ -59,9 +59,17 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
     for j, (name, row) in enumerate(acts.iterrows()):
         r = j + 1
         ar = A.first_row + j + 1  # Excel row on Activities
-        total, minutes, rate, assigned, hours, flag = values[j]
+        total, minutes, rate, assigned, hours, flag, freed = values[j]
         put(ws, r, 0, f"={qa}!$A{ar}", names[j][0], st.text)
-        put(ws, r, 1, f"={qa}!$E{ar}", names[j][1], st.text)
+        if row["rate_source"] == "time":  # a time-driven activity behaves as its resource
+            k = len(ctx.p.resources)
+            qr = quote(R.sheet)
+            behavior = (f"INDEX({qr}!${R.col('behavior')}$2:${R.col('behavior')}${k + 1},"
+                        f"MATCH({qa}!$G{ar},{qr}!$A$2:$A${k + 1},0))")
+            put(ws, r, 1, f'=IF({behavior}="","{label(RESOURCE_DEFAULT_BEHAVIOR, lang)}",{behavior})',
+                names[j][1], st.text)
+        else:
+            put(ws, r, 1, f"={qa}!$E{ar}", names[j][1], st.text)
         vc = xl_col_to_name(V.cols[name])
         vrange = f"{quote(V.sheet)}!${vc}${V.first_row + 1}:${vc}${V.first_row + max(ctx.n, 1)}"
         put(ws, r, 3, f"=SUM({vrange})", total, st.qty)
@@ -84,6 +92,10 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
         put(ws, r, 7, f"=D{r + 1}*E{r + 1}/60", hours, st.hours)
         ors = ",".join(f'B{r + 1}="{t}"' for t in sorted(var_labels))
         put(ws, r, 8, f"=IF(OR({ors}),1,0)", flag, st.integer)
+        # freed capacity: a time-driven activity whose cost stays (committed resource)
+        committed = label("committed_fixed", lang)
+        put(ws, r, 9, f'=IF(AND(C{r + 1}="{SOURCES["time"][lang == "es"]}",B{r + 1}="{committed}"),1,0)',
+            freed, st.integer)
     write_block(ws, blocks["source"], st.text)
     m = ctx.m
     tot = blocks["totals"]
@@ -96,17 +108,19 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
 # --- CostToServe ------------------------------------------------------------------------
 
 def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
-    """Client x activity cost; returns the column letters of total, avoidable and hours."""
+    """Client x activity cost; returns the column letters of total, avoidable, freed
+    (freed capacity cost) and hours."""
     ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("cts")))
     st, lang, a = ctx.st, ctx.lang, ctx.a
     acts = list(a.activities.index)
     m = len(acts)
     keys = ["client_id", "client_name", *(["activity"] * m), "cost_to_serve",
-            "avoidable_cost_to_serve", "service_hours"]
+            "avoidable_cost_to_serve", "freed_capacity_cost", "service_hours"]
     headers(ws, st, 0, keys, lang, {"client_name": 28, "activity": 13, "cost_to_serve": 15,
-                                    "avoidable_cost_to_serve": 15, "service_hours": 11},
+                                    "avoidable_cost_to_serve": 15, "freed_capacity_cost": 15,
+                                    "service_hours": 11},
             raw={2 + j: n for j, n in enumerate(acts)})
-    for r, k in ((1, "avoidable"), (2, "minutes_per_unit"), (3, "rate")):
+    for r, k in ((1, "avoidable"), (2, "minutes_per_unit"), (3, "rate"), (4, "freed_capacity")):
         ws.write_string(r, 1, h(k, lang), st.bold)
     qrates = ctx.q("rates")
     blocks = L.cost_to_serve(a)
@@ -116,6 +130,7 @@ def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
         ctx.cells.put(ws, 1, 2 + j, f"={qrates}!$I${rr}", params[0][j], st.integer)
         ctx.cells.put(ws, 2, 2 + j, f"={qrates}!$E${rr}", params[1][j], st.qty)
         ctx.cells.put(ws, 3, 2 + j, f"={qrates}!$F${rr}", params[2][j], st.rate)
+        ctx.cells.put(ws, 4, 2 + j, f"={qrates}!$J${rr}", params[3][j], st.integer)
     first, last = xl_col_to_name(2), xl_col_to_name(1 + m)
     V = ctx.inputs.volumes
     qv = quote(V.sheet)
@@ -137,22 +152,24 @@ def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
             put(ws, r, 2 + j, f"={qv}!{vcol}{vr}*{col}$4", x[2 + j], st.money)
         put(ws, r, 2 + m, f"=SUM({first}{er}:{last}{er})", x[2 + m], st.money)
         put(ws, r, 3 + m, f"=SUMPRODUCT({first}{er}:{last}{er},{first}$2:{last}$2)", x[3 + m], st.money)
-        put(ws, r, 4 + m, f"=SUMPRODUCT({qv}!{vfirst}{vr}:{vlast}{vr},{first}$3:{last}$3)/60", x[4 + m],
+        put(ws, r, 4 + m, f"=SUMPRODUCT({first}{er}:{last}{er},{first}$5:{last}$5)", x[4 + m], st.money)
+        put(ws, r, 5 + m, f"=SUMPRODUCT({qv}!{vfirst}{vr}:{vlast}{vr},{first}$3:{last}$3)/60", x[5 + m],
             st.hours)
     tot = blocks["totals"]
     total_label(ctx, ws, tot.row, 1)
     ws.write_blank(tot.row, 0, None, st.total_blank)
-    tkeys = [f"a{j}" for j in range(m)] + ["cost_to_serve", "avoidable_cost_to_serve", "service_hours"]
+    tkeys = [f"a{j}" for j in range(m)] + ["cost_to_serve", "avoidable_cost_to_serve", "freed_capacity_cost",
+                                           "service_hours"]
     letters = {k: xl_col_to_name(2 + j) for j, k in enumerate(tkeys)}
     rows = (CTS_FIRST + 1, CTS_FIRST + max(ctx.n, 1))
     for j, k in enumerate(tkeys):
         fmt = st.total_hours if k == "service_hours" else st.total_money
         ctx.cells.put(ws, tot.row, 2 + j, "=" + subtotal(f"{letters[k]}{rows[0]}:{letters[k]}{rows[1]}"),
                       tot.rows[0][j], fmt)
-    finish(ws, 0, len(keys), ctx.n + 3, freeze_cols=2, protect=ctx.protect, extra_rows=1)
+    finish(ws, 0, len(keys), ctx.n + CTS_FIRST - 1, freeze_cols=2, protect=ctx.protect, extra_rows=1)
     ws.freeze_panes(CTS_FIRST, 2)
     return {"total": xl_col_to_name(2 + m), "avoidable": xl_col_to_name(3 + m),
-            "hours": xl_col_to_name(4 + m)}
+            "freed": xl_col_to_name(4 + m), "hours": xl_col_to_name(5 + m)}
 
 
 # --- Profitability ----------------------------------------------------------------------

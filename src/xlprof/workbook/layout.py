@@ -59,9 +59,9 @@ from .stamp import (MODE_KEY, SPLIT_NOTE, STAMP_KEY, STATUS, Stamp, parse_stamp,
 # --- sheet geometry ---------------------------------------------------------------------
 
 RATE_COLS = ["activity", "behavior", "rate_source", "total_volume", "minutes_per_unit", "rate",
-             "assigned_cost", "hours", "avoidable"]
+             "assigned_cost", "hours", "avoidable", "freed_capacity"]
 
-CTS_FIRST = 4  # 0-based first data row: header, avoidable flags, minutes, rates above it
+CTS_FIRST = 5  # 0-based first data row: header, avoidable flags, minutes, rates, freed-capacity flags above it
 
 PROF_COLS = ["client_id", "client_name", "net_revenue", "gross_margin", "cost_to_serve",
              "financing_cost", "bad_debt", "net_profit", "net_margin", "service_hours",
@@ -74,10 +74,10 @@ SCORE_COLS = ["client_id", "client_name", *(f"signal_{s}" for s in SIGNALS), "sc
 SCORE_FIRST = 2  # header row 0, weights row 1
 SCORE_LIVE = 11
 
-DROP_COLS = ["client_id", "client_name", "net_revenue", "cogs", "avoidable_cost_to_serve",
-             "financing_cost", "bad_debt", "exit_penalty", "drop_impact", "freed_hours", "exit_gain",
-             "action", "exit_date"]
-DROP_LIVE = 11
+DROP_COLS = ["client_id", "client_name", "net_revenue", "cogs", "bad_debt", "avoidable_cost_to_serve",
+             "exit_penalty", "drop_impact_ledger", "financing_cost", "drop_impact", "freed_hours",
+             "freed_capacity_cost", "exit_gain", "action", "exit_date"]
+DROP_LIVE = 13
 
 PLAN_SHEET_COLS = ["client_id", "client_name", "task", "task_label", "due_date", "owner",
                    "owner_name", "status", "notes", "proposed_due"]
@@ -98,8 +98,15 @@ VC_TOTAL_ROW = VC_HEADER_ROW + 1 + len(TIERS)
 QUAD_ROW = VC_TOTAL_ROW + 2                             # title; header below; then the quadrants
 MEDIAN_ROW = QUAD_ROW + 2 + len(QUADRANTS)
 SCEN_ROW = MEDIAN_ROW + 3
-SCEN_KEYS = ["leaving", "profit_before", "profit_after", "change", "unabsorbed", "new_lead"]
-CHART_ROW = SCEN_ROW + len(SCEN_KEYS) + 3
+# Exit scenario (engine figures of model.exits.ExitScenario): recurring change + penalties
+# (shown negative, one-off) = change for the period; then, live, the sum of the leaving
+# clients' drop impacts on DropImpact and the difference (0 while the book is current).
+SCEN_KEYS = ["leaving", "profit_before", "profit_after", "recurring_change", "penalties", "change",
+             "financing_cost", "change_ledger", "respread_committed_cost", "unabsorbed_committed_cost",
+             "freed_hours", "freed_capacity_cost", "new_lead"]
+SCEN_LIVE_KEYS = ["sum_drop_impact", "difference"]
+SCEN_LIVE_ROW = SCEN_ROW + 1 + len(SCEN_KEYS)
+CHART_ROW = SCEN_LIVE_ROW + len(SCEN_LIVE_KEYS) + 3
 
 # Dashboard: labels in column A, values from column B
 KPI_KEYS = ["clients", "revenue", "net_revenue", "cts", "net_profit", "loss_clients", "losses"]
@@ -165,11 +172,12 @@ def rates(a: Analysis) -> dict[str, Block]:
     flags = acts["avoidable"].tolist()
     names = _grid([list(acts.index), [label(b, lang) for b in acts["behavior"]]], m)
     values = _grid([_col(acts["total_volume"]), _col(np.nan_to_num(acts["minutes_per_unit"].to_numpy(float))),
-                    _col(acts["rate"]), _col(acts["assigned_cost"]), _col(acts["hours"]), flags], m)
+                    _col(acts["rate"]), _col(acts["assigned_cost"]), _col(acts["hours"]), flags,
+                    acts["freed_capacity"].tolist()], m)
     return {
         "names": Block("rates", 1, 0, names, 2, LIVE),
         "source": Block("rates", 1, 2, [[SOURCES[s][lang == "es"]] for s in acts["rate_source"]], 1, STRUCTURE),
-        "values": Block("rates", 1, 3, values, 6, LIVE),
+        "values": Block("rates", 1, 3, values, 7, LIVE),
         "totals": Block("rates", 1 + m, 6, [[_sum(acts["assigned_cost"]), _sum(acts["hours"])]], 2, LIVE),
     }
 
@@ -179,24 +187,26 @@ def cost_to_serve(a: Analysis) -> dict[str, Block]:
     m, c = len(acts), a.clients
     n = len(c)
     flags = acts["avoidable"].tolist()
-    params = [flags, _col(np.nan_to_num(acts["minutes_per_unit"].to_numpy(float))), _col(acts["rate"])]
+    params = [flags, _col(np.nan_to_num(acts["minutes_per_unit"].to_numpy(float))), _col(acts["rate"]),
+              acts["freed_capacity"].tolist()]
     cts = a.cts.to_numpy()
     cols = [_col(c["client_id"]), _col(c["client_name"]), *(_col(cts[:, j]) for j in range(m)),
-            _col(c["cost_to_serve"]), _col(c["avoidable_cost_to_serve"]), _col(c["service_hours"])]
+            _col(c["cost_to_serve"]), _col(c["avoidable_cost_to_serve"]), _col(c["freed_capacity_cost"]),
+            _col(c["service_hours"])]
     totals = [*(_sum(cts[:, j]) for j in range(m)), _sum(c["cost_to_serve"]), _sum(c["avoidable_cost_to_serve"]),
-              _sum(c["service_hours"])]
+              _sum(c["freed_capacity_cost"]), _sum(c["service_hours"])]
     return {
         "header": Block("cts", 0, 2, [list(acts.index)], m, STRUCTURE),
         "params": Block("cts", 1, 2, params, m, LIVE),
-        "values": Block("cts", CTS_FIRST, 0, _grid(cols, n), m + 5, LIVE),
-        "totals": Block("cts", CTS_FIRST + n, 2, [totals], m + 3, LIVE),
+        "values": Block("cts", CTS_FIRST, 0, _grid(cols, n), m + 6, LIVE),
+        "totals": Block("cts", CTS_FIRST + n, 2, [totals], m + 4, LIVE),
     }
 
 
 # columns whose totals row is a sum (the others: a ratio of sums, or blank)
 SUMMED = {"assigned_cost", "net_revenue", "gross_margin", "cost_to_serve", "financing_cost", "bad_debt", "net_profit",
           "service_hours", "breakeven_cts_cut", "cogs", "avoidable_cost_to_serve", "exit_penalty",
-          "drop_impact", "drop_impact_ledger", "freed_hours", "exit_gain"}
+          "drop_impact", "drop_impact_ledger", "freed_hours", "freed_capacity_cost", "exit_gain"}
 PROF_RATIOS = {"net_margin": ("net_profit", "net_revenue"), "profit_per_hour": ("net_profit", "service_hours"),
                "cts_ratio": ("cost_to_serve", "net_revenue")}
 
@@ -287,8 +297,11 @@ def segmentation(a: Analysis) -> dict[str, Block]:
     quads = [[int(counts.get(q, 0))] for q in QUADRANTS]
     medians = [[clean(a.quadrant_split.price_median)], [clean(a.quadrant_split.cost_median)]]
     sc = a.scenario
-    scen = [[len(sc.leaving)], [clean(sc.profit_before)], [clean(sc.profit_after)], [clean(sc.change)],
-            [clean(sc.unabsorbed_committed_cost)], [len(sc.new_lead_clients)]]
+    fig = sc.figures()
+    fig["penalties"] = -fig["penalties"]          # shown as what it does to profit
+    fig["new_lead"] = len(sc.new_lead_clients)
+    scen = [[clean(fig[k])] for k in SCEN_KEYS]
+    scen_live = [[clean(sc.sum_drop_impact)], [clean(sc.difference)]]
     new_lead = ", ".join(sc.new_lead_clients[:50]) or None
     return {
         "notice": Block("segmentation", 0, VC_COL, [[""]], 1, LIVE),
@@ -301,7 +314,8 @@ def segmentation(a: Analysis) -> dict[str, Block]:
         "quadrants": Block("segmentation", QUAD_ROW + 2, VC_COL + 1, quads, 1, LIVE),
         "medians": Block("segmentation", MEDIAN_ROW, VC_COL + 1, medians, 1),
         "scenario": Block("segmentation", SCEN_ROW + 1, VC_COL + 1, scen, 1),
-        "new_lead": Block("segmentation", SCEN_ROW + 1 + len(SCEN_KEYS), VC_COL, [[new_lead]], 1),
+        "scenario_live": Block("segmentation", SCEN_LIVE_ROW, VC_COL + 1, scen_live, 1, LIVE),
+        "new_lead": Block("segmentation", SCEN_LIVE_ROW + len(SCEN_LIVE_KEYS), VC_COL, [[new_lead]], 1),
     }
 
 

@@ -19,7 +19,9 @@ INSTRUCTIONS = {
         "decimals allowed; leave blank when you do not know (the score then says how much of it has data).",
         "Activities: what you do for clients. Each needs a behaviour (variable, avoidable fixed, committed fixed) and a cost: "
         "a cost pool (spread by volume), a rate per unit, or a resource plus minutes per unit (time-driven ABC).",
-        "Resources: teams or assets with their cost for the period and their practical capacity in hours.",
+        "Resources: teams or assets with their cost for the period, their practical capacity in hours and their behaviour. "
+        "A time-driven activity behaves as its resource: a salaried team is committed fixed (blank means that; a client who "
+        "leaves frees its minutes, not their cost); a provider paid per minute is variable (the cost goes with the client).",
         "Volumes: one row per client, one column per activity (the activity's exact name), quantities for the period.",
         "Settings: leave the defaults or change them; decision_date is needed for exit dates and transition plans.",
         "Numbers may be typed as 1234.56, 1.234,56 or 12 %; text such as n/a is reported as an error with its row and column.",
@@ -33,7 +35,9 @@ INSTRUCTIONS = {
         "se admiten decimales; déjelas en blanco si no lo sabe (la puntuación indica qué parte tiene datos).",
         "Actividades: lo que hace para los clientes. Cada una necesita un comportamiento (variable, fijo evitable, fijo comprometido) y un coste: "
         "una bolsa de coste (se reparte por volumen), una tarifa por unidad, o un recurso y minutos por unidad (ABC por tiempo).",
-        "Recursos: equipos o medios con su coste del periodo y su capacidad práctica en horas.",
+        "Recursos: equipos o medios con su coste del periodo, su capacidad práctica en horas y su comportamiento. "
+        "Una actividad por tiempo se comporta como su recurso: un equipo en plantilla es fijo comprometido (en blanco significa eso; "
+        "un cliente que se va libera sus minutos, no su coste); un proveedor que cobra por minuto es variable (el coste se va con el cliente).",
         "Consumos: una fila por cliente, una columna por actividad (con su nombre exacto), cantidades del periodo.",
         "Parámetros: deje los valores por defecto o cámbielos; decision_date es necesaria para fechas de salida y planes de transición.",
         "Los números pueden escribirse como 1234.56, 1.234,56 o 12 %; textos como n/a se señalan como error con su fila y columna.",
@@ -54,9 +58,11 @@ def example_portfolio():
         dict(client_id="0003", client_name="Steady Foods Ltd", account_manager="Ana García", region="North",
              revenue=80000, cogs=52000, payment_terms_days=60, days_to_pay=60, strategic=True),
     ]
+    # a time-driven activity behaves as its resource: order entry runs on the salaried
+    # customer-service team (committed fixed), site visits on technicians paid per minute
     activities = [
-        dict(activity="Order entry", driver="orders", behavior="variable", resource="Customer service", minutes_per_unit=10),
-        dict(activity="Site visits", driver="visits", behavior="avoidable_fixed", resource="Customer service", minutes_per_unit=120),
+        dict(activity="Order entry", driver="orders", behavior="committed_fixed", resource="Customer service", minutes_per_unit=10),
+        dict(activity="Site visits", driver="visits", behavior="variable", resource="Field technicians", minutes_per_unit=120),
         dict(activity="Deliveries", driver="deliveries", behavior="variable", cost_pool=15000),
         dict(activity="Account management", driver="accounts", behavior="committed_fixed", rate=1500),
     ]
@@ -65,7 +71,8 @@ def example_portfolio():
         dict(client_id="0002", **{"Order entry": 300, "Site visits": 20, "Deliveries": 90, "Account management": 1}),
         dict(client_id="0003", **{"Order entry": 60, "Site visits": 2, "Deliveries": 40, "Account management": 1}),
     ]
-    resources = [dict(resource="Customer service", cost=60000, capacity_hours=1500)]
+    resources = [dict(resource="Customer service", cost=60000, capacity_hours=1500, behavior="committed_fixed"),
+                 dict(resource="Field technicians", cost=30000, capacity_hours=500, behavior="variable")]
     return make_portfolio(clients, activities, volumes, resources,
                           Settings(decision_date=dt.date(2026, 12, 1)), source="template")
 

@@ -23,6 +23,7 @@ from xlprof.excel.addin import (
     build_addin,
     check_addin,
     install_addin,
+    interpreter_settings,
     template_path,
 )
 from xlprof.excel.cli_addin import addin as addin_cli
@@ -136,23 +137,41 @@ def test_config_sheet_activated(built, lang):
     assert names == ["myaddin.conf"]
     assert b"_myaddin.conf" not in m["xl/workbook.xml"]
     assert b"_myaddin.conf" not in m["docProps/app.xml"]
+    assert config_rows(built[lang]) == [
+        ("UDF Modules", "xlprof.udfs"), ("Debug UDFs", False), ("Use UDF Server", False),
+        ("Show Console", False),
+    ]  # no empty Interpreter/PYTHONPATH/Conda rows: they would hide the user's xlwings.conf
+    root = DET.fromstring(m["xl/sharedStrings.xml"])
+    sst = [si.findtext(f"{MAIN}t") for si in root]
+    assert root.get("count") == root.get("uniqueCount") == str(len(sst))
+
+
+def config_rows(path: Path) -> list[tuple[str, object]]:
+    """The config sheet as the xlwings VBA reads it: A1 down to the first blank, value in B."""
+    m = _members(path)
     sst = [si.findtext(f"{MAIN}t") for si in DET.fromstring(m["xl/sharedStrings.xml"])]
     sheet = DET.fromstring(m["xl/worksheets/sheet1.xml"])
     values = {}
     for c in sheet.iter(f"{MAIN}c"):
         v = c.findtext(f"{MAIN}v")
         if v is not None:
-            values[c.get("r")] = sst[int(v)] if c.get("t") == "s" else v
-    # key in column A, value in column B; the VBA reads A1 down to the first blank
-    keys = {values[f"A{r}"]: r for r in range(1, 10)}
-    assert set(keys) == {
-        "Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env",
-        "UDF Modules", "Debug UDFs", "Use UDF Server", "Show Console",
-    }  # fmt: skip
-    assert values[f"B{keys['UDF Modules']}"] == "xlprof.udfs"
-    assert "A10" not in values
-    root = DET.fromstring(m["xl/sharedStrings.xml"])
-    assert root.get("count") == root.get("uniqueCount") == str(len(sst))
+            values[c.get("r")] = sst[int(v)] if c.get("t") == "s" else (v == "1" if c.get("t") == "b" else v)
+    rows, r = [], 1
+    while values.get(f"A{r}"):
+        rows.append((values[f"A{r}"], values.get(f"B{r}")))
+        r += 1
+    assert not any(ref[1:].isdigit() and int(ref[1:]) >= r for ref in values), values  # nothing below
+    return rows
+
+
+def test_interpreter_from_the_python_that_builds_it(tmp_path):
+    win = build_addin(tmp_path, lang="en", config=interpreter_settings(r"C:\Py311\python.exe", "win32"))
+    assert config_rows(win)[0] == ("Interpreter_Win", r"C:\Py311\python.exe")
+    assert check_addin(win) == []
+    (tmp_path / "mac").mkdir()
+    mac = build_addin(tmp_path / "mac", config=interpreter_settings("/opt/py/bin/python3", "darwin"))
+    assert config_rows(mac)[0] == ("Interpreter_Mac", "/opt/py/bin/python3")
+    assert interpreter_settings("/usr/bin/python3", "linux") == {}
 
 
 def test_only_the_intended_parts_change(built):
@@ -221,9 +240,11 @@ def test_check_catches_inactive_config_and_changed_vba(built, tmp_path):
     assert any("myaddin.conf" in p for p in check_addin(bad))
 
     sheet = _members(built["en"])["xl/worksheets/sheet1.xml"]
-    sheet = re.sub(rb'<c r="B6"[^>]*>.*?</c>', b"", sheet)
+    sheet = re.sub(rb'<c r="B1"[^>]*>.*?</c>', b"", sheet)  # UDF Modules without its value
     bad = _rewrite(built["en"], tmp_path / "b.xlam", "xl/worksheets/sheet1.xml", sheet)
-    assert any("UDF Modules" in p for p in check_addin(bad))
+    problems = check_addin(bad)
+    assert any("UDF Modules" in p and "expected 'xlprof.udfs'" in p for p in problems), problems
+    assert any("row 1 (UDF Modules) has no value" in p for p in problems), problems
 
     vba = bytearray(_members(built["en"])["xl/vbaProject.bin"])
     vba[-1] ^= 0xFF
@@ -377,6 +398,8 @@ def test_cli_install_builds_then_installs(tmp_path, monkeypatch):
     installed = xlstart / ADDIN_FILENAME
     assert b'label="Recalcular"' in _members(installed)["customUI/customUI.xml"]
     assert check_addin(installed) == []
+    # built by the Python running the command: the add-in finds it without PATH
+    assert config_rows(installed)[0] == ("Interpreter_Win", sys.executable)
 
 
 def test_docs_describe_import_functions():
@@ -386,3 +409,65 @@ def test_docs_describe_import_functions():
     assert "xlprof addin build" in text and "xlprof addin install" in text
     stream = io.StringIO(addin_mod.__doc__ or "")
     assert "Import Functions" in stream.getvalue()
+
+
+# ------------------------------------------------------------- add-in vs installed xlwings
+
+
+def _stamped(built: Path, out: Path, version: str) -> Path:
+    core = _members(built)["docProps/core.xml"].decode()
+    return _rewrite(built, out, "docProps/core.xml",
+                    re.sub(r"built from xlwings \S+ ", f"built from xlwings {version} ", core).encode())
+
+
+def test_the_build_stamps_its_xlwings_version(built):
+    import xlwings
+
+    from xlprof.excel.versions import built_for, mismatch
+
+    assert built_for(built["en"]) == xlwings.__version__
+    assert mismatch(xlwings.__version__, xlwings.__version__) is None
+    assert mismatch("0.36.0", "0.37.8") == ("rebuild the add-in: xlprof addin install (then restart Excel). "
+                                           "It was built for xlwings 0.36.0, and this Python has xlwings 0.37.8")
+
+
+def test_functions_say_rebuild_when_the_addin_is_for_another_xlwings(built, tmp_path, udfs):
+    import xlwings
+    import xlwings_win as xw_win
+
+    (tmp_path / "old").mkdir(exist_ok=True)
+    old = _stamped(built["en"], tmp_path / "old" / ADDIN_FILENAME, "0.36.0")
+    app = xw_win.FakeApp(hwnd=3601, addins={ADDIN_FILENAME: str(old)})
+    caller = xw_win.fake_caller(book=xw_win.FakeBook("book.xlsm", app=app))
+    out = xw_win.call_udf("xlprof.udfs", "XLPROF_MARGIN", 1000.0, 600.0, caller=caller)
+    assert out == ("#XLPROF! rebuild the add-in: xlprof addin install (then restart Excel). It was built "
+                   f"for xlwings 0.36.0, and this Python has xlwings {xlwings.__version__}")
+    same = xw_win.FakeApp(hwnd=3602, addins={ADDIN_FILENAME: str(built["en"])})
+    caller = xw_win.fake_caller(book=xw_win.FakeBook("book.xlsm", app=same))
+    assert xw_win.call_udf("xlprof.udfs", "XLPROF_MARGIN", 1000.0, 600.0, caller=caller) == 400.0
+
+
+def test_recalculate_says_rebuild_and_changes_nothing(built, tmp_path):
+    import types
+
+    import xlprof
+
+    (tmp_path / "old").mkdir(exist_ok=True)
+    old = _stamped(built["en"], tmp_path / "old" / ADDIN_FILENAME, "0.36.0")
+    alerts = []
+
+    class Book:
+        name = "analysis.xlsx"
+        app = types.SimpleNamespace(
+            api=types.SimpleNamespace(Hwnd=3603, Workbooks=lambda name: types.SimpleNamespace(FullName=str(old))),
+            alert=lambda *a, **k: alerts.append((a, k)))
+
+        @property
+        def sheets(self):
+            raise AssertionError("nothing may be read or written")
+
+    xlprof.main(Book())
+    assert len(alerts) == 1
+    (message,), options = alerts[0]
+    assert message.startswith("Rebuild the add-in: xlprof addin install (then restart Excel).")
+    assert options["mode"] == "critical"

@@ -43,14 +43,14 @@ CELL_PROBLEMS = {
     "text-na": ({"E3": "n/a"}, [(3, "Revenue", "'n/a' is not a number")]),
     "text-dash": ({"G3": "-"}, [(3, "COGS", "'-' is not a number")]),
     "text-word": ({"E3": "lots"}, [(3, "Revenue", "'lots' is not a number")]),
-    "percent-in-amount": ({"F3": "12 %"}, [(3, "Discounts", "is a percentage; this column takes a plain number")]),
+    "percent-in-amount": ({"F3": "12 %"}, [(3, "Discounts", "'12 %' is a percentage; this column takes an amount of money, not a share of something: type the amount itself as a plain number")]),
     "excel-error-text": ({"E3": "#DIV/0!"}, [(3, "Revenue", "Excel error #DIV/0!")]),
     "bool-in-number": ({"E3": True}, [(3, "Revenue", "True is a yes/no value, not a number")]),
     "date-in-number": ({"L3": dt.datetime(2024, 1, 1)}, [(3, "Notice days", "is a date, not a number")]),
     "date-text-invalid": ({"K3": "31/02/2027"}, [(3, "Contract end", "'31/02/2027' is not a valid date")]),
-    "date-text-word": ({"K3": "next year"}, [(3, "Contract end", "is not a date (expected YYYY-MM-DD or DD/MM/YYYY)")]),
-    "blank-required": ({"E4": None, "G4": "   "}, [(4, "Revenue", "revenue is blank; a value is required"),
-                                                     (4, "COGS", "cogs is blank; a value is required")]),
+    "date-text-word": ({"K3": "next year"}, [(3, "Contract end", "is not a date (expected YYYY-MM-DD, or DD/MM/YYYY or MM/DD/YYYY)")]),
+    "blank-required": ({"E4": None, "G4": "   "}, [(4, "Revenue", "Revenue is blank; a value is required"),
+                                                     (4, "COGS", "COGS is blank; a value is required")]),
     "huge-number": ({"E5": 1e308}, [(5, "Revenue", "too large for an amount")]),
     "negative-amount": ({"F5": -5, "J5": -1}, [(5, "Discounts", "-5.0 is negative; expected a number >= 0"),
                                                (5, "Bad debt", "is negative")]),
@@ -62,10 +62,10 @@ CELL_PROBLEMS = {
                           [(3, "Contract end", "9999-12-31 is outside the dates xlprof accepts "
                                                "(1900-01-01 to 2199-12-31)")]),
     "yesno-invalid": ({"S3": "maybe"}, [(3, "Strategic", "'maybe' is not yes/no")]),
-    "id-whitespace-only": ({"A2": "   "}, [(2, "Client ID", "client_id is blank; a value is required")]),
-    "id-duplicate": ({"A3": "C0001"}, [(3, "Client ID", "client_id 'C0001' is a duplicate of 'C0001' in row 2")]),
+    "id-whitespace-only": ({"A2": "   "}, [(2, "Client ID", "Client ID is blank; a value is required")]),
+    "id-duplicate": ({"A3": "C0001"}, [(3, "Client ID", "Client ID 'C0001' is a duplicate of 'C0001' in row 2")]),
     "id-trailing-space": ({"A3": "C0001  "}, [(3, "Client ID", "'C0001' is a duplicate of 'C0001' in row 2")]),
-    "id-case-only": ({"A3": "c0001"}, [(3, "Client ID", "client_id 'c0001' differs only by case from 'C0001' in row 2")]),
+    "id-case-only": ({"A3": "c0001"}, [(3, "Client ID", "Client ID 'c0001' differs only by case from 'C0001' in row 2")]),
 }
 
 
@@ -218,7 +218,7 @@ def test_missing_sheet(tmp_path):
 def test_missing_required_column(tmp_path):
     book = bad_book(tmp_path, lambda wb: wb["Clients"].delete_cols(5))   # Revenue
     out = expect(run("validate", book), EXIT_INPUT)
-    assert_located(out, book, "Clients", 1, None, "missing required column(s): revenue (found: Client ID")
+    assert_located(out, book, "Clients", 1, None, "missing required column Revenue (found: Client ID")
 
 
 def test_unknown_column_is_ignored(tmp_path):
@@ -233,7 +233,7 @@ def test_unknown_column_is_ignored(tmp_path):
 
     notes: list[str] = []
     read_portfolio(book, notes)
-    assert notes == [f"{book}, sheet Clients: ignored unknown column(s) 'Sector'"]
+    assert notes == [f"{book}, sheet Clients: ignored unknown column 'Sector'"]
 
 
 def test_unknown_column_is_said(tmp_path):
@@ -242,7 +242,7 @@ def test_unknown_column_is_said(tmp_path):
         wb["Clients"]["U2"] = "Retail"
 
     book = bad_book(tmp_path, fn)
-    expect(run("validate", book), EXIT_OK, "ignored unknown column(s) 'Sector'")
+    expect(run("validate", book), EXIT_OK, "ignored unknown column 'Sector'")
 
 
 def test_values_without_header_are_noted(tmp_path):
@@ -252,7 +252,7 @@ def test_values_without_header_are_noted(tmp_path):
 
     notes: list[str] = []
     read_portfolio(book, notes)
-    assert notes == [f"{book}, sheet Clients: ignored column(s) V: they have values but no header"]
+    assert notes == [f"{book}, sheet Clients: ignored column V: it has values but no header"]
 
 
 def test_header_not_on_first_row(tmp_path):
@@ -306,7 +306,7 @@ def test_empty_clients_sheet(tmp_path):
     book = bad_book(tmp_path, fn)
     out = expect(run("validate", book), EXIT_INPUT)
     assert_located(out, book, "Clients", None, None, "the sheet is empty; expected a header row with "
-                                                     "client_id, revenue, cogs")
+                                                     "Client ID, Revenue, COGS")
 
 
 def test_clients_header_without_rows(tmp_path):
@@ -340,7 +340,7 @@ def test_volumes_client_id_case_matches(tmp_path):
     notes: list[str] = []
     p = read_portfolio(book, notes)
     assert set(p.volumes["client_id"]) == {f"C{i:04d}" for i in range(1, N_CLIENTS + 1)}
-    assert notes == [f"{book}, sheet Volumes: 1 client id(s) matched the Clients sheet ignoring case "
+    assert notes == [f"{book}, sheet Volumes: 1 client ID matched the Clients sheet ignoring case "
                      "('c0002' as 'C0002')"]
 
 

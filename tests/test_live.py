@@ -603,3 +603,86 @@ def test_docs_main_py_example_uses_the_real_entry_points():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "ribbon.md").read_text(encoding="utf-8")
     assert "xlprof.excel.live.recalculate_book(book)" in doc or "recalculate_book(book)" in doc
     assert "@script" in doc and "@func" in doc and "deps=False" in doc
+
+
+# --- Manual calculation, and a status cell Excel refuses ---------------------------------------------
+
+
+def test_manual_calculation_mode_gets_one_calculation_after_the_writes(demo, remote):
+    _, _, _, sheets = demo
+    payload = make_payload(sheets, book_name="demo.xlsx")
+    payload["book"]["calculation"] = "Manual"
+    run = run_in_remote_book(payload, "xlprof:main")
+    assert run["error"] is None, run["traceback"]
+    funcs = [a["func"] for a in run["actions"]]
+    assert funcs.count("calculate") == 1
+    last_write = max(i for i, f in enumerate(funcs) if f == "setValues")
+    assert funcs.index("calculate") > last_write  # after every value, status line included
+    payload["book"]["calculation"] = "Automatic"
+    run = run_in_remote_book(payload, "xlprof:main")
+    assert "calculate" not in [a["func"] for a in run["actions"]]  # Excel recalculates by itself
+
+
+class _LockedDashboardBook:
+    """An xlwings-like Book over plain rows whose Dashboard refuses every write (a locked,
+    protected status cell), as Excel's COM error would."""
+
+    class _Range:
+        def __init__(self, sheet, rows):
+            self.sheet, self.rows, self.row, self.column = sheet, rows, 1, 1
+
+        def options(self, **kw):
+            return self
+
+        @property
+        def value(self):
+            return self.rows
+
+        @value.setter
+        def value(self, rows):
+            if self.sheet.name == "Dashboard":
+                raise RuntimeError("The cell you're trying to change is on a protected sheet")
+            self.sheet.writes.append(rows)
+
+        def clear_contents(self):
+            self.sheet.writes.append("clear")
+
+    class _Sheet:
+        def __init__(self, name, rows):
+            self.name, self.rows, self.writes = name, rows, []
+
+        @property
+        def used_range(self):
+            return _LockedDashboardBook._Range(self, self.rows)
+
+        def range(self, first, last):
+            (r1, c1), (r2, c2) = first, last
+            return _LockedDashboardBook._Range(self, [row[c1 - 1:c2] for row in self.rows[r1 - 1:r2]])
+
+    def __init__(self, sheets):
+        self.name = "demo.xlsx"
+        self.sheets = [self._Sheet(n, rows) for n, rows in sheets.items()]
+        self.alerts = []
+        book = self
+
+        class App:
+            def alert(self, *args, **kwargs):
+                book.alerts.append((args, kwargs))
+
+        self.app = App()
+
+
+def test_a_locked_status_cell_on_the_failure_path_is_a_message_not_a_traceback(demo):
+    from xlprof.excel.live import recalculate_book
+
+    _, _, _, sheets = demo
+    header = sheets["Clients"][0]
+    book = _LockedDashboardBook(edit_sheets(sheets, [("Clients", 3, header.index("Revenue"), "n/a")]))
+    rec = recalculate_book(book)  # must not raise
+    assert not rec.ok
+    (args, kwargs), = book.alerts
+    message = args[0]
+    assert "sheet Clients, row 4, column Revenue: 'n/a' is not a number" in message
+    assert "The status line on the Dashboard could not be written either" in message
+    assert "protected sheet" in message and kwargs["mode"] == "critical"
+    assert all(not s.writes for s in book.sheets)

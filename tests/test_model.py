@@ -885,7 +885,7 @@ def test_settings_defaults():
 
 def test_settings_from_mapping_spanish_keys():
     s = Settings.from_mapping({
-        "Fecha de decisión": "02/03/2026", "Idioma": "ES", "Coste de capital": "10 %",
+        "Fecha de decisión": "02/03/2026", "Orden fechas": "dd/mm/aaaa", "Idioma": "ES", "Coste de capital": "10 %",
         "Capacidad limitada": "sí", "Valor hora liberada": "25,5", "Días antelación aviso": 7,
         "Nivel platino": "", "moneda": "usd", "Peso rentabilidad": 4, "umbral_salida": "65",
     })

@@ -303,7 +303,7 @@ def test_merged_across_columns_hides_the_values_under_it(tmp_path):
     assert raw.rows[1][REVENUE] == raw_tables()["Clients"][1][REVENUE]
     assert raw.rows[1][DISCOUNTS] is None and raw.rows[1][6] is None
     out = expect(run("validate", book), EXIT_INPUT)
-    assert_located(out, book, "Clients", 2, "COGS", "cogs is blank; a value is required")
+    assert_located(out, book, "Clients", 2, "COGS", "COGS is blank; a value is required")
 
 
 def test_formatted_empty_rows_down_to_the_last_row(tmp_path):

@@ -105,8 +105,8 @@ def _check_parsed(col: Column, out) -> None:
         assert isinstance(out, bool)
     elif col.kind == "date":
         assert out is None or (type(out) is dt.date and textnorm.MIN_DATE <= out <= textnorm.MAX_DATE)
-    elif col.kind == "behavior":
-        assert out in ("variable", "avoidable_fixed", "committed_fixed")
+    elif col.kind == "behavior":  # an optional behaviour (Resources) may be blank: the default
+        assert out in ("variable", "avoidable_fixed", "committed_fixed") or (out is None and not col.required)
 
 
 @FAST
@@ -154,7 +154,7 @@ def test_amounts_read_back_in_english_and_spanish_formats(x):
 
 @pytest.mark.parametrize("value, expected", [
     ("1.234,56", 1234.56), ("1,234.56", 1234.56), ("12,5", 12.5), ("12 %", 0.12), ("€ 300", 300.0),
-    ("(1.000,50)", -1000.5), ("1.000", 1.0), ("1.234.567", 1234567.0), ("1,234,567", 1234567.0), (" 7 ", 7.0),
+    ("(1.000,50)", -1000.5), ("1.234.567", 1234567.0), ("1,234,567", 1234567.0), (" 7 ", 7.0),
     ("", None), (None, None), (3, 3.0), (2.5, 2.5),
 ])
 def test_parse_number_examples(value, expected):

@@ -463,8 +463,10 @@ class _FakeComponents:
 class FakeApp:
     """``Excel.Application``: Hwnd (-> pid), Version, records MacroOptions calls."""
 
-    def __init__(self, hwnd: int = _FAKE_HWND, version: str = "16.0", *, dynamic_arrays: bool = True) -> None:
+    def __init__(self, hwnd: int = _FAKE_HWND, version: str = "16.0", *, dynamic_arrays: bool = True,
+                 addins: dict[str, str] | None = None) -> None:
         self.Hwnd = hwnd
+        self._addins = dict(addins or {})  # open add-in workbooks: name -> FullName
         self.Version = version
         self.Name = "Microsoft Excel"
         self.macro_options: dict[str, dict[str, Any]] = {}
@@ -472,6 +474,14 @@ class FakeApp:
         # (dynamic_arrays=False) has no WorksheetFunction.Unique
         self.WorksheetFunction = (types.SimpleNamespace(Unique=lambda *args: args) if dynamic_arrays
                                   else types.SimpleNamespace())
+
+    def Workbooks(self, name: str) -> Any:
+        """``Application.Workbooks(name)``: only the add-ins given (``FullName``)."""
+        if name not in self._addins:
+            import pywintypes  # the stub
+
+            raise pywintypes.com_error(-2147352565, "Subscript out of range", None, None)
+        return types.SimpleNamespace(Name=name, FullName=self._addins[name])
 
     def MacroOptions(self, Macro: str, **kwargs: Any) -> None:
         self.macro_options[Macro] = kwargs

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .errors import InputError, Problem
+from .io import evidence
+from .io.cells import PercentCell
 from .textnorm import norm_key, parse_bool, parse_date, parse_number
 
 SIGNALS: tuple[str, ...] = (
@@ -90,16 +92,23 @@ class Settings:
         file: str | None = None,
         sheet: str | None = None,
         rows: Mapping[str, int] | None = None,
+        delimiter: str | None = None,
     ) -> "Settings":
         """Parse user-provided key/value pairs; raises :class:`InputError` listing every problem.
 
         Keys are matched ignoring case, accents, spaces and underscores, in English
         or Spanish. Blank values keep the default. ``rows`` maps each key as given
-        to its sheet row, for located messages.
+        to its sheet row, for located messages. Numbers and dates typed as text follow
+        the reading rule (:mod:`xlprof.io.evidence`): the values of the numeric settings
+        are one column of evidence (``delimiter``: the CSV file's), settled by the
+        ``decimal_separator`` and ``date_order`` given in the same mapping. A percentage
+        (``"8 %"`` or a percent-formatted cell) is read as a fraction where a rate is
+        meant (:data:`RATE_SETTINGS`) and refused elsewhere.
         """
         problems: list[Problem] = []
         parsed: dict[str, Any] = {}
         rows = rows or {}
+        reading = _reading(values, delimiter, problems, file=file, sheet=sheet, rows=rows)
         for raw_key, raw in values.items():
             key = SETTING_ALIASES.get(norm_key(raw_key))
             where = dict(file=file, sheet=sheet, row=rows.get(raw_key), column="value")
@@ -118,7 +127,7 @@ class Settings:
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
             try:
-                parsed[key] = _parse_setting(key, raw)
+                parsed[key] = _parse_setting(key, raw, **reading)
             except ValueError as exc:
                 problems.append(Problem(f"setting {key}: {exc}", **where))
         if problems:
@@ -230,10 +239,52 @@ SETTING_ALIASES: dict[str, str] = {norm_key(k): k for k in _FIELD_TYPES}
 SETTING_ALIASES.update({norm_key(k): v for k, v in _ES_ALIASES.items()})
 
 
-def _parse_setting(key: str, raw: Any) -> Any:
+# Settings that are rates or shares: a percentage there is a fraction (8 % = 0.08).
+RATE_SETTINGS = frozenset({"cost_of_capital", "coverage_min", "tier_platinum", "tier_gold",
+                           "target_net_margin", "margin_span", "bad_debt_span", "cts_floor", "cts_span",
+                           "restructure_burden"})
+_NOT_NUMBERS = frozenset({"decision_date", "capacity_constrained", "currency", "language", "date_order",
+                          "decimal_separator"})
+_DATE_ORDER_WORDS = {"ddmmyyyy": "dmy", "ddmmaaaa": "dmy", "dma": "dmy", "dayfirst": "dmy",
+                     "mmddyyyy": "mdy", "mmddaaaa": "mdy", "mda": "mdy", "monthfirst": "mdy",
+                     "yyyymmdd": "ymd", "aaaammdd": "ymd", "amd": "ymd", "yearfirst": "ymd",
+                     "automatico": "auto"}
+_DECIMAL_WORDS = {"punto": ".", "point": ".", "dot": ".", "coma": ",", "comma": ",", "automatico": "auto"}
+
+
+def _reading(values: Mapping[str, Any], delimiter: str | None, problems: list[Problem], *,
+             file, sheet, rows) -> dict[str, str]:
+    """``decimal`` and ``order`` for the other values: ``date_order`` and
+    ``decimal_separator`` as given, and the numeric values' own evidence."""
+    given = {SETTING_ALIASES.get(norm_key(k)): (k, v) for k, v in values.items()}
+    order = _parse_setting("date_order", given["date_order"][1]) if "date_order" in given else "auto"
+    decimal = (_parse_setting("decimal_separator", given["decimal_separator"][1])
+               if "decimal_separator" in given else "auto")
+    order = order if order in DATE_ORDERS else "auto"          # check_fields reports a bad one
+    decimal = decimal if decimal in DECIMAL_SEPARATORS else "auto"
+    found: dict[str, str] = {}
+    where: dict[str, Any] = {}
+    for raw_key, raw in values.items():
+        if SETTING_ALIASES.get(norm_key(raw_key)) in _NOT_NUMBERS or not isinstance(raw, str):
+            continue
+        cls = evidence.number_class(raw)
+        if cls is not None and cls not in found:
+            found[cls], where[cls] = raw, raw_key
+    try:
+        decided = evidence.decide_decimal(found, setting=decimal, delimiter=delimiter, scope="Settings sheet")
+    except evidence.ConflictingValues as exc:
+        key = where[evidence.number_class(exc.examples[","])]
+        problems.append(Problem(str(exc), file=file, sheet=sheet, row=rows.get(key), column="value"))
+        decided = None
+    except evidence.AmbiguousValue:
+        decided = None                    # each ambiguous value says so itself
+    return {"decimal": decided or decimal, "order": order}
+
+
+def _parse_setting(key: str, raw: Any, *, decimal: str = "auto", order: str = "auto") -> Any:
     kind = _FIELD_TYPES[key]
     if key == "decision_date":
-        value = parse_date(raw)
+        value = parse_date(raw, order=order)
         if value is None:
             raise ValueError(f"{raw!r} is not a date (expected YYYY-MM-DD)")
         return value
@@ -247,11 +298,19 @@ def _parse_setting(key: str, raw: Any) -> Any:
     if key == "language":
         return str(raw).strip().lower()
     if key == "date_order":
-        return norm_key(raw) or "auto"
+        text = norm_key(raw) or "auto"
+        return _DATE_ORDER_WORDS.get(text, text)
     if key == "decimal_separator":
         text = str(raw).strip().lower()
-        return {"punto": ".", "point": ".", "dot": ".", "coma": ",", "comma": ","}.get(text, text)
-    number = parse_number(raw)
+        return _DECIMAL_WORDS.get(norm_key(text), text)
+    if isinstance(raw, PercentCell) or isinstance(raw, str) and raw.strip().endswith("%"):
+        if key not in RATE_SETTINGS:
+            shown = str(raw).strip()
+            raise ValueError(f"{shown!r} is a percentage, but {key} is not a rate: type it as a plain "
+                             f"number (e.g. {_plain(shown)})")
+        if isinstance(raw, PercentCell):
+            return float(raw.value)
+    number = parse_number(raw, decimal=decimal)
     if number is None:
         raise ValueError(f"{raw!r} is not a number")
     if kind == "int" or key == "notice_lead_days":
@@ -259,6 +318,10 @@ def _parse_setting(key: str, raw: Any) -> Any:
             raise ValueError(f"{raw!r} must be a whole number of days")
         return int(number)
     return float(number)
+
+
+def _plain(shown: str) -> str:
+    return shown.rstrip("%").strip() or "70"
 
 
 DEFAULT_SETTINGS = Settings()

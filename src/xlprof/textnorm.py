@@ -1,27 +1,36 @@
-"""Lenient parsing of what people type into spreadsheets.
+"""Parsing what people type into spreadsheets: one parser for the reader, the Excel
+functions and the live Recalculate (design.md section 5, the reading rule).
 
 The rules (docs/bad-input.md lists every case and its test):
 
-* Numbers: real numbers pass (booleans do not). Text is read leniently when it is
-  unambiguous: surrounding spaces, currency signs (``€ $ £``) and thousands
-  separators are dropped; ``"1.234,56"`` and ``"1,234.56"`` both read 1234.56 (the
-  last of ``.``/``,`` is the decimal mark); a lone comma is a decimal comma
-  (``"12,5"`` = 12.5); ``"12 %"`` = 0.12. NaN, infinities, ``"n/a"``, ``"-"``
-  and error texts such as ``"#N/A"`` are errors, not zeros.
+* Numbers: real numbers pass (booleans do not); ``decimal.Decimal`` (COM hands over
+  Currency/Accounting cells so) passes; the integers COM hands over for error cells are
+  errors. Text is read by :mod:`xlprof.io.evidence`: surrounding spaces, a currency sign or
+  code and a trailing ``%`` are allowed (``"12 %"`` = 0.12); ``"1.234,56"``, ``"1,234.56"``,
+  ``"12,5"``, ``"1'234.50"`` read one way only and are read; a lone ``"1,234"`` or
+  ``"1.500"`` reads two ways and is refused (:class:`~xlprof.io.evidence.AmbiguousValue`,
+  naming both readings and ``decimal_separator``) unless ``decimal=`` settles it. A reader
+  that sees a whole column decides it from the column's evidence first (see
+  :mod:`xlprof.io.reader`). NaN, infinities, ``"n/a"``, ``"-"`` and error texts such as
+  ``"#N/A"`` are errors, not zeros.
 * Yes/no: ``yes/no``, ``sí/si/no``, ``true/false``, ``y/n``, ``s/n``, ``1/0``, ``x``.
-* Dates: real dates; text ``YYYY-MM-DD`` or ``DD/MM/YYYY``. A bare number is not a date.
-  Dates outside 1900-01-01 .. 2199-12-31 are typos (Excel starts in 1900; year 9999
-  plus a notice period overflows date arithmetic) and are errors.
+* Dates: real dates; text ``YYYY-MM-DD``, ``31/12/2027`` (day first), ``12/31/2027`` (month
+  first), ``31-Dec-2027``; ``03/04/2027`` reads two ways and is refused unless ``order=``
+  settles it. A bare number is not a date. Dates outside 1900-01-01 .. 2199-12-31 are typos
+  (Excel starts in 1900; year 9999 plus a notice period overflows date arithmetic) and are
+  errors.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import decimal
+import decimal as decimal_
 import math
 import re
 import unicodedata
 from typing import Any
+
+from .io import evidence
 
 EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",
                 "#SPILL!", "#CALC!", "#GETTING_DATA", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!",
@@ -54,9 +63,6 @@ def com_error(value: Any) -> str | None:
         return COM_ERROR_CODES.get(code, f"#ERROR({code})")
     return None
 
-_CURRENCY = re.compile(r"[€$£¥]|\b(?:EUR|USD|GBP|MXN)\b", re.IGNORECASE)
-_SPACES = re.compile(r"[\s\u00a0\u202f']+")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 def norm_key(text: Any) -> str:
@@ -94,15 +100,21 @@ def excel_error(value: Any) -> str | None:
     return None
 
 
-def parse_number(value: Any) -> float | None:
-    """A finite float, or None for blank; raises ValueError with a reason otherwise."""
+def parse_number(value: Any, *, decimal: str = "auto") -> float | None:
+    """A finite float, or None for blank; raises ValueError with a reason otherwise.
+
+    ``decimal`` (``"auto"``, ``"."`` or ``","``: the Settings key ``decimal_separator``)
+    settles text that reads two ways (``"1,234"``); with ``"auto"`` such text raises
+    :class:`~xlprof.io.evidence.AmbiguousValue` (a ValueError) naming both readings.
+    Text that proves its separator (``"12,5"``, ``"1,234.56"``) is read whatever ``decimal``.
+    """
     if is_blank(value):
         return None
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is a yes/no value, not a number")
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         raise ValueError(f"{value!s} is a date, not a number")
-    if isinstance(value, decimal.Decimal):  # COM: Currency/Accounting-formatted cells
+    if isinstance(value, decimal_.Decimal):  # COM: Currency/Accounting-formatted cells
         if not value.is_finite():
             raise ValueError(f"{value!s} is not a finite number")
         return float(value)
@@ -122,36 +134,11 @@ def parse_number(value: Any) -> float | None:
     err = excel_error(value)
     if err:
         raise ValueError(f"{err} is an Excel error, not a number")
-    s = value.strip()
-    pct = s.endswith("%")
-    if pct:
-        s = s[:-1]
-    s = _CURRENCY.sub("", s)
-    s = _SPACES.sub("", s)
-    neg = False
-    if s.startswith("(") and s.endswith(")"):  # accounting negative
-        neg, s = True, s[1:-1]
-    last_dot, last_comma = s.rfind("."), s.rfind(",")
-    if last_dot >= 0 and last_comma >= 0:
-        if last_comma > last_dot:  # 1.234,56
-            s = s.replace(".", "").replace(",", ".")
-        else:  # 1,234.56
-            s = s.replace(",", "")
-    elif last_comma >= 0:
-        if s.count(",") > 1:  # 1,234,567
-            s = s.replace(",", "")
-        else:
-            s = s.replace(",", ".")
-    elif s.count(".") > 1:  # 1.234.567
-        s = s.replace(".", "")
-    if not _NUMBER.match(s):
+    cls = evidence.number_class(value)
+    if cls is None:
         raise ValueError(f"{value!r} is not a number")
-    f = float(s)
-    if not math.isfinite(f):
-        raise ValueError(f"{value!r} is not a finite number")
-    if pct:
-        f /= 100.0
-    return -f if neg else f
+    sep = evidence.decide_decimal({cls: value}, setting=decimal, scope="")
+    return evidence.to_number(value, sep)
 
 
 _YES = {"yes", "y", "si", "s", "true", "verdadero", "1", "x", "1.0"}
@@ -174,24 +161,25 @@ def parse_bool(value: Any) -> bool | None:
     raise ValueError(f"{value!r} is not yes/no")
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
-_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
-
-
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2199, 12, 31)
 
 
-def parse_date(value: Any) -> dt.date | None:
-    """A date between MIN_DATE and MAX_DATE, or None for blank; raises ValueError otherwise."""
-    d = _parse_date(value)
+def parse_date(value: Any, *, order: str = "auto") -> dt.date | None:
+    """A date between MIN_DATE and MAX_DATE, or None for blank; raises ValueError otherwise.
+
+    ``order`` (``"auto"``, ``"dmy"``, ``"mdy"``, ``"ymd"``: the Settings key ``date_order``)
+    settles text dates that read two ways (``"03/04/2027"``); with ``"auto"`` they raise
+    :class:`~xlprof.io.evidence.AmbiguousValue` naming both readings.
+    """
+    d = _parse_date(value, order)
     if d is not None and not MIN_DATE <= d <= MAX_DATE:
         raise ValueError(f"{d.isoformat()} is outside the dates xlprof accepts "
                          f"({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})")
     return d
 
 
-def _parse_date(value: Any) -> dt.date | None:
+def _parse_date(value: Any, order: str) -> dt.date | None:
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -201,17 +189,10 @@ def _parse_date(value: Any) -> dt.date | None:
     if hasattr(value, "to_pydatetime"):  # pandas Timestamp
         return value.to_pydatetime().date()
     if isinstance(value, str):
-        s = value.strip()
-        try:
-            m = _ISO.match(s)
-            if m:
-                return dt.date(int(m[1]), int(m[2]), int(m[3]))
-            m = _DMY.match(s)
-            if m:
-                return dt.date(int(m[3]), int(m[2]), int(m[1]))
-        except ValueError:
-            raise ValueError(f"{value!r} is not a valid date") from None
-        raise ValueError(f"{value!r} is not a date (expected YYYY-MM-DD or DD/MM/YYYY)")
+        cls = evidence.date_class(value)
+        if cls is None:
+            return evidence.to_date(value, None)      # raises the reason
+        return evidence.to_date(value, evidence.decide_date_order({cls: value}, setting=order, scope=""))
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is a yes/no value, not a date")
     if isinstance(value, (int, float)):

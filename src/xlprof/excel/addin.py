@@ -51,7 +51,8 @@ from xml.sax.saxutils import escape, quoteattr
 from ..errors import InputError, OutputError, Problem
 
 from .addin_check import _check_package, check_addin
-from .addin_package import (ADDIN_FILENAME, CONF_SHEET, RIBBON_IMAGE, TAB_LABEL, TEMPLATE_CONF_SHEET,
+from .versions import STAMP
+from .addin_package import (ADDIN_FILENAME, CONF_SHEET, INTERPRETER_MAC, INTERPRETER_WIN, RIBBON_IMAGE, TAB_LABEL, TEMPLATE_CONF_SHEET,
                             TEMPLATE_NAME, UDF_MODULES_KEY, UDF_MODULES_VALUE, _REL_UI, _SST_PART, _VBA_PART,
                             _WORKBOOK_PART, _ZIP_DATE, _ZIP_LEVEL, ExcelUnavailableError, _config_rows,
                             _parse, _read_members, _rels_targets, _shared_strings, _sheet_cells,
@@ -176,7 +177,8 @@ def _add_shared_string(members: dict[str, bytes], value: str) -> int:
     sst = members[_SST_PART].decode("utf-8")
     index = len(_shared_strings(members[_SST_PART]))
     preserve = ' xml:space="preserve"' if value != value.strip() else ""
-    sst = _sub_one(r"</sst>\s*$", f"<si><t{preserve}>{escape(value)}</t></si></sst>", sst, "</sst>")
+    item = f"<si><t{preserve}>{escape(value)}</t></si></sst>"
+    sst = _sub_one(r"</sst>\s*$", lambda _m: item, sst, "</sst>")  # a path's backslashes stay
 
     def bump(m: re.Match) -> str:
         return f'{m.group(1)}="{int(m.group(2)) + 1}"'
@@ -187,43 +189,62 @@ def _add_shared_string(members: dict[str, bytes], value: str) -> int:
     return index
 
 
-def _set_config_value(members: dict[str, bytes], sheet_part: str, key: str, value: str) -> None:
-    """Put ``value`` in column B of the config row whose column A is ``key``."""
+def _config_cell(ref: str, value: str | bool, style: str, members: dict[str, bytes]) -> str:
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    sst = _shared_strings(members[_SST_PART])
+    index = sst.index(value) if value in sst else _add_shared_string(members, value)
+    return f'<c r="{ref}"{style} t="s"><v>{index}</v></c>'
+
+
+def _write_config(members: dict[str, bytes], sheet_part: str, values: dict[str, str]) -> None:
+    """Rewrite the config rows: the template's keys in its order with ``values`` filled in,
+    and **no row without a value**. (The VBA's ``GetConfig`` stops at the first layer that
+    has a key, so an empty row would hide the user's own xlwings.conf, e.g. its
+    Interpreter_Win.) Rows stay contiguous from A1: the VBA reads A1 down to the first
+    blank."""
     sst = _shared_strings(members.get(_SST_PART))
-    cells = _sheet_cells(members[sheet_part], sst)
-    row = next(
-        (r for r, k, _v in _config_rows(cells) if k.strip().upper() == key.upper()), None
-    )
-    if row is None:
-        raise _TemplateError(
-            f"The xlwings add-in template's config sheet has no '{key}' row; "
-            f"xlwings {_xlwings_version()} is not supported by this xlprof version."
-        )
-    index = _add_shared_string(members, value)
     xml = members[sheet_part].decode("utf-8")
-    row_re = r'<row\b[^>]*?\br="' + str(row) + r'"[^>]*>.*?</row>'
-    m = re.search(row_re, xml, flags=re.S)
-    if m is None:
-        raise _TemplateError(f"config row {row} not found in {sheet_part}")
-    row_xml = m.group(0)
-    # drop any existing B cell, then insert ours right after the A cell
-    row_xml = re.sub(rf'<c\b[^>]*?\br="B{row}"[^>]*?(/>|>.*?</c>)', "", row_xml, flags=re.S)
-    a_cell = re.search(rf'<c\b[^>]*?\br="A{row}"[^>]*?(/>|>.*?</c>)', row_xml, flags=re.S)
-    if a_cell is None:  # pragma: no cover - the row was found through its A cell
-        raise _TemplateError(f"cell A{row} not found in {sheet_part}")
-    style = re.search(r'\bs="(\d+)"', a_cell.group(0))
-    s_attr = f' s="{style.group(1)}"' if style else ""
-    new_cell = f'<c r="B{row}"{s_attr} t="s"><v>{index}</v></c>'
-    row_xml = row_xml[: a_cell.end()] + new_cell + row_xml[a_cell.end() :]
-    # keep the spans hint consistent (it is optional; only widen it)
-    row_xml = re.sub(
-        r'(<row\b[^>]*?\bspans=")(\d+):(\d+)(")',
-        lambda s: f"{s.group(1)}{s.group(2)}:{max(int(s.group(3)), 2)}{s.group(4)}",
-        row_xml,
-        count=1,
+    template = _config_rows(_sheet_cells(members[sheet_part], sst))
+    known = {k.strip().upper() for _r, k, _v in template}
+    for key in values:
+        if key.upper() not in known:
+            raise _TemplateError(
+                f"The xlwings add-in template's config sheet has no '{key}' row; "
+                f"xlwings {_xlwings_version()} is not supported by this xlprof version."
+            )
+    given = {k.upper(): v for k, v in values.items()}
+    rows = []
+    for _r, key, value in template:
+        value = given.get(key.strip().upper(), value)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        rows.append((key, value if isinstance(value, (str, bool)) else str(value)))
+    style_m = re.search(r'<c\b[^>]*?\br="A1"[^>]*?\bs="(\d+)"', xml)
+    style = f' s="{style_m.group(1)}"' if style_m else ""
+    body = "".join(
+        f'<row r="{i}" spans="1:2">'
+        + _config_cell(f"A{i}", key, style, members)
+        + _config_cell(f"B{i}", value, style, members)
+        + "</row>"
+        for i, (key, value) in enumerate(rows, start=1)
     )
-    xml = xml[: m.start()] + row_xml + xml[m.end() :]
+    xml = _sub_one(r"<sheetData\b[^>]*/>|<sheetData\b[^>]*>.*?</sheetData>",
+                   lambda _m: f"<sheetData>{body}</sheetData>", xml, "sheetData")
+    xml = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:B{len(rows)}" />', xml, count=1)
     members[sheet_part] = xml.encode("utf-8")
+
+
+def interpreter_settings(executable: str | None = None, platform: str | None = None) -> dict[str, str]:
+    """The config rows that point the add-in at this Python (``sys.executable``):
+    ``Interpreter_Win`` on Windows, ``Interpreter_Mac`` on macOS, none elsewhere."""
+    executable = executable or sys.executable
+    platform = platform or sys.platform
+    if platform.startswith("win"):
+        return {INTERPRETER_WIN: executable}
+    if platform == "darwin":
+        return {INTERPRETER_MAC: executable}
+    return {}
 
 
 def _stamp_core(members: dict[str, bytes]) -> None:
@@ -233,7 +254,7 @@ def _stamp_core(members: dict[str, bytes]) -> None:
         return
     text = core.decode("utf-8")
     desc = (
-        f"xlprof add-in, built from xlwings {_xlwings_version()} {TEMPLATE_NAME}; "
+        f"xlprof add-in, {STAMP.format(version=_xlwings_version())}{TEMPLATE_NAME}; "
         "rebuild with 'xlprof addin build' after upgrading xlwings."
     )
     for tag, value in (("dc:title", "xlprof"), ("dc:description", desc)):
@@ -266,7 +287,7 @@ def _package_bytes(order: list[str], members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def _build_bytes(lang: str) -> bytes:
+def _build_bytes(lang: str, config: dict[str, str] | None = None) -> bytes:
     tpl = template_path()
     order, members = _read_members(tpl)
     for part in ("[Content_Types].xml", _WORKBOOK_PART, _VBA_PART, _SST_PART):
@@ -287,7 +308,7 @@ def _build_bytes(lang: str) -> bytes:
         )
     if TEMPLATE_CONF_SHEET in sheets:
         _rename_sheet(members, TEMPLATE_CONF_SHEET, CONF_SHEET)
-    _set_config_value(members, sheet_part, UDF_MODULES_KEY, UDF_MODULES_VALUE)
+    _write_config(members, sheet_part, {UDF_MODULES_KEY: UDF_MODULES_VALUE, **(config or {})})
     _stamp_core(members)
     edited = (ui_part, _WORKBOOK_PART, _SST_PART, sheet_part, "docProps/core.xml")
     for name in edited + ("docProps/app.xml",):
@@ -296,10 +317,12 @@ def _build_bytes(lang: str) -> bytes:
     return _package_bytes(order, members)
 
 
-def build_addin(out_dir: Path, *, lang: str = "en") -> Path:
+def build_addin(out_dir: Path, *, lang: str = "en", config: dict[str, str] | None = None) -> Path:
     """Write ``out_dir/xlprof.xlam`` (atomically) and return its path.
 
-    ``lang`` ("en" or "es") chooses the ribbon labels. Raises ``OutputError``
+    ``lang`` ("en" or "es") chooses the ribbon labels; ``config`` adds config rows such
+    as :func:`interpreter_settings` (``xlprof addin install`` passes the running Python).
+    The template's config rows without a value are dropped. Raises ``OutputError``
     when the file cannot be written, ``UnreadableFileError`` when xlwings or its
     template is missing.
     """
@@ -310,7 +333,7 @@ def build_addin(out_dir: Path, *, lang: str = "en") -> Path:
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise OutputError(str(out_dir), "the folder does not exist")
-    data = _build_bytes(lang)
+    data = _build_bytes(lang, config)
     target = out_dir / ADDIN_FILENAME
     tmp_name = None
     try:

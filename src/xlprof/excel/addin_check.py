@@ -139,6 +139,13 @@ def _check_package(path: Path) -> tuple[list[str], dict[str, bytes] | None]:
                         (v for _r, k, v in rows if k.strip().upper() == UDF_MODULES_KEY.upper()),
                         None,
                     )
+                    for r, key, v in rows:
+                        if v is None or (isinstance(v, str) and not v.strip()):
+                            problems.append(
+                                f"config sheet {CONF_SHEET!r} row {r} ({key}) has no value: it "
+                                "hides the same setting in the user's own xlwings.conf; rebuild "
+                                "with 'xlprof addin build'"
+                            )
                     if value != UDF_MODULES_VALUE:
                         problems.append(
                             f"config sheet {CONF_SHEET!r}: {UDF_MODULES_KEY!r} is {value!r}, "

@@ -19,6 +19,8 @@ CONF_SHEET = f"{PROJECT_NAME}.conf"
 TEMPLATE_CONF_SHEET = f"_{PROJECT_NAME}.conf"
 UDF_MODULES_KEY = "UDF Modules"
 UDF_MODULES_VALUE = "xlprof.udfs"
+INTERPRETER_WIN = "Interpreter_Win"
+INTERPRETER_MAC = "Interpreter_Mac"
 TAB_LABEL = "xlprof"
 RIBBON_IMAGE = "CalculateNow"  # built-in Office icon (Formulas > Calculate Now)
 

@@ -14,7 +14,9 @@ import inspect
 from typing import Any, Callable
 
 from .catalog import FUNCTIONS
+from .convert import error_text
 from .shape import Caller, call
+from .versions import addin_problem
 from .spec import CATEGORY, RANGE, FunctionSpec, register, spec_of, with_extra_parameter
 
 _DYNAMIC_ARRAYS: dict[Any, bool] = {}  # Excel window handle -> spills arrays
@@ -31,6 +33,14 @@ def _spills(app) -> bool:
         except Exception:  # noqa: BLE001 - AttributeError or a COM error: no such function
             _DYNAMIC_ARRAYS[key] = False
     return _DYNAMIC_ARRAYS[key]
+
+
+def _addin_problem(rng) -> str | None:
+    """An xlprof.xlam built for another xlwings than the installed one (see versions.py)."""
+    try:
+        return addin_problem(rng.api.Application)
+    except Exception:  # noqa: BLE001 - no caller: nothing to check
+        return None
 
 
 def caller_of(rng) -> Caller | None:
@@ -56,6 +66,9 @@ def _wrap(f: Callable) -> Callable:
     def run(args: tuple, kwargs: dict) -> Any:
         values = list(args[:n]) + [None] * (n - len(args))
         rng = args[n] if len(args) > n else kwargs.get("caller")
+        problem = _addin_problem(rng)
+        if problem:
+            return error_text(problem)
         return call(f, values, caller_of(rng), aligned=spec.aligned)
 
     caller = inspect.Parameter("caller", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)

@@ -7,8 +7,9 @@ The main CLI registers this group with ``main.add_command(addin)``.
 * ``xlprof addin install [-f FILE] [--lang es|en]`` installs the add-in for the
   current user (wraps ``xlwings addin install -f``: a copy goes to Excel's
   XLSTART folder). With ``-f`` it installs that existing ``xlprof.xlam``;
-  without it, it first builds a fresh one (in ``--lang``) in a temporary folder
-  and installs that. Needs Microsoft Excel (Windows or macOS); elsewhere it
+  without it, it first builds a fresh one (in ``--lang``) in a temporary folder,
+  with ``Interpreter_Win`` (Windows) or ``Interpreter_Mac`` (macOS) set to the Python
+  running the command -- the one xlprof is installed in -- and installs that. Needs Microsoft Excel (Windows or macOS); elsewhere it
   says so and exits with code 4.
 """
 
@@ -22,7 +23,7 @@ from typing import TypeVar
 import click
 
 from ..errors import XlprofError
-from .addin import LABELS, _require_excel_platform, build_addin, install_addin
+from .addin import LABELS, _require_excel_platform, build_addin, install_addin, interpreter_settings
 
 T = TypeVar("T")
 
@@ -94,6 +95,6 @@ def install_cmd(file: Path | None, lang: str) -> None:
         message = _run(install_addin, file)
     else:
         with tempfile.TemporaryDirectory(prefix="xlprof-addin-") as tmp:
-            built = _run(build_addin, Path(tmp), lang=lang)
+            built = _run(build_addin, Path(tmp), lang=lang, config=interpreter_settings())
             message = _run(install_addin, built)
     click.echo(message)

@@ -107,14 +107,32 @@ def recalculate_book(book, *, alert: bool = True,
                 raise
             book.app.alert(text("write_failed", rec.lang, error=f"{type(exc).__name__}: {exc}", book=path),
                            title=rec.title, mode="critical")
+        else:
+            _calculate_if_manual(book)
         finally:
             _set_screen_updating(book, True)
     else:
+        message = rec.message
         if rec.status is not None:
-            apply(book, Recalculation(False, rec.lang, status=rec.status))
+            try:
+                apply(book, Recalculation(False, rec.lang, status=rec.status))
+            except Exception as exc:  # noqa: BLE001 - a locked status cell: the message still goes out
+                message += "\n\n" + text("status_failed", rec.lang, error=f"{type(exc).__name__}: {exc}")
         if alert:
-            book.app.alert(rec.message, title=rec.title, mode="critical")
+            book.app.alert(message, title=rec.title, mode="critical")
     return rec
+
+
+def _calculate_if_manual(book) -> None:
+    """In Manual calculation mode Excel would leave the live formulas (net profit, scores,
+    the Dashboard's figures) showing the old results next to the new engine blocks:
+    calculate once after writing. Automatic mode recalculates by itself."""
+    try:
+        manual = book.app.calculation == "manual"
+    except Exception:  # noqa: BLE001 - an engine that does not say (then it calculates itself)
+        return
+    if manual:
+        book.app.calculate()
 
 
 def status_of(rec: Recalculation) -> str:

@@ -53,6 +53,8 @@ TEXT = {
               "y ejecute\n    xlprof recalc \"{book}\"",
     },
     "more": {"en": "... and {n} more", "es": "... y {n} más"},
+    "status_failed": {"en": "(The status line on the Dashboard could not be written either: {error}.)",
+                      "es": "(Tampoco se pudo escribir la línea de estado del Panel: {error}.)"},
     # layout reasons
     "n_clients": {"en": "{now} clients instead of {was}", "es": "{now} clientes en lugar de {was}"},
     "n_activities": {"en": "{now} activities instead of {was}", "es": "{now} actividades en lugar de {was}"},

@@ -65,7 +65,9 @@ class RawSheet:
 
     ``errors`` maps (row0, col0) to an Excel error text, for readers that keep errors
     apart from ``rows``; ``merged`` lists merged ranges as
-    ((first_row0, first_col0), (last_row0, last_col0)).
+    ((first_row0, first_col0), (last_row0, last_col0)). Text files (CSV) carry their field
+    ``delimiter`` and ``encoding`` (None for workbook sheets): a CSV file is decided as a
+    whole by the reading rule, and the delimiter is part of the evidence.
     """
 
     file: str
@@ -73,6 +75,8 @@ class RawSheet:
     rows: list[list[Any]]
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    delimiter: str | None = None
+    encoding: str | None = None
 
     def cell(self, r: int, c: int) -> Any:
         err = self.errors.get((r, c))

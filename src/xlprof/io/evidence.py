@@ -46,10 +46,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Mapping
+from typing import Iterable, Mapping
 
 __all__ = [
-    "NUMBER_STRIP", "NUMBER_CLASSES", "NUMBER_PROVES", "number_class", "decide_decimal",
+    "NUMBER_STRIP", "NUMBER_CLASSES", "NUMBER_PROVES", "number_class", "decide_decimal", "decimal_outcome",
     "to_number", "number_readings",
     "DATE_STRIP", "DATE_CLASSES", "DATE_PROVES", "date_class", "decide_date_order", "to_date",
     "date_readings", "AmbiguousValue", "ConflictingValues", "class_sql",
@@ -154,6 +154,24 @@ def _sep_name(sep: str) -> str:
     return "a decimal point" if sep == "." else "a decimal comma"
 
 
+def decimal_outcome(kinds: Iterable[str], *, setting: str = "auto", delimiter: str | None = None) -> str | None:
+    """What :func:`decide_decimal` decides from the classes alone: ``"."``, ``","``, None
+    (nothing depends on it), ``"conflict"`` or ``"ambiguous"`` (it would raise)."""
+    kinds = set(kinds)
+    proofs = {NUMBER_PROVES.get(c) for c in kinds} - {None}
+    if len(proofs) == 2:
+        return "conflict"
+    if proofs:
+        return proofs.pop()
+    if not kinds & set(_AMBIGUOUS_NUMBER):
+        return None
+    if setting in (".", ","):
+        return setting
+    if delimiter == ";" and "comma_or_thousands" in kinds:
+        return ","
+    return "ambiguous"
+
+
 def decide_decimal(found: Mapping[str, str], *, setting: str = "auto",
                    delimiter: str | None = None, scope: str | None = None) -> str | None:
     """The decimal separator (``"."`` or ``","``) of a column, or None if nothing depends on it.
@@ -166,28 +184,23 @@ def decide_decimal(found: Mapping[str, str], *, setting: str = "auto",
     nothing decides. ``scope`` names where the values come from in messages (default:
     "file" when a delimiter is given, else "column"; "" for a lone value).
     """
-    proofs: dict[str, str] = {}
-    for cls, example in found.items():
-        sep = NUMBER_PROVES.get(cls)
-        if sep is not None:
-            proofs.setdefault(sep, example)
+    outcome = decimal_outcome(found, setting=setting, delimiter=delimiter)
+    if outcome not in ("conflict", "ambiguous"):
+        return outcome
     if scope is None:
         scope = "file" if delimiter else "column"
-    if len(proofs) == 2:
+    if outcome == "conflict":
+        proofs: dict[str, str] = {}
+        for cls, example in found.items():
+            sep = NUMBER_PROVES.get(cls)
+            if sep is not None:
+                proofs.setdefault(sep, example)
         a, b = proofs["."], proofs[","]
         raise ConflictingValues(
             f"{a!r} can only be read with a decimal point and {b!r} only with a decimal comma; "
             f"type every number{_in(scope)} the same way",
-            examples=proofs, setting="decimal_separator")
-    if proofs:
-        return next(iter(proofs))
+            examples={".": a, ",": b}, setting="decimal_separator")
     ambiguous = [c for c in _AMBIGUOUS_NUMBER if c in found]
-    if not ambiguous:
-        return None
-    if setting in (".", ","):
-        return setting
-    if delimiter == ";" and "comma_or_thousands" in found:
-        return ","
     example = found[ambiguous[0]]
     readings = number_readings(example)
     mark = "." if ambiguous[0] == "point_or_thousands" else ","

@@ -7,30 +7,29 @@ cannot be read at all raise :class:`~xlprof.errors.UnreadableFileError`.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem, UnreadableFileError
 from ..model.analysis import Portfolio
-from ..schema import (ACTIVITIES, BEHAVIOR_ALIASES, BEHAVIORS, CLIENTS, RESOURCES, SETTINGS,
-                      VOLUMES_LONG, Column, Table, header_map, sheet_lookup)
+from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, TABLES, VOLUMES_LONG, header_map
 from ..settings import Settings
-from ..textnorm import excel_error, norm_key, parse_bool, parse_date, parse_number
-from .cells import PercentCell, RawSheet
-from .safety import MAX_ROWS
+from ..textnorm import norm_key
+from . import columns as C
+from .cells import RawSheet
+from .tables import (ParsedTable, Reading, _check_unique, _dtype, find_header, find_sheet, parse_column,  # noqa: F401
+                     parse_table, parse_value)
+from .textfiles import read_csv_folder
+from .volumes import read_volumes
 from .xlsx import read_xlsx
 
-MAX_TEXT = 32_767
-MAX_DAYS = 36_500                   # day counts (payment terms, days to pay, notice): 100 years
-HEADER_SCAN_ROWS = 20
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+__all__ = ["RawSheet", "Reading", "ParsedTable", "find_header", "find_sheet", "parse_column", "parse_table", "parse_value",
+           "portfolio_from_sheets", "read_portfolio", "read_sheets"]
 
 
 # --- files -> raw sheets ----------------------------------------------------------------
@@ -41,7 +40,7 @@ def read_sheets(path: Path, notes: list[str] | None = None) -> dict[str, RawShee
     receives what the file reader left out (total rows, hidden sheets...)."""
     path = Path(path)
     if path.is_dir():
-        return _read_csv_folder(path)
+        return read_csv_folder(path, _count_headers)
     if not path.exists():
         raise UnreadableFileError(str(path), "no such file or folder")
     suffix = path.suffix.lower()
@@ -57,271 +56,12 @@ def read_sheets(path: Path, notes: list[str] | None = None) -> dict[str, RawShee
     raise UnreadableFileError(str(path), f"unsupported file type {suffix or '(none)'}: expected .xlsx or a folder of CSV files")
 
 
-def _decode(data: bytes, name: str) -> str:
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableFileError(name, "is not UTF-8 or Windows-1252 text")  # pragma: no cover - cp1252 takes most bytes
+_ALL_HEADERS = frozenset(k for t in TABLES for k in header_map(t))
 
 
-def _read_csv_folder(folder: Path) -> dict[str, RawSheet]:
-    out: dict[str, RawSheet] = {}
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
-    if not files:
-        raise UnreadableFileError(str(folder), "holds no .csv files (expected Clients.csv, Activities.csv, Volumes.csv)")
-    for f in files:
-        size = f.stat().st_size
-        if size > 512 * 2**20:
-            raise UnreadableFileError(str(f), f"is too large ({size / 2**20:,.0f} MiB; limit 512 MiB)")
-        try:
-            data = f.read_bytes()
-        except OSError as exc:
-            raise UnreadableFileError(str(f), f"cannot be read ({exc.strerror or exc})") from None
-        if b"\x00" in data[:4096]:
-            raise UnreadableFileError(str(f), "is not a text CSV file (binary content)")
-        text = _decode(data, str(f))
-        sample = text[:20000]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-            delim = dialect.delimiter
-        except csv.Error:
-            delim = ";" if sample.count(";") > sample.count(",") else ","
-        try:
-            rows = list(csv.reader(io.StringIO(text), delimiter=delim))
-        except csv.Error as exc:
-            raise UnreadableFileError(str(f), f"is not valid CSV ({exc})") from None
-        if len(rows) > MAX_ROWS:
-            raise UnreadableFileError(str(f), f"has {len(rows):,} rows (limit {MAX_ROWS:,})")
-        out[f.stem] = RawSheet(str(f), f.stem, rows)
-    return out
-
-
-def find_sheet(sheets: dict[str, RawSheet], table: Table) -> RawSheet | None:
-    wanted = sheet_lookup(table)
-    for name, raw in sheets.items():
-        if norm_key(name) in wanted:
-            return raw
-    return None
-
-
-# --- raw sheet -> typed table ---------------------------------------------------------
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
-def find_header(raw: RawSheet, hmap: dict[str, str], required: list[str]) -> int | None:
-    """Index of the first row (within the first rows) that names the required columns."""
-    need = set(required)
-    best, best_hits = None, 0
-    for r in range(min(HEADER_SCAN_ROWS, len(raw.rows))):
-        found = {hmap.get(norm_key(v)) for v in raw.rows[r] if isinstance(v, str) and v.strip()}
-        found.discard(None)
-        if need <= found:
-            return r
-        if len(found) > best_hits:
-            best, best_hits = r, len(found)
-    return best
-
-
-def _text_id(v: Any) -> str | None:
-    if _blank(v):
-        return None
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, float):
-        return repr(v)
-    return str(v).strip()
-
-
-def parse_value(col: Column, v: Any) -> Any:
-    """Parse one cell for ``col``; raises ValueError with a user-facing reason."""
-    err = excel_error(v) if isinstance(v, str) else None
-    if err:
-        raise ValueError(f"cell holds the Excel error {err}")
-    if col.kind in ("id", "text"):
-        if _blank(v):
-            return None
-        if col.kind == "id":
-            s = _text_id(v)
-        else:
-            s = v if isinstance(v, str) else _text_id(v) if isinstance(v, float) else str(v)
-        if len(s) > MAX_TEXT:
-            raise ValueError(f"text of {len(s):,} characters is longer than Excel's {MAX_TEXT:,}-character cell limit")
-        return s
-    if col.kind in ("number", "rating"):
-        if isinstance(v, str) and v.strip().endswith("%"):
-            # "12 %" reads 0.12 where a rate is meant (Settings); in these columns (amounts,
-            # days, quantities, ratings) a percentage is of something unknown
-            raise ValueError(f"{v!r} is a percentage; this column takes a plain number")
-        x = parse_number(v)
-        if x is None:
-            return np.nan
-        if col.kind == "rating" and not 1 <= x <= 5:
-            raise ValueError(f"{v!r} is not a rating between 1 and 5")
-        if col.nonnegative and x < 0:
-            raise ValueError(f"{v!r} is negative; expected a number >= 0")
-        if abs(x) > 1e15:
-            raise ValueError(f"{v!r} is too large for an amount (limit 1e15)")
-        if col.name.endswith("_days") and x > MAX_DAYS:
-            raise ValueError(f"{v!r} days is more than {MAX_DAYS:,} (100 years); is it a date or a typo?")
-        return x
-    if col.kind == "yesno":
-        b = parse_bool(v)
-        return False if b is None else b
-    if col.kind == "date":
-        return parse_date(v)
-    if col.kind == "behavior":
-        if _blank(v) and not col.required:  # Resources: blank means the default behaviour
-            return None
-        if _blank(v):
-            raise ValueError(f"is blank; expected one of {', '.join(BEHAVIORS)}")
-        code = BEHAVIOR_ALIASES.get(norm_key(v))
-        if code is None:
-            raise ValueError(f"{v!r} is not a cost behaviour; expected one of {', '.join(BEHAVIORS)}")
-        return code
-    raise AssertionError(col.kind)
-
-
-@dataclass
-class ParsedTable:
-    frame: pd.DataFrame
-    rows: list[int]                  # 1-based sheet row of each frame row
-    headers: dict[str, str]          # canonical name -> user's header text
-    extra: dict[int, str]            # column index -> header text of unknown columns
-    header_row: int = 0              # 0-based row of the header
-    columns: dict[str, int] = field(default_factory=dict)   # canonical name -> column index
-
-
-def parse_table(raw: RawSheet, table: Table, problems: list[Problem], *,
-                allow_extra: bool = True, notes: list[str] | None = None) -> ParsedTable | None:
-    """Typed table of ``table``'s columns from ``raw``; appends located problems."""
-    hmap = header_map(table)
-    required = [c.name for c in table.columns if c.required]
-    where = dict(file=raw.file, sheet=raw.name)
-    if not raw.rows or all(all(_blank(v) for v in row) for row in raw.rows):
-        problems.append(Problem("the sheet is empty; expected a header row with "
-                                + ", ".join(required), **where))
-        return None
-    h = find_header(raw, hmap, required)
-    if h is None:
-        problems.append(Problem("no header row found; expected columns " + ", ".join(required), **where))
-        return None
-    cols: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    extra: dict[int, str] = {}
-    for j, v in enumerate(raw.rows[h]):
-        if _blank(v):
-            continue
-        name = hmap.get(norm_key(v))
-        if name is None:
-            extra[j] = str(v)
-            continue
-        if name in cols:
-            problems.append(Problem(f"columns {headers[name]!r} and {v!r} both mean {name}", row=h + 1,
-                                    column=str(v), **where))
-            continue
-        cols[name], headers[name] = j, str(v)
-    missing = [c for c in required if c not in cols]
-    if missing:
-        problems.append(Problem("missing required column(s): " + ", ".join(missing)
-                                + f" (found: {', '.join(map(str, (v for v in raw.rows[h] if not _blank(v))))})",
-                                row=h + 1, **where))
-        return None
-    if extra and notes is not None and allow_extra:
-        notes.append(f"{raw.file}, sheet {raw.name}: ignored unknown column(s) "
-                     + ", ".join(repr(x) for x in extra.values()))
-    _check_headerless(raw, h, problems, notes)
-    data: dict[str, list] = {c.name: [] for c in table.columns}
-    row_numbers: list[int] = []
-    for r in range(h + 1, len(raw.rows)):
-        cells = {name: raw.cell(r, j) for name, j in cols.items()}
-        extras = [raw.cell(r, j) for j in extra]
-        if all(_blank(v) for v in cells.values()) and all(_blank(v) for v in extras):
-            continue
-        row_numbers.append(r + 1)
-        for col in table.columns:
-            if col.name not in cols:
-                data[col.name].append(np.nan if col.kind in ("number", "rating") else
-                                      False if col.kind == "yesno" else None)
-                continue
-            v = cells[col.name]
-            try:
-                val = parse_value(col, v)
-            except ValueError as exc:
-                problems.append(Problem(str(exc), row=r + 1, column=headers[col.name], **where))
-                val = np.nan if col.kind in ("number", "rating") else None
-            if col.required and (val is None or (isinstance(val, float) and math.isnan(val))):
-                if not any(p.row == r + 1 and p.column == headers[col.name] for p in problems[-3:]):
-                    problems.append(Problem(f"{col.name} is blank; a value is required", row=r + 1,
-                                            column=headers[col.name], **where))
-            data[col.name].append(val)
-    frame = pd.DataFrame({c.name: pd.Series(data[c.name], dtype=_dtype(c)) for c in table.columns})
-    return ParsedTable(frame, row_numbers, headers, extra, h, cols)
-
-
-def _col_letter(j: int) -> str:
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def _check_headerless(raw: RawSheet, h: int, problems: list[Problem], notes: list[str] | None) -> None:
-    """Columns with values under a blank header: a problem when a merged header cell hides
-    them (the values would be lost silently), else a note that they are ignored."""
-    header = raw.rows[h]
-    width = max((len(r) for r in raw.rows[h + 1:]), default=0)
-    loose = []
-    for j in range(width):
-        if j < len(header) and not _blank(header[j]):
-            continue
-        if all(_blank(raw.cell(r, j)) for r in range(h + 1, len(raw.rows))):
-            continue
-        merge = next(((a, b) for a, b in raw.merged if a[0] <= h <= b[0] and a[1] <= j <= b[1]), None)
-        if merge is not None:
-            (r0, c0), (r1, c1) = merge
-            text = raw.cell(r0, c0)
-            span = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
-            problems.append(Problem(
-                f"header cells {span} are merged, so column {_col_letter(j)} has values but no "
-                "header; unmerge them and give each column its own header",
-                file=raw.file, sheet=raw.name, row=h + 1,
-                column=str(text) if not _blank(text) else _col_letter(j)))
-        else:
-            loose.append(_col_letter(j))
-    if loose and notes is not None:
-        notes.append(f"{raw.file}, sheet {raw.name}: ignored column(s) {', '.join(loose)}: "
-                     "they have values but no header")
-
-
-def _dtype(col: Column):
-    if col.kind in ("number", "rating"):
-        return float
-    if col.kind == "yesno":
-        return bool
-    return object
-
-
-def _check_unique(pt: ParsedTable, col: str, raw: RawSheet, problems: list[Problem]) -> None:
-    seen: dict[str, tuple[str, int]] = {}
-    for value, row in zip(pt.frame[col], pt.rows):
-        if value is None:
-            continue
-        key = value.casefold()
-        if key in seen:
-            first, first_row = seen[key]
-            how = "is a duplicate of" if first == value else "differs only by case from"
-            problems.append(Problem(f"{col} {value!r} {how} {first!r} in row {first_row}",
-                                    file=raw.file, sheet=raw.name, row=row,
-                                    column=pt.headers.get(col, col)))
-        else:
-            seen[key] = (value, row)
+def _count_headers(cells: list[str]) -> int:
+    """How many cells of a row name a known column (chooses a CSV file's delimiter)."""
+    return sum(1 for c in cells if norm_key(c) in _ALL_HEADERS)
 
 
 # --- the portfolio ------------------------------------------------------------------------
@@ -344,6 +84,8 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
     notes = notes if notes is not None else []
     tables: dict[str, ParsedTable | None] = {}
     raws: dict[str, RawSheet | None] = {}
+    # Settings first: decimal_separator and date_order settle the other sheets' ambiguous text.
+    settings = _read_settings(sheets, source, problems)
     for table in (CLIENTS, ACTIVITIES, RESOURCES):
         raw = find_sheet(sheets, table)
         raws[table.name] = raw
@@ -353,7 +95,7 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
                                         f"sheets found: {', '.join(sheets) or 'none'}", file=source))
             tables[table.name] = None
             continue
-        tables[table.name] = parse_table(raw, table, problems, notes=notes)
+        tables[table.name] = parse_table(raw, table, problems, notes=notes, settings=settings)
         if tables[table.name] is not None and table.required and not len(tables[table.name].frame):
             problems.append(Problem(f"the sheet has a header but no data rows; expected one row per "
                                     f"{'client' if table is CLIENTS else 'activity'}",
@@ -366,14 +108,13 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
         _check_activities(acts, res, raws["Activities"], problems)
     if res is not None:
         _check_unique(res, "resource", raws["Resources"], problems)
-    settings = _read_settings(sheets, source, problems)
     volumes = None
     vraw = find_sheet(sheets, VOLUMES_LONG)
     if vraw is None:
         problems.append(Problem(f"missing sheet Volumes (or {', '.join(VOLUMES_LONG.aliases)}); "
                                 f"sheets found: {', '.join(sheets) or 'none'}", file=source))
     elif clients is not None and acts is not None:
-        volumes = _read_volumes(vraw, clients, acts, problems, notes)
+        volumes = read_volumes(vraw, clients, acts, problems, notes, settings)
     if problems:
         raise InputError(problems)
     c = clients.frame
@@ -388,7 +129,10 @@ def _check_activities(acts: ParsedTable, res: ParsedTable | None, raw: RawSheet,
     known = set(res.frame["resource"].dropna()) if res is not None else set()
     known_cf = {k.casefold(): k for k in known}
     f = acts.frame
+    unread = set().union(*(acts.unread.get(c, set()) for c in ("cost_pool", "rate", "minutes_per_unit")))
     for i, row in enumerate(f.itertuples(index=False)):
+        if i in unread:
+            continue                       # its cost cells are already reported
         where = dict(file=raw.file, sheet=raw.name, row=acts.rows[i])
         has_pool = not math.isnan(row.cost_pool)
         has_rate = not math.isnan(row.rate)
@@ -427,134 +171,25 @@ def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Prob
         problems.append(Problem("missing column value (or valor) next to the keys",
                                 file=raw.file, sheet=raw.name, row=pt.header_row + 1))
         return Settings()
+    bad = False
     for i, key in enumerate(pt.frame["key"]):
         if key is None:
             continue
         r0 = pt.rows[i] - 1
         v = raw.cell(r0, vcol) if vcol is not None else None
-        if isinstance(v, PercentCell):  # a rate is meant here: 8 % is 0.08 (cells.py contract)
-            v = v.value
+        reason = C.marker_reason(v)
+        if reason:
+            problems.append(Problem(f"setting {key}: {reason}", file=raw.file, sheet=raw.name,
+                                    row=pt.rows[i], column=pt.headers.get("value")))
+            bad = True
+            continue
         values[key] = v
         rows[key] = pt.rows[i]
     try:
-        return Settings.from_mapping(values, file=raw.file, sheet=raw.name, rows=rows)
+        settings = Settings.from_mapping(values, file=raw.file, sheet=raw.name, rows=rows,
+                                         delimiter=raw.delimiter)
     except InputError as exc:
         problems.extend(exc.problems)
         return Settings()
+    return Settings() if bad else settings
 
-
-def _read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable,
-                  problems: list[Problem], notes: list[str] | None = None) -> pd.DataFrame | None:
-    hmap = header_map(VOLUMES_LONG)
-    h = find_header(raw, hmap, ["client_id"])
-    where = dict(file=raw.file, sheet=raw.name)
-    if h is None or "client_id" not in {hmap.get(norm_key(v)) for v in raw.rows[h] if isinstance(v, str)}:
-        problems.append(Problem("no header row with a client_id column found", **where))
-        return None
-    header = [hmap.get(norm_key(v)) if isinstance(v, str) else None for v in raw.rows[h]]
-    client_ids = _IdMatcher(clients.frame["client_id"].dropna())
-    activities = {norm_key(a): a for a in acts.frame["activity"].dropna()}
-    if "activity" in header and "quantity" in header:
-        pt = parse_table(raw, VOLUMES_LONG, problems)
-        if pt is None:
-            return None
-        f = pt.frame
-        seen: dict[tuple, int] = {}
-        keep = []
-        for i, row in enumerate(f.itertuples(index=False)):
-            w = dict(row=pt.rows[i], **where)
-            ok = True
-            client = client_ids.get(row.client_id)
-            if row.client_id is not None and client is None:
-                problems.append(Problem(f"client {row.client_id!r} is not in the Clients sheet",
-                                        column=pt.headers["client_id"], **w))
-                ok = False
-            act = activities.get(norm_key(row.activity)) if row.activity is not None else None
-            if row.activity is not None and act is None:
-                problems.append(Problem(f"activity {row.activity!r} is not in the Activities sheet",
-                                        column=pt.headers["activity"], **w))
-                ok = False
-            key = (client, act)
-            if ok and key in seen:
-                problems.append(Problem(f"client {client!r} and activity {act!r} appear twice "
-                                        f"(first in row {seen[key]})", column=pt.headers["activity"], **w))
-            seen.setdefault(key, pt.rows[i])
-            keep.append((client, act, row.quantity))
-        client_ids.note(raw, notes)
-        return pd.DataFrame(keep, columns=["client_id", "activity", "quantity"]).fillna({"quantity": 0.0})
-    # wide: client_id + one column per activity
-    cid = header.index("client_id")
-    act_cols: dict[int, str] = {}
-    for j, v in enumerate(raw.rows[h]):
-        if j == cid or _blank(v):
-            continue
-        act = activities.get(norm_key(v))
-        if act is None:
-            if header[j] is None or header[j] not in ("client_id",):
-                if norm_key(v) in {norm_key(x) for x in ("client_name", "nombre", "name", "cliente")}:
-                    continue
-                problems.append(Problem(f"column {v!r} is not an activity of the Activities sheet",
-                                        row=h + 1, column=str(v), **where))
-            continue
-        act_cols[j] = act
-    _check_headerless(raw, h, problems, notes)
-    qcol = VOLUMES_LONG.column("quantity")
-    out = []
-    seen_rows: dict[str, int] = {}
-    for r in range(h + 1, len(raw.rows)):
-        ident = raw.cell(r, cid)
-        vals = {j: raw.cell(r, j) for j in act_cols}
-        if _blank(ident) and all(_blank(v) for v in vals.values()):
-            continue
-        w = dict(row=r + 1, **where)
-        try:
-            client = _text_id(ident) if not excel_error(ident) else None
-        except Exception:  # pragma: no cover - _text_id does not raise
-            client = None
-        if client is None:
-            problems.append(Problem("client_id is blank", column=str(raw.rows[h][cid]), **w))
-            continue
-        given, client = client, client_ids.get(client)
-        if client is None:
-            problems.append(Problem(f"client {given!r} is not in the Clients sheet",
-                                    column=str(raw.rows[h][cid]), **w))
-            continue
-        if client in seen_rows:
-            problems.append(Problem(f"client {client!r} appears twice (first in row {seen_rows[client]})",
-                                    column=str(raw.rows[h][cid]), **w))
-            continue
-        seen_rows[client] = r + 1
-        for j, act in act_cols.items():
-            try:
-                q = parse_value(qcol, vals[j])
-            except ValueError as exc:
-                problems.append(Problem(str(exc), column=str(raw.rows[h][j]), **w))
-                continue
-            if not math.isnan(q) and q != 0:
-                out.append((client, act, q))
-    client_ids.note(raw, notes)
-    return pd.DataFrame(out, columns=["client_id", "activity", "quantity"])
-
-
-class _IdMatcher:
-    """Client ids of the Clients sheet; Volumes may spell them in another case (ids that
-    differ only by case are duplicates in Clients, so the match is unambiguous)."""
-
-    def __init__(self, ids):
-        self.ids = set(ids)
-        self.folded = {i.casefold(): i for i in self.ids}
-        self.matched: dict[str, str] = {}
-
-    def get(self, given: str | None) -> str | None:
-        if given is None or given in self.ids:
-            return given
-        found = self.folded.get(given.casefold())
-        if found is not None:
-            self.matched.setdefault(given, found)
-        return found
-
-    def note(self, raw: RawSheet, notes: list[str] | None) -> None:
-        if self.matched and notes is not None:
-            examples = ", ".join(f"{a!r} as {b!r}" for a, b in list(self.matched.items())[:3])
-            notes.append(f"{raw.file}, sheet {raw.name}: {len(self.matched)} client id(s) matched "
-                         f"the Clients sheet ignoring case ({examples})")

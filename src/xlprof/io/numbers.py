@@ -1,0 +1,211 @@
+"""Number columns: text numbers decided by the reading rule, then range-checked.
+
+A column's (a CSV file's) text numbers are classified (:mod:`xlprof.io.evidence`), the decimal
+separator decided from the classes seen, ``decimal_separator`` and the CSV delimiter, and
+every distinct text read once. A column of plain numbers (``12``, ``-3``, ``4.5``: most CSV
+files) is classified in one pass of the regex engine over its joined distinct texts and
+converted by numpy, which is what makes reading 100,000 clients fast (benchmarks/bench_parse.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..textnorm import parse_number
+from . import evidence as ev
+from .cells import PercentCell
+from .columns import (MAX_AMOUNT, MAX_DAYS, Column, Evidence, Reading, decision_problem, marker_reason,
+                      percent_reason)
+
+_PLAIN_BLOB = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)?\n)*-?[0-9]+(?:\.[0-9]+)?")
+_PLAIN_AMBIGUOUS = re.compile(r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$", re.MULTILINE)
+
+
+def number_evidence(values: Sequence[Any], types: set[type] | None = None) -> Evidence:
+    """The classes of the text cells of one number column."""
+    types = types if types is not None else set(map(type, values))
+    e = Evidence(values, set())
+    if str not in types:
+        return e
+    e.texts = set(values) if types == {str} else {v for v in values if type(v) is str}
+    texts = e.texts - {""}                 # whitespace-only blanks fail the plain test below
+    if not texts:
+        return e
+    blob = "\n".join(texts)
+    if blob.count("\n") == len(texts) - 1 and _PLAIN_BLOB.fullmatch(blob):
+        ambiguous = _PLAIN_AMBIGUOUS.findall(blob)
+        dots = blob.count(".")
+        e.kinds = ({"integer"} if dots < len(texts) else set()) | (
+            {"decimal_point"} if dots > len(ambiguous) else set()) | (
+            {"point_or_thousands"} if ambiguous else set())
+        e.plain = list(texts.difference(ambiguous))
+        return e
+    for t in texts:
+        c = e.cls(t) if t.strip() else None
+        if c is not None:
+            e.kinds.add(c)
+    return e
+
+
+def decide_numbers(parts: Sequence[Evidence], reading: Reading) -> str | None | ValueError:
+    """The decimal separator of the columns ``parts`` (one, or a CSV file's), or the
+    AmbiguousValue/ConflictingValues raised (returned), worded with the first examples."""
+    kinds = set().union(*(e.kinds for e in parts)) if parts else set()
+    outcome = ev.decimal_outcome(kinds, setting=reading.decimal_separator, delimiter=reading.delimiter)
+    if outcome not in ("conflict", "ambiguous"):
+        return outcome
+    examples: dict[str, str] = {}
+    for kind in sorted(kinds):
+        for e in parts:
+            if kind in e.kinds:
+                examples[kind] = e.where(kind)[2]
+                break
+    try:
+        return ev.decide_decimal(examples, setting=reading.decimal_separator, delimiter=reading.delimiter)
+    except ValueError as exc:
+        return exc
+
+
+UNSET = object()
+
+
+def number_column(name: str, kind: str, nonnegative: bool, values: Sequence[Any],
+                  decision: Any = UNSET, evidence: Evidence | None = None,
+                  reading: Reading = Reading()) -> Column:
+    """Parse a number (or rating) column; ``decision``/``evidence`` come from the caller when
+    the decision covers more than this column (a CSV file), else they are made here."""
+    n = len(values)
+    col = Column(np.full(n, np.nan), {})
+    types = set(map(type, values))
+    if all(t is float or t is int or t is type(None) for t in types):
+        try:
+            col.values = np.array(values, dtype=float)      # None -> NaN
+            _check_range(name, kind, nonnegative, values, col.values, col.bad)
+            return col
+        except OverflowError:                               # an int beyond 1e308
+            pass
+    if evidence is None:
+        evidence = number_evidence(values, types)
+    if decision is UNSET:
+        decision = decide_numbers([evidence], reading)
+        if isinstance(decision, ValueError):
+            col.problems.append(decision_problem(decision, [(evidence, lambda i: i)]))
+    conv = _convert_texts(name, evidence, decision)
+    out, bad = col.values, col.bad
+    if types == {str}:                     # a CSV column: mapped at C speed
+        reasons = {t: x for t, x in conv.items() if type(x) is not float}
+        if reasons:
+            conv = {**conv, **dict.fromkeys(reasons, math.nan)}
+            reasons = {t: x for t, x in reasons.items() if x is not None}
+        col.values = out = np.fromiter(map(conv.__getitem__, values), dtype=float, count=n)
+        if reasons:
+            for i, v in enumerate(values):
+                if v in reasons:
+                    bad[i] = None if reasons[v] == "\0" else reasons[v]
+        _check_range(name, kind, nonnegative, values, out, bad)
+        return col
+    for i, v in enumerate(values):
+        t = type(v)
+        if t is str:
+            x = conv.get(v)
+            if type(x) is float:
+                out[i] = x
+            elif x is not None:
+                bad[i] = None if x == "\0" else x
+        elif t is float and v - v == 0 or t is int and -2**63 < v < 2**63:
+            out[i] = v
+        elif v is not None:
+            x = _number_cell(name, v)
+            if isinstance(x, float):
+                out[i] = x
+            else:
+                bad[i] = x
+    _check_range(name, kind, nonnegative, values, out, bad)
+    return col
+
+
+def _dependent_number_classes(exc: ValueError) -> set[str]:
+    """The classes a failed decision leaves unread: the two-way ones, and after a conflict
+    every class that proves a separator."""
+    if isinstance(exc, ev.ConflictingValues):
+        return {c for c, sep in ev.NUMBER_PROVES.items() if sep is not None} | set(ev._AMBIGUOUS_NUMBER)
+    return set(ev._AMBIGUOUS_NUMBER)
+
+
+def _convert_texts(name: str, e: Evidence, decision: Any) -> dict[str, Any]:
+    """Distinct text -> float, None (blank) or the reason it cannot be read ("\0": a
+    column-level problem says it)."""
+    failed = isinstance(decision, ValueError)
+    dependent = _dependent_number_classes(decision) if failed else set()
+    sep = decision if isinstance(decision, str) else None
+    conv: dict[str, Any] = {}
+    if e.plain:
+        conv.update(zip(e.plain, np.array(e.plain, dtype=float).tolist()))
+    for t in e.texts.difference(e.plain) if e.plain else e.texts:
+        conv[t] = _read_text_number(name, t, e.cls(t) if t.strip() else None, sep, dependent)
+    return conv
+
+
+def _read_text_number(name: str, text: str, cls: str | None, sep: str | None, dependent: set[str]):
+    """float, None (blank), "\\0" (covered by a column problem) or the reason."""
+    if not text.strip():
+        return None
+    if cls is None:
+        reason = marker_reason(text)
+        if reason:
+            return reason
+        try:
+            parse_number(text)             # the one parser's reason ('lots' is not a number...)
+        except ValueError as exc:
+            return str(exc)
+        return f"{text!r} is not a number"  # pragma: no cover - a number has a class
+    if cls in dependent:
+        return "\0"
+    if text.rstrip().endswith("%"):
+        return percent_reason(name, text)
+    try:
+        return ev.to_number(text, sep)
+    except ValueError as exc:
+        return str(exc)
+
+
+def _number_cell(name: str, v: Any) -> float | str:
+    """A non-text, non-plain-number cell: its value, or the reason it cannot be read."""
+    reason = marker_reason(v)
+    if reason:
+        return reason
+    if isinstance(v, PercentCell):
+        return percent_reason(name, str(v))
+    try:
+        x = parse_number(v)
+    except ValueError as exc:
+        return str(exc)
+    return math.nan if x is None else x
+
+
+def _check_range(name: str, kind: str, nonnegative: bool, values, out: np.ndarray,
+                 bad: dict[int, str | None]) -> None:
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(out)
+        nan = np.isnan(out)
+        checks = []
+        if kind == "rating":
+            checks.append((~nan & ((out < 1) | (out > 5)), "{v} is not a rating between 1 and 5"))
+        if nonnegative:
+            checks.append((out < 0, "{v} is negative; expected a number >= 0"))
+        checks.append((~nan & ~finite, "{v} is not a finite number"))
+        checks.append((finite & (np.abs(out) > MAX_AMOUNT), "{v} is too large for an amount (limit 1e15)"))
+        if name.endswith("_days"):
+            checks.append((out > MAX_DAYS, "{v} days is more than 36,500 (100 years); is it a date or a typo?"))
+    for mask, msg in checks:
+        for i in np.flatnonzero(mask):
+            i = int(i)
+            if i not in bad:
+                bad[i] = msg.format(v=repr(values[i]))
+    if bad:
+        out[list(bad)] = np.nan
+

@@ -1,0 +1,217 @@
+"""CSV and text files as people really save them: a folder of them becomes raw sheets.
+
+What Excel and friends write, and how it is read (docs/bad-input.md, "Text files"):
+
+* **Encodings.** A byte-order mark decides (UTF-8, UTF-16 LE/BE -- Excel's "Unicode text" --,
+  UTF-32). Without one: UTF-16 is recognised by its zero bytes (CSV text is mostly ASCII, so
+  every other byte is zero); then strict UTF-8; then Windows-1252 (Excel's "CSV" on Windows in
+  western locales) or Mac Roman (Excel for Mac's "CSV (Macintosh)"), told apart by whether the
+  accented letters read as letters inside words. When neither reads cleanly the file is
+  refused, naming the encodings tried and how to re-save it. Other zero bytes: not text.
+* **Line endings.** CRLF, LF and CR alone (old Mac Excel) alike; quoted fields may hold
+  line breaks.
+* **Delimiter.** ``,`` ``;`` tab or ``|``, chosen from the header row's evidence: the
+  delimiter under which a row of the first 20 names the most known column headers (so commas
+  inside the notes cannot win). Excel's ``sep=;`` first line is obeyed. Files with no known
+  header fall back to the delimiter that splits the first lines into the same number (> 1)
+  of fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..errors import UnreadableFileError
+from .cells import RawSheet
+from .safety import MAX_ROWS
+
+MAX_TEXT_BYTES = 512 * 2**20
+DELIMITERS = (",", ";", "\t", "|")
+HEADER_SCAN_LINES = 20
+
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+
+
+def read_csv_folder(folder: Path, score_header: Callable[[list[str]], int] | None = None) -> dict[str, RawSheet]:
+    """Every ``*.csv`` file of ``folder`` (any case of the suffix) as a raw sheet named after
+    the file's stem. ``score_header(cells)`` counts the known column headers in a row (used
+    to choose the delimiter). Raises :class:`UnreadableFileError` for files that cannot be
+    read as text."""
+    folder = Path(folder)
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    if not files:
+        raise UnreadableFileError(str(folder), "holds no .csv files (expected Clients.csv, Activities.csv, Volumes.csv)")
+    return {f.stem: read_text_table(f, score_header) for f in files}
+
+
+def read_text_table(path: Path, score_header: Callable[[list[str]], int] | None = None) -> RawSheet:
+    """One CSV or tab-separated text file as a raw sheet (cells are text, blanks ``""``)."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise UnreadableFileError(name, f"is too large ({size / 2**20:,.0f} MiB; limit {MAX_TEXT_BYTES // 2**20} MiB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(name, f"cannot be read ({exc.strerror or exc})") from None
+    text, encoding = decode_text(data, name)
+    text, delimiter = choose_delimiter(text, score_header)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UnreadableFileError(name, f"is not valid CSV ({exc})") from None
+    if len(rows) > MAX_ROWS:
+        raise UnreadableFileError(name, f"has {len(rows):,} rows (limit {MAX_ROWS:,})")
+    return RawSheet(name, path.stem, rows, delimiter=delimiter, encoding=encoding)
+
+
+# --- encodings ------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """(text, encoding name as people know it); raises UnreadableFileError naming what was tried."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            return _decode(data, codec, label, name), label
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _decode(data, utf16, "UTF-16", name), "UTF-16"
+    if b"\x00" in data:
+        raise UnreadableFileError(name, "is not a text CSV file (binary content)")
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    return _single_byte(data, name)
+
+
+def _decode(data: bytes, codec: str, label: str, name: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise UnreadableFileError(name, f"starts like {label} text but byte {exc.start:,} is not {label}; "
+                                        "save it again as CSV UTF-8") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when the zero bytes fall on one parity (mostly-ASCII UTF-16)."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even_zero = sample[0::2].count(0)
+    odd_zero = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_zero >= 0.6 * half and even_zero < 0.1 * half:
+        return "utf-16-le"
+    if even_zero >= 0.6 * half and odd_zero < 0.1 * half:
+        return "utf-16-be"
+    return None
+
+
+def _single_byte(data: bytes, name: str) -> tuple[str, str]:
+    """Windows-1252 or Mac Roman, whichever reads the non-ASCII bytes as plausible text.
+
+    Accented letters sit in different places in the two: Windows-1252's ``é`` (0xE9) is Mac
+    Roman's ``È``, Mac Roman's ``é`` (0x8E) is Windows-1252's ``Ž``, so a word such as
+    ``Sofía`` reads as a lower-case word in one and not in the other. When both read
+    plausibly (only letters that happen to look right either way), CR-only line ends --
+    Excel for Mac's "CSV (Macintosh)" -- say Mac Roman, anything else Windows-1252.
+    """
+    texts = {}
+    for codec in ("cp1252", "mac_roman"):
+        try:
+            texts[codec] = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    plausible = [c for c, t in texts.items() if _implausible(t) == 0]
+    if len(plausible) == 2:
+        mac = b"\r" in data and b"\n" not in data
+        plausible = ["mac_roman" if mac else "cp1252"]
+    if plausible:
+        codec = plausible[0]
+        return texts[codec], {"cp1252": "Windows-1252", "mac_roman": "Mac Roman"}[codec]
+    raise UnreadableFileError(
+        name, "is not UTF-8, and its accented letters read neither as Windows-1252 nor as Mac Roman "
+              "text; save it from Excel as \"CSV UTF-8 (Comma delimited)\"")
+
+
+def _implausible(text: str) -> int:
+    """How many non-ASCII characters would be odd in a western table: control and unassigned
+    characters anywhere, and anything but a lower-case letter (or ``’``) inside a lower-case
+    word (``SofÌa``, ``L—pez``, ``Mar·a``)."""
+    bad = 0
+    for i, ch in enumerate(text):
+        if ch < "\x80":
+            continue
+        cat = unicodedata.category(ch)
+        if cat[0] == "C":
+            bad += 1
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if before.isalpha() and before.islower() and after.isalpha() and after.islower():
+            if cat != "Ll" and ch != "\u2019":
+                bad += 1
+    return bad
+
+
+# --- delimiter ------------------------------------------------------------------------------
+
+
+def choose_delimiter(text: str, score_header: Callable[[list[str]], int] | None) -> tuple[str, str]:
+    """(text without an Excel ``sep=X`` line, delimiter)."""
+    lines = _head_lines(text)
+    hint = lines[0].rstrip("\r\n") if lines else ""
+    if hint.lower().startswith("sep=") and len(hint) == 5:
+        return text[len(lines[0]):], hint[4]
+    if score_header is not None:
+        best, best_score = None, 0
+        for d in DELIMITERS:
+            score = max((score_header(row) for row in _rows(lines, d)), default=0)
+            if score > best_score:
+                best, best_score = d, score
+        if best is not None:
+            return text, best
+    return text, _consistent_delimiter(lines)
+
+
+def _head_lines(text: str) -> list[str]:
+    lines = []
+    for line in io.StringIO(text, newline=""):
+        lines.append(line)
+        if len(lines) >= HEADER_SCAN_LINES:
+            break
+    return lines
+
+
+def _rows(lines: Iterable[str], delimiter: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(list(lines), delimiter=delimiter))
+    except csv.Error:
+        return []
+
+
+def _consistent_delimiter(lines: list[str]) -> str:
+    """The delimiter giving the same number (> 1) of fields on the most non-blank lines."""
+    best, best_key = ",", (0, 0)
+    for d in DELIMITERS:
+        widths = [len(r) for r in _rows(lines, d) if any(c.strip() for c in r)]
+        if not widths or max(widths) < 2:
+            continue
+        common = max(set(widths), key=widths.count)
+        key = (widths.count(common), common)
+        if key > best_key:
+            best, best_key = d, key
+    return best

@@ -1,0 +1,157 @@
+"""The Volumes sheet, wide (a column per activity) or long (client, activity, quantity),
+checked against the Clients and Activities sheets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem
+from ..schema import VOLUMES_LONG, header_map
+from ..settings import Settings
+from ..textnorm import norm_key
+from . import columns as C
+from .cells import RawSheet
+from .columns import text_id
+from .tables import (ParsedTable, _blank, _check_headerless, _data_rows, column_values, find_header,
+                     parse_numbers, parse_table, reading_for)
+
+
+def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problems: list[Problem],
+                  notes: list[str] | None = None, settings: Settings | None = None) -> pd.DataFrame | None:
+    hmap = header_map(VOLUMES_LONG)
+    h = find_header(raw, hmap, ["client_id"])
+    where = dict(file=raw.file, sheet=raw.name)
+    if h is None or "client_id" not in {hmap.get(norm_key(v)) for v in raw.rows[h] if isinstance(v, str)}:
+        problems.append(Problem("no header row with a client ID column found", **where))
+        return None
+    header = [hmap.get(norm_key(v)) if isinstance(v, str) else None for v in raw.rows[h]]
+    client_ids = _IdMatcher(clients.frame["client_id"].dropna())
+    activities = {norm_key(a): a for a in acts.frame["activity"].dropna()}
+    if "activity" in header and "quantity" in header:
+        return _read_long_volumes(raw, client_ids, activities, problems, notes, settings)
+    # wide: client_id + one column per activity
+    cid = header.index("client_id")
+    act_cols: dict[int, str] = {}
+    for j, v in enumerate(raw.rows[h]):
+        if j == cid or _blank(v):
+            continue
+        act = activities.get(norm_key(v))
+        if act is None:
+            if header[j] is None or header[j] not in ("client_id",):
+                if norm_key(v) in {norm_key(x) for x in ("client_name", "nombre", "name", "cliente")}:
+                    continue
+                problems.append(Problem(f"column {v!r} is not an activity of the Activities sheet",
+                                        row=h + 1, column=str(v), **where))
+            continue
+        act_cols[j] = act
+    _check_headerless(raw, h, problems, notes)
+    rows = _data_rows(raw, h, [cid, *act_cols])
+    id_label = str(raw.rows[h][cid])
+    found: list[Problem] = []
+    ok: list[str | None] = []
+    seen_rows: dict[str, int] = {}
+    for r, ident in zip(rows, column_values(raw, cid, rows)):
+        w = dict(row=r + 1, column=id_label, **where)
+        plain = type(ident) is str and ident.strip()[:1] not in ("#", "")
+        reason = None if plain else C.marker_reason(ident)
+        client = ident.strip() if plain else None if reason else text_id(ident)
+        if client is None:
+            found.append(Problem(reason or f"{id_label} is blank; a value is required", **w))
+        elif (known := client_ids.get(client)) is None:
+            found.append(Problem(f"client {client!r} is not in the Clients sheet", **w))
+            client = None
+        elif known in seen_rows:
+            found.append(Problem(f"client {known!r} appears twice (first in row {seen_rows[known]})", **w))
+            client = None
+        else:
+            client = known
+            seen_rows[known] = r + 1
+        ok.append(client)
+    labels = {str(j): str(raw.rows[h][j]) for j in act_cols}
+    qcol = VOLUMES_LONG.column("quantity")
+    parsed = parse_numbers(raw, {str(j): (qcol, j) for j in act_cols}, rows,
+                           reading_for(raw, settings), found, labels)
+    keep = np.array([c is not None for c in ok], dtype=bool)
+    ids = np.array(ok, dtype=object)
+    where_rows, acts_of, qty = [], [], []
+    for k, (j, act) in enumerate(act_cols.items()):
+        pc = parsed[str(j)]
+        for i, msg in list(pc.problems) + list(pc.bad.items()):
+            if msg is not None and keep[i]:
+                found.append(Problem(msg, row=rows[i] + 1, column=labels[str(j)], **where))
+        q = pc.values
+        with np.errstate(invalid="ignore"):
+            idx = np.flatnonzero(keep & ~np.isnan(q) & (q != 0))
+        where_rows.append(idx)
+        acts_of.append(np.full(len(idx), k))
+        qty.append(q[idx])
+    order = {id_label: -1, **{label: k for k, label in enumerate(labels.values())}}
+    found.sort(key=lambda p: (p.row or 0, order.get(p.column, 0)))
+    problems.extend(found)
+    client_ids.note(raw, notes)
+    names = np.array(list(act_cols.values()) or [""], dtype=object)
+    r = np.concatenate(where_rows) if where_rows else np.array([], dtype=int)
+    a = np.concatenate(acts_of) if acts_of else np.array([], dtype=int)
+    s = np.lexsort((a, r))                 # client by client, activities in column order
+    return pd.DataFrame({"client_id": pd.Series(ids[r[s]], dtype=object),
+                         "activity": pd.Series(names[a[s]], dtype=object),
+                         "quantity": pd.Series(np.concatenate(qty)[s] if qty else [], dtype=float)})
+
+
+def _read_long_volumes(raw: RawSheet, client_ids: "_IdMatcher", activities: dict[str, str],
+                       problems: list[Problem], notes: list[str] | None,
+                       settings: Settings | None) -> pd.DataFrame | None:
+    pt = parse_table(raw, VOLUMES_LONG, problems, settings=settings)
+    if pt is None:
+        return None
+    where = dict(file=raw.file, sheet=raw.name)
+    f = pt.frame
+    seen: dict[tuple, int] = {}
+    keep = []
+    for i, row in enumerate(f.itertuples(index=False)):
+        w = dict(row=pt.rows[i], **where)
+        ok = True
+        client = client_ids.get(row.client_id)
+        if row.client_id is not None and client is None:
+            problems.append(Problem(f"client {row.client_id!r} is not in the Clients sheet",
+                                    column=pt.headers["client_id"], **w))
+            ok = False
+        act = activities.get(norm_key(row.activity)) if row.activity is not None else None
+        if row.activity is not None and act is None:
+            problems.append(Problem(f"activity {row.activity!r} is not in the Activities sheet",
+                                    column=pt.headers["activity"], **w))
+            ok = False
+        key = (client, act)
+        if ok and key in seen:
+            problems.append(Problem(f"client {client!r} and activity {act!r} appear twice "
+                                    f"(first in row {seen[key]})", column=pt.headers["activity"], **w))
+        seen.setdefault(key, pt.rows[i])
+        keep.append((client, act, row.quantity))
+    client_ids.note(raw, notes)
+    return pd.DataFrame(keep, columns=["client_id", "activity", "quantity"]).fillna({"quantity": 0.0})
+
+
+class _IdMatcher:
+    """Client ids of the Clients sheet; Volumes may spell them in another case (ids that
+    differ only by case are duplicates in Clients, so the match is unambiguous)."""
+
+    def __init__(self, ids):
+        self.ids = set(ids)
+        self.folded = {i.casefold(): i for i in self.ids}
+        self.matched: dict[str, str] = {}
+
+    def get(self, given: str | None) -> str | None:
+        if given is None or given in self.ids:
+            return given
+        found = self.folded.get(given.casefold())
+        if found is not None:
+            self.matched.setdefault(given, found)
+        return found
+
+    def note(self, raw: RawSheet, notes: list[str] | None) -> None:
+        if self.matched and notes is not None:
+            examples = ", ".join(f"{a!r} as {b!r}" for a, b in list(self.matched.items())[:3])
+            n = len(self.matched)
+            notes.append(f"{raw.file}, sheet {raw.name}: {n} client ID{'s' * (n != 1)} matched "
+                         f"the Clients sheet ignoring case ({examples})")

@@ -33,7 +33,7 @@ from .labels import h, sheet
 from .layout import CTS_FIRST, DROP_COLS, DROP_LIVE, SCORE_COLS, SCORE_FIRST
 from .plans import write_plan, write_tourniquet
 from .writer import (FORMULA_MODES, PROTECT, Cells, Ctx, OutFormats, finish, guard, headers,  # noqa: F401
-                     notice, total_label, write_block)
+                     notice, total_label, udf_column, write_block)
 
 # --- Scores -----------------------------------------------------------------------------
 
@@ -84,13 +84,18 @@ def write_scores(ctx: Ctx) -> None:
             rr = ref(rating)
             put(ws, r, 5 + k, f'=IF({rr}="","",(5-{rr})/4)', x[5 + k], st.signal)
         has = f'SUMPRODUCT(--(C{e}:I{e}<>""),{W})'
-        if ctx.cells.mode == "udf":
-            ratings = f"{qc}!${cc['values_alignment']}{cr}:${cc['respect_of_terms']}{cr}"
-            put(ws, r, 9, f"=XLPROF_TERMINATION_SCORE({p},{nr},{cts},{days},{terms},{ref('bad_debt')},"
-                          f"{ratings},{W},{rev},{settings_range})", x[9], st.score)
-        else:
+        if ctx.cells.mode != "udf":  # (udf: one XLPROF_ array formula for the column, below)
             put(ws, r, 9, f'=IF({has}>0,100*SUMPRODUCT(C{e}:I{e},{W})/{has},"")', x[9], st.score)
         put(ws, r, 10, f"={has}/SUM({W})", x[10], st.pct)
+    if ctx.cells.mode == "udf" and ctx.n:
+        c1, cn = C.first_row + 1, C.first_row + ctx.n
+        ccol = lambda k: f"{qc}!${cc[k]}${c1}:${cc[k]}${cn}"  # noqa: E731
+        prof = lambda letter: f"{qp}!${letter}$2:${letter}${ctx.n + 1}"  # noqa: E731
+        ratings = f"{qc}!${cc['values_alignment']}${c1}:${cc['respect_of_terms']}${cn}"
+        udf_column(ctx.cells, ws, SCORE_FIRST, 9,
+                   f"=XLPROF_TERMINATION_SCORE({prof('H')},{prof('C')},{prof('E')},{ccol('days_to_pay')},"
+                   f"{ccol('payment_terms_days')},{ccol('bad_debt')},{ratings},{W},{ccol('revenue')},"
+                   f"{settings_range})", [values[i][9] for i in range(ctx.n)], st.score)
     engine = blocks["engine"]
     write_block(ws, engine, ctx.out.text)
     guard(ctx, ws, engine.row, engine.col, engine.row + max(engine.nrows, 1) - 1, engine.col + engine.ncols - 1)

@@ -12,7 +12,8 @@ from . import layout as L
 from .inputs import quote, setting_name
 from .labels import SOURCES, h
 from .layout import CTS_FIRST, PROF_COLS, PROF_LIVE, PROF_RATIOS, RATE_COLS, SUMMED
-from .writer import Ctx, finish, guard, headers, notice, subtotal, total_label, value_cell, write_block
+from .writer import (Ctx, finish, guard, headers, notice, subtotal, total_label, udf_column, value_cell,
+                     write_block)
 
 PCOL = {k: xl_col_to_name(j) for j, k in enumerate(PROF_COLS)}
 
@@ -209,20 +210,13 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 0, f"={qc}!${col['client_id']}{cr}", x[0], st.text)
         put(ws, r, 1, f"={qc}!${col['client_name']}{cr}", x[1], st.text)
         put(ws, r, 2, f"={rev}-{qc}!${col['discounts']}{cr}", x[2], money)
-        cogs, disc = f"{qc}!${col['cogs']}{cr}", f"{qc}!${col['discounts']}{cr}"
-        if udf:  # the same definitions through the XLPROF_ functions (xlprof.udfs)
-            vr = ctx.inputs.volumes.first_row + i + 1
-            put(ws, r, 3, f"=XLPROF_MARGIN({rev},{cogs},{disc})", x[3], money)
-            put(ws, r, 4, f"=XLPROF_COST_TO_SERVE({qv}!$B{vr}:${vlast}{vr},{qcts}!$C$4:${clast}$4)",
-                x[4], money)
-        else:
+        cogs = f"{qc}!${col['cogs']}{cr}"
+        if not udf:  # (udf: one XLPROF_ array formula per column, after the loop)
             put(ws, r, 3, f"=C{e}-{cogs}", x[3], money)
             put(ws, r, 4, f"={qcts}!${cts_cols['total']}{tr}", x[4], money)
         put(ws, r, 5, f"={rev}*{qc}!${col['days_to_pay']}{cr}*{coc}/365", x[5], money)
         put(ws, r, 6, f"={qc}!${col['bad_debt']}{cr}", x[6], money)
-        if udf:
-            put(ws, r, 7, f"=XLPROF_NET_PROFIT({rev},{cogs},E{e},{disc},F{e},G{e})", x[7], money)
-        else:
+        if not udf:
             put(ws, r, 7, f"=D{e}-E{e}-F{e}-G{e}", x[7], money)
         put(ws, r, 8, f'=IF(C{e}>0,H{e}/C{e},"")', x[8], pct)
         put(ws, r, 9, f"={qcts}!${cts_cols['hours']}{tr}", x[9], num)
@@ -231,6 +225,17 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 12, f'=IF(H{e}<0,-H{e},"")', x[12], money)
         put(ws, r, 13, f'=IF({rev}>0,C{e}/{rev},"")', x[13], pct)
         put(ws, r, 14, f'=IF(C{e}>0,E{e}/C{e},"")', x[14], pct)
+    if udf and ctx.n:  # the same definitions through the XLPROF_ functions (xlprof.udfs)
+        c1, cn = C.first_row + 1, C.first_row + ctx.n      # the clients' rows on Clients (1-based)
+        v1, vn = ctx.inputs.volumes.first_row + 1, ctx.inputs.volumes.first_row + ctx.n
+        ccol = lambda k: f"{qc}!${col[k]}${c1}:${col[k]}${cn}"  # noqa: E731
+        here = lambda letter: f"${letter}$2:${letter}${ctx.n + 1}"  # noqa: E731
+        udf_column(ctx.cells, ws, 1, 3, f"=XLPROF_MARGIN({ccol('revenue')},{ccol('cogs')},{ccol('discounts')})",
+                   [x[3] for x in values], money)
+        udf_column(ctx.cells, ws, 1, 4, f"=XLPROF_COST_TO_SERVE({qv}!$B${v1}:${vlast}${vn},{qcts}!$C$4:${clast}$4)",
+                   [x[4] for x in values], money)
+        udf_column(ctx.cells, ws, 1, 7, f"=XLPROF_NET_PROFIT({ccol('revenue')},{ccol('cogs')},{here('E')},"
+                                        f"{ccol('discounts')},{here('F')},{here('G')})", [x[7] for x in values], money)
     out = ctx.out
     engine = blocks["engine"]
     write_block(ws, engine, [out.integer, out.share, out.text, out.text])

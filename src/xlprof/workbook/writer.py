@@ -79,6 +79,20 @@ class Cells:
             ws.write_formula(r, c, formula, fmt, v)
 
 
+def udf_column(cells: Cells, ws, first: int, c: int, formula: str, values: list, fmt=None) -> None:
+    """``--formulas udf``: one array formula over rows ``first``.. of column ``c`` (one
+    XLPROF_ call computes the whole column: one round trip to Python per column on every
+    recalculation, not one per client), with each cell's cached value (Excel stores an
+    array formula's values cell by cell: the formula on the first, values on all)."""
+    if not values:
+        return
+    cells.count += 1
+    last = first + len(values) - 1
+    ws.write_array_formula(first, c, last, c, formula, fmt, cached(values[0]))
+    for k, v in enumerate(values[1:], start=1):
+        value_cell(ws, first + k, c, cached(v), fmt)
+
+
 def value_cell(ws, r: int, c: int, v: Any, fmt=None) -> None:
     if v is None or (isinstance(v, str) and v == ""):
         ws.write_blank(r, c, None, fmt)

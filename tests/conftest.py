@@ -14,6 +14,10 @@ import pytest
 
 
 def pytest_collection_modifyitems(config, items):
+    if os.environ.get("XLPROF_TEST_EXAMPLES"):
+        # mutation testing (scripts/mutation.py): the first failure kills a mutant, so run the
+        # quick example tests before the hypothesis properties (a stable sort keeps file order)
+        items.sort(key=lambda item: bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False)))
     if os.environ.get("CI") and not (os.environ.get("SOFFICE") or shutil.which("soffice")):
         if any(item.get_closest_marker("libreoffice") for item in items):
             raise pytest.UsageError("CI: LibreOffice (soffice) is required by the libreoffice tests; "

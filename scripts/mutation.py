@@ -4,6 +4,7 @@
     python scripts/mutation.py model            # one area (model | parsing | reading)
     python scripts/mutation.py --report         # only print the scores of the last runs
     python scripts/mutation.py --survivors model   # list the live mutants of an area
+    python scripts/mutation.py --retry model    # rerun only the live mutants (after adding tests)
 
 mutmut (``pip install -c constraints.txt -e '.[dev]'``) copies the project into ``mutants/``,
 seeds one small bug at a time (a flipped comparison, a changed constant, a dropped
@@ -81,12 +82,23 @@ def area_of(name: str) -> str | None:
     return None
 
 
-def run(area: str, children: int) -> int:
+def live(area: str) -> list[str]:
+    """The mutants of ``area`` not killed (and not listed as equivalent) in the last runs."""
+    eq = equivalent()
+    return sorted(n for n, s in results().items() if area_of(n) == area and s not in KILLED and n not in eq)
+
+
+def run(area: str, children: int, retry: bool = False) -> int:
     patterns, _ = AREAS[area]
+    if retry:
+        patterns = tuple(live(area))
+        if not patterns:
+            return 0
     # XLPROF_TEST_EXAMPLES caps the hypothesis examples and runs the properties last (tests/_hypo.py,
     # tests/conftest.py): a killed mutant dies on the first quick test that fails
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "XLPROF_TEST_EXAMPLES": "10"}
-    print(f"== mutmut run --max-children {children} {' '.join(patterns)}", flush=True)
+    shown = " ".join(patterns) if len(patterns) < 6 else f"{len(patterns)} live mutants of {area}"
+    print(f"== mutmut run --max-children {children} {shown}", flush=True)
     return subprocess.call(["mutmut", "run", "--max-children", str(children), *patterns], cwd=ROOT, env=env)
 
 
@@ -117,10 +129,9 @@ def report(areas: list[str]) -> bool:
 
 
 def survivors(area: str) -> None:
-    eq = equivalent()
-    for name, status in sorted(results().items()):
-        if area_of(name) == area and status not in KILLED and name not in eq:
-            print(f"{status}: {name}")
+    res = results()
+    for name in live(area):
+        print(f"{res[name]}: {name}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("areas", nargs="*", metavar="AREA", help=f"one of {', '.join(AREAS)} (default: all)")
     ap.add_argument("--report", action="store_true", help="print the scores of the last runs only")
     ap.add_argument("--survivors", action="store_true", help="list the live mutants of the areas")
+    ap.add_argument("--retry", action="store_true", help="rerun only the live mutants of the areas")
     ap.add_argument("--children", type=int, default=1, help="parallel mutants (default 1: a 2-core machine)")
     args = ap.parse_args(argv)
     areas = args.areas or list(AREAS)
@@ -140,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.report:
         for area in areas:
-            code = run(area, args.children)
+            code = run(area, args.children, args.retry)
             if code not in (0, 1):   # 1: mutmut's own "some mutants survived" is not a failure here
                 print(f"mutmut exited {code}", file=sys.stderr)
                 return code

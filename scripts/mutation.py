@@ -4,14 +4,15 @@
     python scripts/mutation.py model            # one area (model | parsing | reading)
     python scripts/mutation.py --report         # only print the scores of the last runs
     python scripts/mutation.py --survivors model   # list the live mutants of an area
-    python scripts/mutation.py --retry model    # rerun only the live mutants (after adding tests)
+    python scripts/mutation.py --fresh model    # rerun every mutant of the area, killed ones too
 
 mutmut (``pip install -c constraints.txt -e '.[dev]'``) copies the project into ``mutants/``,
 seeds one small bug at a time (a flipped comparison, a changed constant, a dropped
 argument...) and runs, for each mutant, the selected tests that call the mutated function
 (``[tool.mutmut]`` in pyproject.toml; LibreOffice and slow tests excluded). A mutant the tests
-do not notice *survives*. Results are cached in ``mutants/``: a rerun only retries mutants
-of functions that changed.
+do not notice *survives*. Results are kept in ``mutants/``: a rerun retries only the mutants
+not killed yet (after tests were added), or every one with ``--fresh``; mutmut itself
+regenerates the mutants of functions whose code changed.
 
 Score = killed / (mutants - equivalent), where a timeout counts as killed (the bug hangs)
 and the equivalent mutants -- bugs that cannot change any result -- are listed, each with
@@ -83,14 +84,18 @@ def area_of(name: str) -> str | None:
 
 
 def live(area: str) -> list[str]:
-    """The mutants of ``area`` not killed (and not listed as equivalent) in the last runs."""
+    """The mutants of ``area`` not killed (and not listed as equivalent) in the last runs,
+    including the ones not checked yet."""
     eq = equivalent()
     return sorted(n for n, s in results().items() if area_of(n) == area and s not in KILLED and n not in eq)
 
 
-def run(area: str, children: int, retry: bool = False) -> int:
+def run(area: str, children: int, fresh: bool = False) -> int:
+    """mutmut over ``area``: every mutant not killed yet (mutmut reruns the ones named), or
+    with ``fresh`` all of them; the first run of an area generates and runs them all."""
     patterns, _ = AREAS[area]
-    if retry:
+    res = results()
+    if not fresh and any(area_of(n) == area for n in res):
         patterns = tuple(live(area))
         if not patterns:
             return 0
@@ -139,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("areas", nargs="*", metavar="AREA", help=f"one of {', '.join(AREAS)} (default: all)")
     ap.add_argument("--report", action="store_true", help="print the scores of the last runs only")
     ap.add_argument("--survivors", action="store_true", help="list the live mutants of the areas")
-    ap.add_argument("--retry", action="store_true", help="rerun only the live mutants of the areas")
+    ap.add_argument("--fresh", action="store_true",
+                    help="rerun every mutant (default: only the ones not killed by the last runs)")
     ap.add_argument("--children", type=int, default=1, help="parallel mutants (default 1: a 2-core machine)")
     args = ap.parse_args(argv)
     areas = args.areas or list(AREAS)
@@ -152,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.report:
         for area in areas:
-            code = run(area, args.children, args.retry)
+            code = run(area, args.children, args.fresh)
             if code not in (0, 1):   # 1: mutmut's own "some mutants survived" is not a failure here
                 print(f"mutmut exited {code}", file=sys.stderr)
                 return code

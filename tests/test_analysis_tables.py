@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _tuning import shared_scope
+
 from test_independent import (ACTIVITIES, CLIENTS, DECISION, F_A, F_B, HAND, RESOURCES, SETTINGS, VOLUMES,
                               hand_portfolio)
 from xlprof.errors import InputError
@@ -27,7 +29,7 @@ P = HAND["net_profit"]
 TOTAL_P = P["A"] + P["B"] + P["C"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def a():
     return analyze(hand_portfolio())
 

@@ -24,7 +24,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from _hypo import examples
+from _tuning import examples
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import _reference as R

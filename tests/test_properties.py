@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from _hypo import examples
+from _tuning import examples
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from xlprof.model.analysis import analyze, make_portfolio

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from _hypo import examples
+from _tuning import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -14,6 +14,8 @@ import math
 import numpy as np
 import pytest
 
+from _tuning import shared_scope
+
 from test_independent import F_A, F_B, HAND, hand_portfolio
 from xlprof.model.analysis import analyze
 from xlprof.model.split import split_portfolio_analysis
@@ -21,7 +23,7 @@ from xlprof.model.split import split_portfolio_analysis
 P_A, P_B, P_C = HAND["net_profit"]["A"], HAND["net_profit"]["B"], HAND["net_profit"]["C"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def split():
     p = hand_portfolio()
     a = analyze(p)

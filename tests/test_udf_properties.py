@@ -20,7 +20,7 @@ import datetime as dt
 import math
 
 import pytest
-from _hypo import examples
+from _tuning import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

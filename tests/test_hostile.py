@@ -51,6 +51,20 @@ def test_billion_laughs_in_sheet(tmp_path):
            f"{book}: is unsafe: part {part!r} declares a DTD or XML entities")
 
 
+def test_billion_laughs_in_a_sheet_nobody_reads(tmp_path):
+    # worksheets are parsed in full when read; one no table uses still refuses a DTD
+    def hook(wb, ws):
+        wb.add_worksheet("Notes").write_string(0, 0, "scratch")
+
+    ok = xlsxwriter_book(tmp_path / "ok.xlsx", hook=hook)
+    part = sheet_part(ok, "Notes")
+    xml = _member(ok, part)
+    evil = BILLION_LAUGHS + xml[len(XML_DECL):].replace(b"<sheetData>", b"<sheetData>&lol9;", 1)
+    book = rewrite_zip(ok, tmp_path / "lol.xlsx", replace={part: evil})
+    expect(run("validate", book), EXIT_UNREADABLE,
+           f"{book}: is unsafe: part {part!r} declares a DTD or XML entities")
+
+
 @pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/workbook.xml", "[Content_Types].xml",
                                   "xl/_rels/workbook.xml.rels"])
 def test_external_entity(tmp_path, part):
@@ -166,10 +180,21 @@ def _giant(tmp_path, row: int, col: int):
 def test_sheet_with_1048576_rows(tmp_path, monkeypatch):
     import python_calamine
 
-    def never(*a, **k):
-        raise AssertionError("the workbook was handed to python-calamine")
+    real = python_calamine.CalamineWorkbook.from_path
 
-    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", never)
+    class Guard:        # other sheets may be read; the giant one must never reach calamine
+        def __init__(self, wb):
+            self.wb = wb
+
+        def get_sheet_by_name(self, name):
+            if name == "Clients":
+                raise AssertionError("the giant sheet was handed to python-calamine")
+            return self.wb.get_sheet_by_name(name)
+
+        def __getattr__(self, attr):
+            return getattr(self.wb, attr)
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", lambda path: Guard(real(path)))
     book = _giant(tmp_path, 1_048_575, 0)
     t = time.perf_counter()
     expect(run("validate", book), EXIT_UNREADABLE,

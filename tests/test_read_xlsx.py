@@ -9,6 +9,7 @@ hands over (``read_sheets``) are checked too, for the cell kinds of ``io/cells.p
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import zipfile
 from pathlib import Path
@@ -16,8 +17,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from _inputs import (N_CLIENTS, assert_located, bad_book, expect, raw_tables, rewrite_zip, run,
-                     sheet_part, valid_book, xlsxwriter_book)
+from _inputs import (N_CLIENTS, assert_located, bad_book, expect, problem_lines, raw_tables,
+                     rewrite_zip, run, sheet_part, valid_book, xlsxwriter_book)
 from xlprof.errors import EXIT_INPUT, EXIT_OK, EXIT_UNREADABLE
 from xlprof.io.cells import ErrorCell, FormulaCell, PercentCell
 from xlprof.io.reader import read_sheets
@@ -109,13 +110,14 @@ def test_full_calc_on_load_formulas_are_refused(tmp_path):
     cell = read_sheets(book)["Clients"].rows[1][DISCOUNTS]
     assert isinstance(cell, FormulaCell)
     assert (cell.formula, cell.cached) == ("E2*5%", 0)
-    assert cell.reason == ("the workbook asks to recalculate every formula when it is opened, so the "
-                           "value saved with it may be out of date; open the file in Excel or "
-                           "LibreOffice and save it (formulas are calculated on saving)")
+    assert cell.reason == "the workbook asks to recalculate every formula when it is opened"
     out = expect(run("validate", book), EXIT_INPUT)
     for r in range(2, N_CLIENTS + 2):
-        assert_located(out, book, "Clients", r, "Discounts", f"E{r}*5%")
-    assert "save it" in out
+        assert_located(out, book, "Clients", r, "Discounts",
+                       f"the formula =E{r}*5% cannot be trusted (the workbook asks to recalculate every "
+                       "formula when it is opened; its saved value 0.0 may be out of date); open the file "
+                       "in Excel or LibreOffice and save it, so that the values are calculated and saved")
+    assert len(problem_lines(out)) == N_CLIENTS
 
 
 def test_trusted_formulas_are_read(tmp_path):
@@ -142,10 +144,13 @@ def test_formulas_without_saved_value_are_refused(tmp_path):
     book = bad_book(tmp_path, fn)
     cell = read_sheets(book)["Clients"].rows[2][6]
     assert isinstance(cell, FormulaCell) and cell.cached is None and cell.formula == "E3*0.6"
-    assert cell.reason.startswith("it has no saved value")
+    assert cell.reason == "the program that wrote the file did not calculate it"
     out = expect(run("validate", book), EXIT_INPUT)
     for r in range(2, 5):
-        assert_located(out, book, "Clients", r, "COGS", f"E{r}*0.6")
+        assert_located(out, book, "Clients", r, "COGS",
+                       f"the formula =E{r}*0.6 cannot be trusted (the program that wrote the file did not "
+                       "calculate it; it has no saved value); open the file in Excel or LibreOffice and save "
+                       "it, so that the values are calculated and saved")
     assert "blank" not in out
 
 
@@ -160,7 +165,10 @@ def test_today_is_never_a_saved_value(tmp_path):
         b"<f>TODAY()</f><v></v>", b"<f>TODAY()</f><v>46000</v>") if n.startswith("xl/worksheets/") else d)
     settings = read_sheets(book)["Settings"]
     cell = next(r[1] for r in settings.rows if r[0] == "decision_date")
-    assert isinstance(cell, FormulaCell) and cell.reason.startswith("TODAY() gives a new value")
+    assert isinstance(cell, FormulaCell) and cell.reason == "TODAY() gives a new value each time it is calculated"
+    assert cell.cached == dt.datetime(2025, 12, 9) or cell.cached == dt.date(2025, 12, 9)
+    out = expect(run("validate", book), EXIT_INPUT)
+    assert "the formula =TODAY() cannot be trusted (TODAY() gives a new value each time it is calculated" in out
 
 
 def test_manual_calculation_saved_without_recalculating(tmp_path):
@@ -170,7 +178,7 @@ def test_manual_calculation_saved_without_recalculating(tmp_path):
     assert b'calcMode="manual"' in wbxml and b'calcOnSave="0"' in wbxml
     cell = read_sheets(book)["Clients"].rows[1][DISCOUNTS]
     assert isinstance(cell, FormulaCell)
-    assert cell.reason.startswith("the workbook is set to manual calculation and was saved without recalculating")
+    assert cell.reason == "the workbook is set to manual calculation and was saved without recalculating"
 
 
 def test_cached_error_of_a_formula_stays_an_error(tmp_path):
@@ -204,9 +212,11 @@ def test_percent_formatted_discounts(tmp_path):
     assert rows[1][DISCOUNTS] == PercentCell(0.05, "0%")
     assert rows[2][DISCOUNTS] == PercentCell(0.10, "0%")
     out = expect(run("validate", book), EXIT_INPUT)
-    assert_located(out, book, "Clients", 2, "Discounts", "")
-    assert_located(out, book, "Clients", 3, "Discounts", "")
-    assert "0.05" not in out.replace("value=0.05", "")   # never read as 0.05 currency units
+    for row, shown in ((2, "5 %"), (3, "10 %")):
+        assert_located(out, book, "Clients", row, "Discounts",
+                       f"'{shown}' is a percentage; this column takes an amount of money, not a share of "
+                       "something: type the amount itself as a plain number")
+    assert len(problem_lines(out)) == 2
 
 
 def test_percent_setting_is_a_rate(tmp_path):
@@ -279,7 +289,7 @@ def _merge_xml(book: Path, out: Path, sheet: str, *ranges: str) -> Path:
 def test_merged_manager_and_region_belong_to_every_row(tmp_path):
     tables = copy.deepcopy(raw_tables())
     rows = tables["Clients"]
-    for r in (3, 4):                    # what lies under the merge: never read
+    for r in (2, 3):                    # sheet rows 3 and 4, under the merge: never read
         rows[r][MANAGER], rows[r][REGION] = "Hidden Person", "Hidden Region"
     book = xlsxwriter_book(tmp_path / "plain.xlsx", tables)
     book = _merge_xml(book, tmp_path / "merged.xlsx", "Clients", "C2:C4", "D2:D4")
@@ -287,6 +297,22 @@ def test_merged_manager_and_region_belong_to_every_row(tmp_path):
     for cid in ("C0001", "C0002", "C0003"):
         assert (clients[cid]["account_manager"], clients[cid]["region"]) == (rows[1][MANAGER], rows[1][REGION])
     assert clients["C0004"]["account_manager"] == rows[4][MANAGER]
+    assert not any(c["account_manager"] == "Hidden Person" for c in clients.values())
+
+
+def test_split_by_a_merged_manager_column_writes_no_blank_book(tmp_path):
+    tables = copy.deepcopy(raw_tables())
+    rows = tables["Clients"]
+    for r in (2, 3):
+        rows[r][MANAGER] = None                 # as Excel keeps a merge: the value in C2 only
+    book = xlsxwriter_book(tmp_path / "plain.xlsx", tables)
+    book = _merge_xml(book, tmp_path / "merged.xlsx", "Clients", "C2:C4")
+    out = tmp_path / "out"
+    expect(run("generate", book, "-o", out, "--split-by", "account_manager"), EXIT_OK)
+    names = sorted(p.name for p in out.glob("*.xlsx"))
+    assert not [n for n in names if "blank" in n], names
+    managers = {r[MANAGER] for r in rows[1:] if r[MANAGER]}
+    assert len(names) == len(managers) + 1          # one book per manager, plus the portfolio
 
 
 def test_merged_cells_made_by_excel(tmp_path):

@@ -105,8 +105,8 @@ def _check_parsed(col: Column, out) -> None:
         assert isinstance(out, bool)
     elif col.kind == "date":
         assert out is None or (type(out) is dt.date and textnorm.MIN_DATE <= out <= textnorm.MAX_DATE)
-    elif col.kind == "behavior":
-        assert out in ("variable", "avoidable_fixed", "committed_fixed")
+    elif col.kind == "behavior":  # an optional behaviour (Resources) may be blank: the default
+        assert out in ("variable", "avoidable_fixed", "committed_fixed") or (out is None and not col.required)
 
 
 @FAST

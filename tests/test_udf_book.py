@@ -1,7 +1,9 @@
 """``--formulas udf`` books: the margin, cost-to-serve, net profit and score columns use the
-XLPROF_ functions, and their cached values are the engine's. Each such formula is also
-evaluated through xlwings' own UDF path (tests/xlwings_win.py: CallUDF with the referenced
-cells' values, shaped as Excel passes them) and must give its cached value.
+XLPROF_ functions -- one array formula per column, so a book makes four calls into Python
+on every recalculation, not four per client -- and their cached values are the engine's.
+Each such formula is also evaluated through xlwings' own UDF path (tests/xlwings_win.py:
+CallUDF with the referenced cells' values, shaped as Excel passes them, the caller being
+the array's whole range) and must give every cell's cached value.
 
 Not covered: Excel itself evaluating the formulas (no Excel here); LibreOffice cannot
 compute XLPROF_ functions, so these books are not recalculated in LibreOffice.
@@ -72,41 +74,71 @@ def _arg(token: str, sheet: str, values: dict[str, list[list]]):
     return tuple(tuple(cell(r, c) for c in range(c1, c2 + 1)) for r in range(r1, r2 + 1))
 
 
-def test_udf_columns_use_xlprof_functions_with_engine_cached_values(book):
+def _array_refs(path: Path) -> dict[tuple[str, str], str]:
+    """{(sheet, anchor cell): range} of the array formulas (<f t="array" ref=...>) of ``path``."""
+    import zipfile
+
+    out = {}
+    with zipfile.ZipFile(path) as zf:
+        for name, member in lo._sheet_parts(zf):
+            for el, ns in lo._iter_c(zf, member):
+                f = el.find(ns + "f")
+                if f is not None and f.get("t") == "array":
+                    out[(name, el.get("r"))] = f.get("ref")
+    return out
+
+
+def test_udf_columns_use_one_xlprof_array_formula_each_with_engine_cached_values(book):
     path, a = book
     cells = lo.read_formula_cells(path)
-    used = {re.match(r"=?(XLPROF_\w+)", f)[1] for sheet in cells.values() for f, _ in sheet.values()
-            if f.lstrip("=").startswith("XLPROF_")}
+    xlprof_cells = [(sheet, ref, f) for sheet, formulas in cells.items() for ref, (f, _) in formulas.items()
+                    if f.lstrip("=").startswith("XLPROF_")]
+    used = {re.match(r"=?(XLPROF_\w+)", f)[1] for _, _, f in xlprof_cells}
     assert used == {"XLPROF_MARGIN", "XLPROF_COST_TO_SERVE", "XLPROF_NET_PROFIT", "XLPROF_TERMINATION_SCORE"}
-    prof = cells["Profitability"]
     n = len(a.clients)
+    assert len(xlprof_cells) == 4  # one call per column, whatever the number of clients
+    arrays = _array_refs(path)
+    assert arrays[("Profitability", "D2")] == f"D2:D{n + 1}"
+    assert arrays[("Profitability", "H2")] == f"H2:H{n + 1}"
+    prof = _values(path)["Profitability"]
     for i in range(n):
-        f, v = prof[f"D{i + 2}"]
-        assert f.lstrip("=").startswith("XLPROF_MARGIN(")
-        assert v == pytest.approx(a.clients["gross_margin"].iloc[i], rel=1e-12)
-        assert prof[f"H{i + 2}"][1] == pytest.approx(a.clients["net_profit"].iloc[i], rel=1e-12)
+        assert prof[i + 1][3] == pytest.approx(a.clients["gross_margin"].iloc[i], rel=1e-12)
+        assert prof[i + 1][4] == pytest.approx(a.clients["cost_to_serve"].iloc[i], rel=1e-12)
+        assert prof[i + 1][7] == pytest.approx(a.clients["net_profit"].iloc[i], rel=1e-12)
     text = _values(path)["README"]
     assert any("add-in" in str(c) for row in text for c in row)
+
+
+def _cell_ref(ref: str) -> tuple[int, int]:
+    m = re.match(r"([A-Z]+)(\d+)$", ref)
+    return int(m[2]) - 1, _col(m[1])
 
 
 def test_udf_formulas_evaluated_through_xlwings_give_their_cached_values(udfs, book):
     path, a = book
     cells = lo.read_formula_cells(path)
     values = _values(path)
+    arrays = _array_refs(path)
     checked = 0
     for sheet, formulas in cells.items():
         for ref, (formula, cached) in formulas.items():
             m = re.match(r"^=?(XLPROF_\w+)\((.*)\)$", formula)
             if not m:
                 continue
+            top, bottom = arrays[(sheet, ref)].split(":")
+            (r1, c1), (r2, _) = _cell_ref(top), _cell_ref(bottom)
             args = [_arg(t, sheet, values) for t in m[2].split(",")]
-            got = xw_win.call_udf("xlprof.udfs", m[1], *args)
-            if cached in ("", None):
-                assert got in ("", None), (sheet, ref, formula, got)
-            else:
-                assert got == pytest.approx(cached, rel=1e-9, abs=1e-9), (sheet, ref, formula, got)
+            caller = xw_win.fake_caller(r2 - r1 + 1, 1, row=r1 + 1, column=c1 + 1, sheet=sheet)
+            got = xw_win.call_udf("xlprof.udfs", m[1], *args, caller=caller)
+            want = [values[sheet][r][c1] for r in range(r1, r2 + 1)]
+            assert len(got) == len(want), (sheet, ref, formula)
+            for (g,), w in zip(got, want):
+                if w in ("", None):
+                    assert g in ("", None), (sheet, ref, formula, got)
+                else:
+                    assert g == pytest.approx(w, rel=1e-9, abs=1e-9), (sheet, ref, formula, got)
             checked += 1
-    assert checked == 4 * len(a.clients)
+    assert checked == 4
 
 
 def test_generate_with_formulas_udf(tmp_path):

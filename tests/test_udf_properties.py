@@ -25,6 +25,8 @@ CELL = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.floats(min_value=-1e6, max_value=1e6),
     st.sampled_from([XL_NA, XL_DIV0, XL_REF, XL_VALUE]),
+    st.integers(2000, 2099).map(lambda code: -2146826288 + code - 2000),  # COM errors (#SPILL!...)
+    st.decimals(min_value=-10**9, max_value=10**9, places=4, allow_nan=False),  # Currency cells
     st.booleans(),
     st.sampled_from(["n/a", "-", "1.234,56", "12 %", "€ 300", "=HYPERLINK(\"x\")", "@SUM(A1)", "", "  ",
                      "#N/A", "abc", "5", "yes", "2026-12-01"]),

@@ -57,8 +57,11 @@ def write_book(a: Analysis, p: Portfolio, target: Path, *, formulas: str, backup
                                                        source_name=source_name), backup=bak)
 
 
-def run_job(job: Job) -> tuple[str, int]:
-    """Executed in a worker process: returns (label, clients)."""
+def run_job(job: Job) -> tuple[str, int, list[str]]:
+    """Executed in a worker process: returns (label, clients, lines to show: where the
+    book went and its exit scenario)."""
+    from .report import scenario_lines
+
     from .workbook.regen import read_book
 
     if job.analysis is None:
@@ -68,7 +71,7 @@ def run_job(job: Job) -> tuple[str, int]:
         a, p = job.analysis, job.portfolio
     write_book(a, p, job.target, formulas=job.formulas, backup=job.backup,
                source_name=job.source.name if job.source else None)
-    return job.label, len(a.clients)
+    return job.label, len(a.clients), [f"wrote {job.target}", *(f"  {x}" for x in scenario_lines(a))]
 
 
 def split_jobs(source: Path, outdir: Path, column: str, *, lang, formulas, backup) -> list[Job]:
@@ -126,6 +129,7 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
             todo.append(Job(str(given), outdir / output_name(given), source=src, lang=lang,
                             formulas=formulas, backup=backup))
     books = clients = 0
+    written: list[tuple[str, list[str]]] = []
     with click.progressbar(length=len(todo), label="Writing workbooks", file=sys.stderr,
                            show_pos=True) as bar:
         if jobs > 1 and len(todo) > 1:
@@ -133,13 +137,15 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
                 futures = {pool.submit(run_job, j): j for j in todo}
                 for fut in as_completed(futures):
                     job = futures[fut]
-                    books, clients = _collect(fut.result, job, failures, books, clients)
+                    books, clients = _collect(fut.result, job, failures, books, clients, written)
                     bar.update(1)
         else:
             for job in todo:
-                books, clients = _collect(lambda: run_job(job), job, failures, books, clients)
+                books, clients = _collect(lambda: run_job(job), job, failures, books, clients, written)
                 bar.update(1)
     secs = time.perf_counter() - start
+    for _, lines in sorted(written):
+        click.echo("\n".join(lines), err=True)
     click.echo(f"{books} book(s), {clients} client rows, {secs:.1f} s -> {outdir}", err=True)
     for label, exc in failures:
         click.echo(f"FAILED {label}:\n{format_error(exc)}", err=True)
@@ -164,9 +170,10 @@ def ingest_if_sources(src: Path, outdir: Path, lang: str | None) -> Path:
     return target
 
 
-def _collect(get, job: Job, failures, books: int, clients: int) -> tuple[int, int]:
+def _collect(get, job: Job, failures, books: int, clients: int, written: list) -> tuple[int, int]:
     try:
-        _, n = get()
+        _, n, lines = get()
+        written.append((str(job.target), lines))
         return books + 1, clients + n
     except XlprofError as exc:
         failures.append((job.label, exc))

@@ -26,6 +26,7 @@ from ..i18n import LANGS, parse_code
 from ..model import vector as V
 from ..model.segments import TIERS
 from ..settings import DEFAULT_SETTINGS, SIGNALS
+from ..io.evidence import AmbiguousValue, ConflictingValues, decide_decimal, number_class, to_number
 from ..textnorm import excel_error, parse_bool, parse_date, parse_number
 
 PREFIX = "#XLPROF!"
@@ -101,10 +102,47 @@ def bad_reason(v: Any) -> str:
         return f"is {'TRUE' if v else 'FALSE'}, not a number"
     if isinstance(v, (dt.date, dt.datetime)):
         return "is a date, not a number"
+    err = excel_error(v)  # "#N/A" text, or the integer COM gives for #SPILL!, #CALC!...
+    if err:
+        return f"is {err}"
     if isinstance(v, str):
-        err = excel_error(v)
-        return f"is {err}" if err else "is text"
+        return "is text"
     return "is not a number"
+
+
+def _text_numbers(name: str, texts: dict[tuple[int, int], str]) -> dict[tuple[int, int], float | str]:
+    """Text cells of one argument read by the reading rule (:mod:`xlprof.io.evidence`): the
+    argument is one column of evidence -- ``12,5`` in one cell proves a decimal comma for
+    ``1.234`` in another -- and what still reads two ways is refused. Returns a number or
+    the reason it is not one, per cell."""
+    found: dict[str, str] = {}
+    for text in texts.values():
+        cls = number_class(text)
+        if cls is not None:
+            found.setdefault(cls, text)
+    conflict = None
+    try:
+        decimal = decide_decimal(found, scope="")
+    except AmbiguousValue:
+        decimal = None  # the ambiguous cells are refused one by one below
+    except ConflictingValues:
+        decimal, conflict = None, True
+    out: dict[tuple[int, int], float | str] = {}
+    for pos, text in texts.items():
+        if number_class(text) is None:
+            out[pos] = "is text"
+        elif conflict:
+            out[pos] = (f"is text {text!r}, and other cells of {name} use the other decimal mark: "
+                        "type the numbers themselves")
+        else:
+            try:
+                out[pos] = to_number(text, decimal)
+            except AmbiguousValue as exc:
+                a, b = sorted(exc.readings.values())
+                out[pos] = f"is text {text!r} that reads as {a:.15g} or {b:.15g}: type the number itself"
+            except ValueError:
+                out[pos] = "is text"
+    return out
 
 
 class Arg:
@@ -143,6 +181,8 @@ class Arg:
 
 
 _FAST_BLANK_TYPES = frozenset({float, int, type(None)})
+#: The integers COM gives for error cells: 0x800A07D0 + 0..99 (CVErr 2000..2099), signed.
+_COM_ERRORS = (-2146826288, -2146826189)
 
 
 def num(name: str, raw: Any, *, required: bool = False, default: float | None = None) -> Arg:
@@ -161,14 +201,27 @@ def num(name: str, raw: Any, *, required: bool = False, default: float | None = 
         vals = np.fromiter(itertools.chain.from_iterable(rows), dtype=float,
                            count=shape[0] * shape[1]).reshape(shape)
         blank = np.isnan(vals) if type(None) in types else None
+        if int in types and ((vals >= _COM_ERRORS[0]) & (vals <= _COM_ERRORS[1])).any():
+            # an integer COM hands over for a newer error (#SPILL!, #CALC!...): never a number
+            for i, j in zip(*np.nonzero((vals >= _COM_ERRORS[0]) & (vals <= _COM_ERRORS[1]))):
+                v = rows[i][j]
+                if excel_error(v):
+                    bad[(int(i), int(j))] = bad_reason(v)
+                    vals[i, j] = math.nan
     else:
         flat: list[float] = []
         blanks: list[bool] = []
+        texts: dict[tuple[int, int], str] = {}
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
                 t = type(v)
-                if t is float or t is int:
+                if t is float or (t is int and not excel_error(v)):
                     flat.append(float(v))
+                    blanks.append(False)
+                    continue
+                if t is str and v.strip() and not excel_error(v):
+                    texts[(i, j)] = v  # decided for the whole argument, below
+                    flat.append(math.nan)
                     blanks.append(False)
                     continue
                 try:
@@ -181,6 +234,12 @@ def num(name: str, raw: Any, *, required: bool = False, default: float | None = 
                     continue
                 flat.append(math.nan if x is None else x)
                 blanks.append(x is None)
+        if texts:
+            for (i, j), x in _text_numbers(name, texts).items():
+                if isinstance(x, str):
+                    bad[(i, j)] = x
+                else:
+                    flat[i * shape[1] + j] = x
         vals = np.array(flat, dtype=float).reshape(shape)
         blank = np.array(blanks, dtype=bool).reshape(vals.shape)
     if blank is not None and not blank.any():
@@ -208,7 +267,7 @@ def objects(name: str, raw: Any, parse: Callable[[Any], Any], *, required: bool 
                 blank[i, j] = True
                 vals[i, j] = default
                 continue
-            err = excel_error(v) if isinstance(v, str) else None
+            err = excel_error(v)  # "#N/A" text or a COM error integer
             if err:
                 bad[(i, j)] = f"is {err}"
                 continue

@@ -199,6 +199,43 @@ def parse_part(data: bytes, name: str, member: str,
                   "open it in Excel and save it again") from None
 
 
+class _RootReached(Exception):
+    pass
+
+
+def check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Parse a part only up to its root element: the one place a DTD can be declared, so
+    that a part nobody reads still refuses a DTD, a bad encoding or a broken start."""
+    member = info.filename
+    p = new_parser(member)
+
+    def root(*_a):
+        raise _RootReached
+
+    p.StartElementHandler = root
+    first = True
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 16):
+                if first:
+                    check_encoding(chunk, name, member)
+                    first = False
+                p.Parse(chunk, False)
+        p.Parse(b"", True)
+    except _RootReached:
+        return
+    except _Stop as stop_:
+        raise UnreadableFileError(name, stop_.reason) from None
+    except ValueError:
+        raise UnreadableFileError(name, _not_utf8(member, None)) from None
+    except pyexpat.ExpatError as exc:
+        raise UnreadableFileError(
+            name, f"is a damaged .xlsx file: part {member!r} is not valid XML "
+                  f"({pyexpat.errors.messages[exc.code]}); open it in Excel and save it again") from None
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise UnreadableFileError(name, f"is a damaged or truncated .xlsx file ({exc})") from None
+
+
 def check_extent(rows: int, cols: int, name: str, sheet: str) -> None:
     """Raise "too large" when the cells that hold values span too many rows or cells."""
     if rows > MAX_ROWS or rows * cols > MAX_CELLS:

@@ -30,55 +30,87 @@ from ..errors import UnreadableFileError
 from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, VOLUMES_LONG, sheet_lookup
 from ..textnorm import norm_key
 from .cells import ErrorCell, FormulaCell, PercentCell, RawSheet
-from .safety import XML_SUFFIXES, check_package, parse_part, read_member
+from .safety import XML_SUFFIXES, check_package, check_prolog, parse_part, read_member
 from .xlsx_parts import (Padded, Percent, TableInfo, WorkbookInfo, parse_rels, parse_styles,
                          parse_table, parse_workbook, rels_member)
 from .xlsx_sheet import Formula, SheetScan, scan_sheet
 
 READ_TABLES = (CLIENTS, ACTIVITIES, RESOURCES, SETTINGS, VOLUMES_LONG)
-RESAVE = "open the file in Excel or LibreOffice and save it (formulas are calculated on saving)"
 
 
 def read_xlsx(path: Path, notes: list[str] | None = None) -> dict[str, RawSheet]:
     """Every visible sheet (and hidden ones no visible sheet stands in for) of the
-    workbook at ``path``; ``notes`` receives what was left out and why."""
-    path = Path(path)
-    name = str(path)
-    book = read_structure(path)
-    import python_calamine as pc
+    workbook at ``path``; ``notes`` receives what was left out and why.
 
-    try:
-        wb = pc.CalamineWorkbook.from_path(name)
-    except pc.PasswordError:
-        raise UnreadableFileError(name, "is password-protected; remove the password and try again") from None
-    except Exception as exc:  # calamine raises several of its own types
-        raise UnreadableFileError(name, f"cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
-    out: dict[str, RawSheet] = {}
-    try:
-        for sheet_name in _sheets_to_read(book, wb.sheet_names, name, notes):
-            scan = book.scans.get(sheet_name)
-            if scan is None:            # not a worksheet (a chart sheet...): nothing to read
-                continue
-            sheet = wb.get_sheet_by_name(sheet_name)
-            rows = sheet.to_python(skip_empty_area=False) if sheet.height else []
-            out[sheet_name] = _raw_sheet(name, sheet_name, rows, scan, book, notes)
-    except UnreadableFileError:
-        raise
-    except Exception as exc:
-        raise UnreadableFileError(name, f"cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
-    finally:
-        wb.close()
-    return out
+    The package is checked and its small parts parsed now; each worksheet is parsed and
+    read when its cells are first used (:class:`LazySheet`), so the sheets a reader never
+    looks at (the formula sheets of an analysis book) cost nothing and reach no parser.
+    """
+    path = Path(path)
+    book = read_structure(path)
+    names = [s.name for s in book.info.sheets if s.part in book.worksheets]
+    loader = _Loader(path, book, notes)
+    return {n: LazySheet(str(path), n, loader) for n in _sheets_to_read(book, names, str(path), notes)}
+
+
+class LazySheet(RawSheet):
+    """A :class:`RawSheet` whose ``rows``, ``errors`` and ``merged`` are read on first use
+    (errors in the sheet surface then, as :class:`UnreadableFileError`)."""
+
+    def __init__(self, file: str, name: str, loader: "_Loader"):  # noqa: D107 - fields load later
+        self.file, self.name, self._loader = file, name, loader
+
+    def __getattr__(self, attr: str):
+        if attr not in ("rows", "errors", "merged"):
+            raise AttributeError(attr)
+        raw = self._loader.load(self.name)
+        self.rows, self.errors, self.merged = raw.rows, raw.errors, raw.merged
+        return getattr(self, attr)
+
+
+class _Loader:
+    """Reads one worksheet: the parser's pass first (its size is checked there, before
+    python-calamine allocates anything), then calamine for the values."""
+
+    def __init__(self, path: Path, book: "Structure", notes: list[str] | None):
+        self.path, self.book, self.notes = path, book, notes
+
+    def load(self, sheet: str) -> RawSheet:
+        import python_calamine as pc
+
+        name = str(self.path)
+        part = next(s.part for s in self.book.info.sheets if s.name == sheet)
+        pkg, zf = check_package(self.path)
+        with zf:
+            if part not in pkg.members:
+                raise UnreadableFileError(name, f"has changed while it was read (part {part!r} is gone)")
+            data = read_member(zf, pkg.members[part], name)
+        scan = scan_sheet(data, name, part, sheet, set(self.book.styles))
+        del data
+        try:
+            wb = pc.CalamineWorkbook.from_path(name)
+        except pc.PasswordError:
+            raise UnreadableFileError(name, "is password-protected; remove the password and try again") from None
+        except Exception as exc:  # calamine raises several of its own types
+            raise UnreadableFileError(name, f"cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
+        try:
+            ws = wb.get_sheet_by_name(sheet)
+            rows = ws.to_python(skip_empty_area=False) if ws.height else []
+        except Exception as exc:
+            raise UnreadableFileError(name, f"cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
+        finally:
+            wb.close()
+        return _raw_sheet(name, sheet, rows, scan, self.book, self.notes)
 
 
 class Structure:
-    """The package as parsed before calamine: workbook, styles, tables, sheet scans."""
+    """The package as parsed before any worksheet: workbook, styles, tables."""
 
     def __init__(self, info: WorkbookInfo):
         self.info = info
         self.styles: dict[str, Percent | Padded] = {}
         self.tables: dict[str, list[TableInfo]] = {}
-        self.scans: dict[str, SheetScan] = {}
+        self.worksheets: set[str] = set()      # parts of the sheets (parsed when read)
 
     @property
     def states(self) -> dict[str, str]:
@@ -86,8 +118,8 @@ class Structure:
 
 
 def read_structure(path: Path) -> Structure:
-    """Check the package and parse every XML part of it (expat; DTDs refused), scanning
-    the worksheets; raises :class:`UnreadableFileError`."""
+    """Check the package and parse every XML part of it but the worksheets (expat; DTDs
+    refused); raises :class:`UnreadableFileError`."""
     name = str(path)
     pkg, zf = check_package(path)
     with zf:
@@ -104,10 +136,10 @@ def read_structure(path: Path) -> Structure:
         if styles is not None:
             book.styles = parse_styles(read(styles), name, styles)
             done.add(styles)
-        interesting = set(book.styles)
         for s in book.info.sheets:
-            if s.part not in members or s.part in done:
-                continue
+            rel = rels.get(s.rid or "")
+            if s.part not in members or s.part in done or rel is None or rel.type != "worksheet":
+                continue                        # chart and dialog sheets hold no table
             sheet_rels = rels_member(s.part)
             tables = []
             if sheet_rels in members:
@@ -119,9 +151,10 @@ def read_structure(path: Path) -> Structure:
                             tables.append(t)
                 done.add(sheet_rels)
             book.tables[s.name] = tables
-            book.scans[s.name] = scan_sheet(read(s.part), name, s.part, s.name, interesting)
+            check_prolog(zf, members[s.part], name)     # the whole part is parsed when read
+            book.worksheets.add(s.part)
             done.add(s.part)
-        for member, info in members.items():
+        for member in members:
             if member not in done and member.endswith(XML_SUFFIXES):
                 parse_part(read(member), name, member)
         pkg.sheet_parts = {s.name: s.part for s in book.info.sheets}
@@ -143,7 +176,7 @@ def _table_of(sheet: str) -> str | None:
 
 def _sheets_to_read(book: Structure, calamine_names: list[str], file: str,
                     notes: list[str] | None) -> list[str]:
-    """Calamine's sheet names less the hidden sheets that a visible sheet stands in for."""
+    """The worksheets' names less the hidden sheets that a visible sheet stands in for."""
     states = book.states
     visible_tables = {_table_of(n) for n in calamine_names if states.get(n, "visible") == "visible"}
     visible_tables.discard(None)
@@ -204,16 +237,15 @@ _STRING = re.compile(r'"(?:[^"]|"")*"')
 
 
 def _distrust(f: Formula, text: str, info: WorkbookInfo) -> str | None:
-    """Why the saved value of a formula cannot be trusted, or None when it can."""
+    """Why the saved value of a formula cannot be trusted (the cause only: the validating
+    reader adds what was saved and the fix), or None when it can."""
     if not f.has_value:
-        return "it has no saved value (the program that wrote the file did not calculate it)"
+        return "the program that wrote the file did not calculate it"
     m = _VOLATILE.search(_STRING.sub('""', text))
     if m:
-        return (f"{m[1].upper()}() gives a new value each time it is calculated; the saved value "
-                "is from the last calculation")
+        return f"{m[1].upper()}() gives a new value each time it is calculated"
     if info.full_calc_on_load:
-        return ("the workbook asks to recalculate every formula when it is opened, so the value "
-                "saved with it may be out of date")
+        return "the workbook asks to recalculate every formula when it is opened"
     if info.manual_calc and not info.calc_on_save:
         return "the workbook is set to manual calculation and was saved without recalculating"
     return None
@@ -234,7 +266,7 @@ def _formulas(rows: list[list[Any]], formulas: dict[tuple[int, int], Formula], i
         cached = rows[pos[0]][pos[1]]
         if not f.has_value:
             cached = None
-        rows[pos[0]][pos[1]] = FormulaCell(text, cached, f"{reason}; {RESAVE}")
+        rows[pos[0]][pos[1]] = FormulaCell(text, cached, reason)
 
 
 _REF_TOKEN = re.compile(r"""("(?:[^"]|"")*"|'(?:[^']|'')*')|(?<![\w.$])(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?![\w(])""")

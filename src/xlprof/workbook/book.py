@@ -83,6 +83,20 @@ class Cells:
             ws.write_formula(r, c, formula, fmt, v)
 
 
+def udf_column(cells: Cells, ws, first: int, c: int, formula: str, values: list, fmt=None) -> None:
+    """``--formulas udf``: one array formula over rows ``first``.. of column ``c`` (one
+    XLPROF_ call computes the whole column: one round trip to Python per column on every
+    recalculation, not one per client), with each cell's cached value (Excel stores an
+    array formula's values cell by cell: the formula on the first, values on all)."""
+    if not values:
+        return
+    cells.count += 1
+    last = first + len(values) - 1
+    ws.write_array_formula(first, c, last, c, formula, fmt, cached(values[0]))
+    for k, v in enumerate(values[1:], start=1):
+        value_cell(ws, first + k, c, cached(v), fmt)
+
+
 def value_cell(ws, r: int, c: int, v: Any, fmt=None) -> None:
     if v is None or (isinstance(v, str) and v == ""):
         ws.write_blank(r, c, None, fmt)
@@ -341,20 +355,13 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 0, f"={qc}!${col['client_id']}{cr}", x[0], st.text)
         put(ws, r, 1, f"={qc}!${col['client_name']}{cr}", x[1], st.text)
         put(ws, r, 2, f"={rev}-{qc}!${col['discounts']}{cr}", x[2], money)
-        cogs, disc = f"{qc}!${col['cogs']}{cr}", f"{qc}!${col['discounts']}{cr}"
-        if udf:  # the same definitions through the XLPROF_ functions (xlprof.udfs)
-            vr = ctx.inputs.volumes.first_row + i + 1
-            put(ws, r, 3, f"=XLPROF_MARGIN({rev},{cogs},{disc})", x[3], money)
-            put(ws, r, 4, f"=XLPROF_COST_TO_SERVE({qv}!$B{vr}:${vlast}{vr},{qcts}!$C$4:${clast}$4)",
-                x[4], money)
-        else:
+        cogs = f"{qc}!${col['cogs']}{cr}"
+        if not udf:  # (udf: one XLPROF_ array formula per column, after the loop)
             put(ws, r, 3, f"=C{e}-{cogs}", x[3], money)
             put(ws, r, 4, f"={qcts}!${cts_cols['total']}{tr}", x[4], money)
         put(ws, r, 5, f"={rev}*{qc}!${col['days_to_pay']}{cr}*{coc}/365", x[5], money)
         put(ws, r, 6, f"={qc}!${col['bad_debt']}{cr}", x[6], money)
-        if udf:
-            put(ws, r, 7, f"=XLPROF_NET_PROFIT({rev},{cogs},E{e},{disc},F{e},G{e})", x[7], money)
-        else:
+        if not udf:
             put(ws, r, 7, f"=D{e}-E{e}-F{e}-G{e}", x[7], money)
         put(ws, r, 8, f'=IF(C{e}>0,H{e}/C{e},"")', x[8], pct)
         put(ws, r, 9, f"={qcts}!${cts_cols['hours']}{tr}", x[9], num)
@@ -363,6 +370,18 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 12, f'=IF(H{e}<0,-H{e},"")', x[12], money)
         put(ws, r, 13, f'=IF({rev}>0,C{e}/{rev},"")', x[13], pct)
         put(ws, r, 14, f'=IF(C{e}>0,E{e}/C{e},"")', x[14], pct)
+    if udf and ctx.n:  # the same definitions through the XLPROF_ functions (xlprof.udfs)
+        c1, cn = C.first_row + 1, C.first_row + ctx.n      # the clients' rows on Clients (1-based)
+        v1, vn = ctx.inputs.volumes.first_row + 1, ctx.inputs.volumes.first_row + ctx.n
+        ccol = lambda k: f"{qc}!${col[k]}${c1}:${col[k]}${cn}"  # noqa: E731
+        here = lambda letter: f"${letter}$2:${letter}${ctx.n + 1}"  # noqa: E731
+        rows = [values[i] for i in _rows(ctx)]
+        udf_column(ctx.cells, ws, 1, 3, f"=XLPROF_MARGIN({ccol('revenue')},{ccol('cogs')},{ccol('discounts')})",
+                   [x[3] for x in rows], money)
+        udf_column(ctx.cells, ws, 1, 4, f"=XLPROF_COST_TO_SERVE({qv}!$B${v1}:${vlast}${vn},{qcts}!$C$4:${clast}$4)",
+                   [x[4] for x in rows], money)
+        udf_column(ctx.cells, ws, 1, 7, f"=XLPROF_NET_PROFIT({ccol('revenue')},{ccol('cogs')},{here('E')},"
+                                        f"{ccol('discounts')},{here('F')},{here('G')})", [x[7] for x in rows], money)
     out = ctx.out
     write_block(ws, blocks["engine"], [out.integer, out.share, out.text, out.text])
     last = max(ctx.n, 1)
@@ -421,13 +440,18 @@ def write_scores(ctx: Ctx) -> None:
             rr = ref(rating)
             put(ws, r, 5 + k, f'=IF({rr}="","",(5-{rr})/4)', x[5 + k], st.signal)
         has = f'SUMPRODUCT(--(C{e}:I{e}<>""),{W})'
-        if ctx.cells.mode == "udf":
-            ratings = f"{qc}!${cc['values_alignment']}{cr}:${cc['respect_of_terms']}{cr}"
-            put(ws, r, 9, f"=XLPROF_TERMINATION_SCORE({p},{nr},{cts},{days},{terms},{ref('bad_debt')},"
-                          f"{ratings},{W},{rev},{settings_range})", x[9], st.score)
-        else:
+        if ctx.cells.mode != "udf":  # (udf: one XLPROF_ array formula for the column, below)
             put(ws, r, 9, f'=IF({has}>0,100*SUMPRODUCT(C{e}:I{e},{W})/{has},"")', x[9], st.score)
         put(ws, r, 10, f"={has}/SUM({W})", x[10], st.pct)
+    if ctx.cells.mode == "udf" and ctx.n:
+        c1, cn = C.first_row + 1, C.first_row + ctx.n
+        ccol = lambda k: f"{qc}!${cc[k]}${c1}:${cc[k]}${cn}"  # noqa: E731
+        prof = lambda letter: f"{qp}!${letter}$2:${letter}${ctx.n + 1}"  # noqa: E731
+        ratings = f"{qc}!${cc['values_alignment']}${c1}:${cc['respect_of_terms']}${cn}"
+        udf_column(ctx.cells, ws, SCORE_FIRST, 9,
+                   f"=XLPROF_TERMINATION_SCORE({prof('H')},{prof('C')},{prof('E')},{ccol('days_to_pay')},"
+                   f"{ccol('payment_terms_days')},{ccol('bad_debt')},{ratings},{W},{ccol('revenue')},"
+                   f"{settings_range})", [values[i][9] for i in _rows(ctx)], st.score)
     write_block(ws, blocks["engine"], ctx.out.text)
     last = SCORE_FIRST + max(ctx.n, 1) - 1
     ws.conditional_format(SCORE_FIRST, 9, last, 9, {"type": "3_color_scale", "min_type": "num", "min_value": 0,

@@ -188,9 +188,9 @@ def test_formula_without_a_trustworthy_value_is_located_with_the_fix(tmp_path):
     book = xlsxwriter_book(tmp_path / "f.xlsx", hook=hook)
     out = expect(run("validate", book), EXIT_INPUT)
     assert_located(out, book, "Clients", 2, "Discounts",
-                   "the formula =E2*5% cannot be trusted: the workbook asks to recalculate every formula when "
-                   "it is opened, so the value saved with it may be out of date; open the file in Excel or "
-                   "LibreOffice and save it")
+                   "the formula =E2*5% cannot be trusted (the workbook asks to recalculate every formula when "
+                   "it is opened; its saved value 0.0 may be out of date); open the file in Excel or "
+                   "LibreOffice and save it, so that the values are calculated and saved")
 
 
 # --- c. dates whose order is ambiguous -----------------------------------------------------------

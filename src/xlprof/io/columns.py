@@ -62,10 +62,10 @@ def marker_reason(v: Any) -> str | None:
     if isinstance(v, ErrorCell):
         return f"cell holds the Excel error {v.code}"
     if isinstance(v, FormulaCell):
-        reason = v.reason or ("it has no saved value" if v.cached is None else "its saved value may be out of date")
-        if "save" not in reason:
-            reason += "; open the file in Excel or LibreOffice and save it, so that the values are calculated"
-        return f"the formula ={v.formula} cannot be trusted: {reason}"
+        saved = ("it has no saved value" if v.cached is None
+                 else f"its saved value {v.cached!r} may be out of date")
+        return (f"the formula ={v.formula} cannot be trusted ({v.reason}; {saved}); open the file "
+                "in Excel or LibreOffice and save it, so that the values are calculated and saved")
     if isinstance(v, str):
         err = excel_error(v)
         if err:

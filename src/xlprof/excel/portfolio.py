@@ -90,6 +90,16 @@ def _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_ter
     return layout, inputs, rev
 
 
+def _scores(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_terms_days, bad_debt, ratings,
+            weights, revenue, settings):
+    """(layout, score, coverage) of the score functions' shared arguments."""
+    layout, inputs, rev = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
+                                      payment_terms_days, bad_debt, ratings, revenue)
+    score, coverage = V.termination_scores(*inputs, weights=weights_arg(weights), revenue=rev,
+                                           settings=settings_arg(settings))
+    return layout, score, coverage
+
+
 #: The arguments the score functions share, one row per client, in signature order.
 SCORE_DOCS = dict(
     net_profit="Net profit of each client: a cell or a column.",
@@ -114,10 +124,8 @@ def XLPROF_TERMINATION_SCORE(net_profit, net_revenue, cost_to_serve, days_to_pay
                              payment_terms_days=None, bad_debt=None, ratings=None, weights=None,
                              revenue=None, settings=None):
     """Termination score 0-100 per client (higher = stronger case to part ways), from the signals with data; blank when none has data."""
-    layout, inputs, rev = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
-                                      payment_terms_days, bad_debt, ratings, revenue)
-    score, _ = V.termination_scores(*inputs, weights=weights_arg(weights), revenue=rev,
-                                    settings=settings_arg(settings))
+    layout, score, _ = _scores(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_terms_days,
+                               bad_debt, ratings, weights, revenue, settings)
     return layout.output(score.reshape(-1, 1))
 
 
@@ -131,10 +139,8 @@ def XLPROF_SCORE_COVERAGE(net_profit, net_revenue, cost_to_serve, days_to_pay=No
                           payment_terms_days=None, bad_debt=None, ratings=None, weights=None,
                           revenue=None, settings=None):
     """Score coverage per client: the share (0-1) of the signal weights that have data behind the termination score."""
-    layout, inputs, rev = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
-                                      payment_terms_days, bad_debt, ratings, revenue)
-    _, coverage = V.termination_scores(*inputs, weights=weights_arg(weights), revenue=rev,
-                                       settings=settings_arg(settings))
+    layout, _, coverage = _scores(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_terms_days,
+                                  bad_debt, ratings, weights, revenue, settings)
     return layout.output(coverage.reshape(-1, 1))
 
 

@@ -155,7 +155,8 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
         else:
             for job in todo:
                 step = (lambda name: bar.update(1)) if single else None
-                books, clients = _collect(lambda: run_job(job, step), job, failures, books, clients, written)
+                books, clients = _collect(lambda: run_job(job) if step is None else run_job(job, step), job,
+                                          failures, books, clients, written)
                 if not single:
                     bar.update(1)
     secs = time.perf_counter() - start

@@ -33,7 +33,7 @@ from ..settings import SIGNALS
 from . import charts
 from . import layout as L
 from .inputs import InputLayout, new_workbook, quote, setting_name, write_inputs
-from .labels import SOURCES, h, sheet
+from .labels import h, sheet
 from .layout import (CTS_FIRST, DROP_COLS, PLAN_SHEET_COLS, PROF_COLS, RATE_COLS, SCORE_COLS,  # noqa: F401
                      SCORE_FIRST, TOURNIQUET_COLS, Block)
 from .styles import Styles, money_format
@@ -258,10 +258,9 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
         put(ws, r, 7, f"=D{r + 1}*E{r + 1}/60", hours, st.number)
         ors = ",".join(f'B{r + 1}="{t}"' for t in sorted(var_labels))
         put(ws, r, 8, f"=IF(OR({ors}),1,0)", flag, st.integer)
-        # freed capacity: a time-driven activity whose cost stays (committed resource)
+        # freed capacity: a committed activity that takes the team's time (its cost stays)
         committed = label("committed_fixed", lang)
-        put(ws, r, 9, f'=IF(AND(C{r + 1}="{SOURCES["time"][lang == "es"]}",B{r + 1}="{committed}"),1,0)',
-            freed, st.integer)
+        put(ws, r, 9, f'=IF(AND(E{r + 1}>0,B{r + 1}="{committed}"),1,0)', freed, st.integer)
     write_block(ws, blocks["source"], st.text)
     finish(ws, 0, len(RATE_COLS), ctx.m, freeze_cols=1, protect=ctx.protect)
 

@@ -598,10 +598,15 @@ def test_model_and_recalculation_run_without_desktop_libraries(demo, tmp_path):
     assert out["status"].startswith("Recalculated ")
 
 
-def test_docs_main_py_example_uses_the_real_entry_points():
+def test_docs_lite_steps_use_the_real_entry_points():
+    import xlprof.lite
+    from xlprof.excel.cli_lite import MAIN_PY
+
     doc = (Path(__file__).resolve().parents[1] / "docs" / "ribbon.md").read_text(encoding="utf-8")
-    assert "xlprof.excel.live.recalculate_book(book)" in doc or "recalculate_book(book)" in doc
-    assert "@script" in doc and "@func" in doc and "deps=False" in doc
+    assert "xlprof.excel.live.recalculate_book" in doc
+    assert "from xlprof.lite import *" in doc and MAIN_PY.startswith("from xlprof.lite import *")
+    assert "xlprof_recalculate" in doc and "xlprof_recalculate" in xlprof.lite.__all__
+    assert "xlprof lite --wheel" in doc and "pip install xlprof" not in doc
 
 
 # --- Manual calculation, and a status cell Excel refuses ---------------------------------------------

@@ -715,9 +715,12 @@ def test_function_docs_are_up_to_date(udfs):
         assert [(a.name, a.doc, a.optional) for a in f.args] == [
             (x["name"], x["doc"], "optional" in x) for x in info["args"] if x["name"] != "caller"]
         assert f.example[0].startswith(f"={fname}(")
-    for needed in ("pip install xlprof", "xlwings addin install", "UDF Modules", "xlprof.udfs",
-                   "Import Functions", "=XLPROF_MARGIN("):
-        assert needed in text
+    for needed in ("python -m build", "xlprof addin install", "ImportPythonUDFsToAddin",
+                   "Trust access to the VBA project object model", "Tools > References", "UDF Modules",
+                   "xlprof.udfs", "Import Functions", "=XLPROF_MARGIN(", "xlprof lite", "from xlprof.lite import *",
+                   "Ctrl+Shift+Enter", "rebuild the add-in: xlprof addin install"):
+        assert needed in text, needed
+    assert "pip install xlprof\n" not in text and "`pip install xlprof`" not in text  # not published
 
 
 def test_vector_model_loads_no_excel_library():

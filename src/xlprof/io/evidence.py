@@ -138,7 +138,12 @@ class ConflictingValues(ValueError):
 # --- numbers --------------------------------------------------------------------------------
 
 
+_BARE_ENDS = frozenset("0123456789()")
+
+
 def _normalise_number(text: str) -> str:
+    if text[:1] in _BARE_ENDS and text[-1:] in _BARE_ENDS and text[:1]:
+        return text                        # nothing to strip (most values): skip the regex
     return _STRIP_RE.sub("", text)
 
 

@@ -86,5 +86,5 @@ def test_split_scenario_is_the_groups_exits_and_reconciles():
         assert sub_p.activities.set_index("activity")["behavior"].to_dict() == {
             "calls": "committed_fixed", "ship": "variable"}
         again = analyze(sub_p).clients.set_index("client_id")
-        for col in ("drop_impact", "drop_impact_ledger", "freed_hours", "freed_capacity_cost"):
+        for col in ("drop_impact", "drop_impact_ledger", "freed_hours"):
             assert list(again.loc[ids, col]) == list(c.loc[ids, col]), col

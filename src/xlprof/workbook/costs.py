@@ -10,7 +10,7 @@ from ..i18n import label
 from ..schema import AVOIDABLE, RESOURCE_DEFAULT_BEHAVIOR
 from . import layout as L
 from .inputs import quote, setting_name
-from .labels import h
+from .labels import SOURCES, h
 from .layout import CTS_FIRST, PROF_COLS, PROF_LIVE, PROF_RATIOS, RATE_COLS, SUMMED
 from .writer import (Ctx, finish, guard, headers, notice, subtotal, total_label, udf_column, value_cell,
                      write_block)
@@ -93,9 +93,10 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
         put(ws, r, 7, f"=D{r + 1}*E{r + 1}/60", hours, st.hours)
         ors = ",".join(f'B{r + 1}="{t}"' for t in sorted(var_labels))
         put(ws, r, 8, f"=IF(OR({ors}),1,0)", flag, st.integer)
-        # freed capacity: a committed activity that takes the team's time (its cost stays)
+        # freed capacity: a time-driven activity whose cost stays (committed resource)
         committed = label("committed_fixed", lang)
-        put(ws, r, 9, f'=IF(AND(E{r + 1}>0,B{r + 1}="{committed}"),1,0)', freed, st.integer)
+        put(ws, r, 9, f'=IF(AND(C{r + 1}="{SOURCES["time"][lang == "es"]}",B{r + 1}="{committed}"),1,0)',
+            freed, st.integer)
     write_block(ws, blocks["source"], st.text)
     m = ctx.m
     tot = blocks["totals"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 
 from .. import __version__
 from ..model.analysis import Analysis, Portfolio
@@ -160,17 +161,23 @@ def write_drop_impact(ctx: Ctx, cts_cols: dict[str, str]) -> None:
 # --- the book ---------------------------------------------------------------------------
 
 
+STEPS = ("inputs", "rates", "cts", "profitability", "scores", "drop", "segmentation", "plan", "tourniquet",
+         "archive", "dashboard", "client", "readme", "save")   # what progress() is told, in order
+
+
 def write_analysis_book(a: Analysis, p: Portfolio, path: Path | str, *, formulas: str = "native",
                         source_name: str | None = None, fixed_rates: bool = False,
-                        generated: dt.datetime | None = None) -> int:
+                        generated: tuple[str, dt.datetime] | None = None,
+                        progress: Callable[[str], None] | None = None) -> int:
     """Write the analysis workbook of ``a`` (computed from ``p``) to ``path``.
 
     Returns the number of formula cells written. ``fixed_rates`` writes the activity
     rates as values (split books carry the portfolio's rates). ``generated`` is the time
     the book says it was generated; by default :func:`.dashboard.generation_time` (from
     ``SOURCE_DATE_EPOCH`` or the input file's time, so that the same input gives the
-    same bytes).
+    same bytes). ``progress`` is called with each name of :data:`STEPS` once done.
     """
+    step = progress or (lambda name: None)
     lang = a.lang
     cells = Cells(formulas)
     wb, st = new_workbook(path, currency=a.settings.currency)
@@ -181,24 +188,38 @@ def write_analysis_book(a: Analysis, p: Portfolio, path: Path | str, *, formulas
     inputs = write_inputs(wb, st, p, a.settings.replace(language=lang), lang, ids)
     ctx = Ctx(wb, st, cells, a, p, lang, inputs, len(ids), len(a.activities), ids,
               OutFormats(wb, a.settings.currency), fixed_rates)
+    step("inputs")
     write_rates(ctx, fixed_rates=fixed_rates)
+    step("rates")
     cts_cols = write_cost_to_serve(ctx)
+    step("cts")
     write_profitability(ctx, cts_cols)
+    step("profitability")
     write_scores(ctx)
+    step("scores")
     write_drop_impact(ctx, cts_cols)
+    step("drop")
     seg = charts.write_segmentation(ctx)
+    step("segmentation")
     write_plan(ctx, "plan")
+    step("plan")
     write_tourniquet(ctx)
+    step("tourniquet")
     write_plan(ctx, "archive")
+    step("archive")
     source = source_name or Path(p.source).name or ""
     when = generated if generated is not None else dashboard.generation_time(p.source)
     dashboard.write_dashboard(ctx, dash, seg, source=source, generated=when)
+    step("dashboard")
     client.write_client(ctx, client_ws, selected=getattr(p, "selected_client", None))
+    step("client")
     readme.write_readme(ctx, readme_ws, source_name=source, version=__version__)
+    step("readme")
     for ws in wb.worksheets():
         if ws.name in {inputs.clients.sheet, inputs.activities.sheet, inputs.volumes.sheet} or (
                 inputs.resources and ws.name == inputs.resources.sheet):
             ws.protect("", {**PROTECT, "insert_rows": False})
     wb.get_worksheet_by_name(sheet("dashboard", lang)).activate()
     wb.close()
+    step("save")
     return cells.count

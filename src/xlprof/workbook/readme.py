@@ -71,7 +71,7 @@ UDF_NOTE = {
 }
 
 
-WIDTH = 110
+WIDTH = 76    # fits A4 portrait unscaled (LibreOffice does not scale a one-column sheet to fit)
 
 
 def write_readme(ctx: Ctx, ws, *, source_name: str, version: str) -> None:

@@ -166,7 +166,7 @@ class OutFormats:
             return wb.add_format({**props, "locked": False})
 
         money = money_format(currency)
-        self.text = add()
+        self.text = add(indent=1)       # text after a right-aligned number never touches it
         self.integer = add(num_format="#,##0")
         self.share = add(num_format="0%")
         self.pct = add(num_format="0.0%")
@@ -177,7 +177,7 @@ class OutFormats:
         self.hours = add(num_format="#,##0.0")
         self.qty = add(num_format="General")
         self.date = add(num_format="yyyy-mm-dd")
-        self.wrap = add(text_wrap=True, valign="top")
+        self.wrap = add(text_wrap=True, valign="top", indent=1)
         self.status = add(italic=True, font_color="#595959")
 
 

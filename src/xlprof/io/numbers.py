@@ -132,8 +132,8 @@ def _dependent_number_classes(exc: ValueError) -> set[str]:
     """The classes a failed decision leaves unread: the two-way ones, and after a conflict
     every class that proves a separator."""
     if isinstance(exc, ev.ConflictingValues):
-        return {c for c, sep in ev.NUMBER_PROVES.items() if sep is not None} | set(ev._AMBIGUOUS_NUMBER)
-    return set(ev._AMBIGUOUS_NUMBER)
+        return {c for c, sep in ev.NUMBER_PROVES.items() if sep is not None} | set(ev.NUMBER_TWO_WAYS)
+    return set(ev.NUMBER_TWO_WAYS)
 
 
 def _convert_texts(name: str, e: Evidence, decision: Any) -> dict[str, Any]:

@@ -145,9 +145,22 @@ def _convert_texts(name: str, e: Evidence, decision: Any) -> dict[str, Any]:
     conv: dict[str, Any] = {}
     if e.plain:
         conv.update(zip(e.plain, np.array(e.plain, dtype=float).tolist()))
-    for t in e.texts.difference(e.plain) if e.plain else e.texts:
+    rest = e.texts.difference(e.plain) if e.plain else e.texts
+    bare = [t for t in rest if t[:1] in _BARE_START and t[-1:] in _DIGITS
+            and ev.NUMBER_PROVES.get(e.cls(t), "?") in (None, sep) and e.cls(t) not in dependent]
+    if bare:                               # grouped numbers (1.234,56): one translate, one numpy pass
+        blob = "\n".join(bare).translate(_UNGROUP[sep or "."])
+        conv.update(zip(bare, np.array(blob.split("\n"), dtype=float).tolist()))
+    for t in rest.difference(bare) if bare else rest:
         conv[t] = _read_text_number(name, t, e.cls(t) if t.strip() else None, sep, dependent)
     return conv
+
+
+_DIGITS = frozenset("0123456789")
+_BARE_START = _DIGITS | {"-", "+"}
+_GROUPERS = {ord(c): None for c in " \u00a0\u202f\u2007'\u2019"}
+# Text without its thousands separators, with "." as the decimal mark, for float().
+_UNGROUP = {".": {**_GROUPERS, ord(","): None}, ",": {**_GROUPERS, ord("."): None, ord(","): "."}}
 
 
 def _read_text_number(name: str, text: str, cls: str | None, sep: str | None, dependent: set[str]):

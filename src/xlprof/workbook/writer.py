@@ -235,7 +235,16 @@ def guard(ctx: Ctx, ws, r1: int, c1: int, r2: int, c2: int) -> None:
                                                "format": ctx.st.stale})
 
 
+def write_engine(ctx: Ctx, ws, block: Block, fmts) -> None:
+    """An engine-written block, guarded (see :func:`guard`)."""
+    write_block(ws, block, fmts)
+    guard(ctx, ws, block.row, block.col, block.row + max(block.nrows, 1) - 1, block.col + block.ncols - 1)
+
+
 def total_label(ctx: Ctx, ws, r: int, c: int) -> None:
+    """"Total" in column ``c`` of a totals row, the columns left of it blank (with the rule)."""
+    for j in range(c):
+        ws.write_blank(r, j, None, ctx.st.total_blank)
     ws.write_string(r, c, TOTAL[ctx.lang], ctx.st.total_label)
 
 

@@ -181,9 +181,9 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
     headers(ws, st, 0, PROF_COLS, lang, {"client_id": 10, "client_name": 28, "tier": 10, "quadrant": 17,
                                          "net_margin": 9, "service_hours": 10, "profit_rank": 9,
                                          "cumulative_profit_share": 11, "price_realization": 11,
-                                         "cts_ratio": 11, "breakeven_price_rise": 11, "net_revenue": 15,
-                                         "gross_margin": 15, "cost_to_serve": 15, "financing_cost": 13,
-                                         "bad_debt": 12, "net_profit": 15, "profit_per_hour": 13,
+                                         "cts_ratio": 11, "breakeven_price_rise": 11, "net_revenue": 16,
+                                         "gross_margin": 16, "cost_to_serve": 16, "financing_cost": 14,
+                                         "bad_debt": 13, "net_profit": 16, "profit_per_hour": 13,
                                          "breakeven_cts_cut": 14})
     blocks = L.profitability(ctx.a)
     values = blocks["values"].rows

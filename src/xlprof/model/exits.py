@@ -120,7 +120,7 @@ class ExitScenario:
     sum_drop_impact: float               # economic, penalties included
     sum_drop_impact_ledger: float
     freed_hours: float
-    freed_capacity_cost: float           # committed time-driven cost of the freed minutes
+    freed_capacity_cost: float           # committed time-driven cost of the freed minutes (stays in the P&L)
     new_lead_clients: list[str]
     rates_after: pd.Series               # per activity
     clients: pd.DataFrame                # stayers: client_id, net_profit_after, tier_after, cumulative_profit_share_after

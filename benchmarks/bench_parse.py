@@ -116,8 +116,8 @@ def main(argv=None) -> int:
     print(f"{'input':<12} {'parse':>7} {'old':>7} {'old/new':>8} {'right':>6} {'old right':>9}"
           f" {'files':>7} {'pandas':>7}")
     for label, tn, to, rn, ro, tf, fl in rows:
-        print(f"{label:<12} {tn:7.2f} {to:7.2f} {to / tn:7.1f}x {rn:>6} {ro:>9} {tf:7.2f} "
-              + (f"{fl:7.2f}" if fl is not None else f"{'':>7}"))
+        files = f"{tf:7.2f} {fl:7.2f}" if fl is not None else f"{'(bench_read.py)':>15}"
+        print(f"{label:<12} {tn:7.2f} {to:7.2f} {to / tn:7.1f}x {rn:>6} {ro:>9} {files}")
     return 0
 
 

@@ -124,3 +124,19 @@ def test_excel_sep_line_is_obeyed(tmp_path, plain):
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"], ids=["comma", "semicolon", "tab", "pipe"])
 def test_delimiters(tmp_path, plain, delimiter):
     assert scores(write_csv_folder(tmp_path / "d", delimiter=delimiter)) == plain
+
+
+def test_delimiter_without_known_headers_is_the_consistent_one():
+    from xlprof.io.textfiles import choose_delimiter
+
+    text = "a;b,x;c\r\n1;2,5;3\r\n4;5,0;6\r\n"
+    assert choose_delimiter(text, lambda cells: 0) == (text, ";")
+    assert choose_delimiter("one column\r\nonly\r\n", None)[1] == ","
+
+
+def test_utf16_without_bom_is_told_by_its_zero_bytes():
+    text = "Client ID\tRevenue\r\nC1\t100\r\n"
+    assert decode_text(text.encode("utf-16-le"), "x") == (text, "UTF-16")
+    assert decode_text(text.encode("utf-16-be"), "x") == (text, "UTF-16")
+    with pytest.raises(Exception, match="binary content"):
+        decode_text(b"\x00\x01\x02\x03abc\x00", "x")

@@ -33,8 +33,8 @@ from .inputs import new_workbook, quote, setting_name, write_inputs
 from .labels import h, sheet
 from .layout import CTS_FIRST, DROP_COLS, DROP_LIVE, SCORE_COLS, SCORE_FIRST
 from .plans import write_plan, write_tourniquet
-from .writer import (FORMULA_MODES, PROTECT, Cells, Ctx, OutFormats, finish, guard, headers,  # noqa: F401
-                     notice, total_label, udf_column, write_block)
+from .writer import (FORMULA_MODES, PROTECT, Cells, Ctx, OutFormats, finish, headers,  # noqa: F401
+                     notice, total_label, udf_column, write_engine)
 
 # --- Scores -----------------------------------------------------------------------------
 
@@ -97,9 +97,7 @@ def write_scores(ctx: Ctx) -> None:
                    f"=XLPROF_TERMINATION_SCORE({prof('H')},{prof('C')},{prof('E')},{ccol('days_to_pay')},"
                    f"{ccol('payment_terms_days')},{ccol('bad_debt')},{ratings},{W},{ccol('revenue')},"
                    f"{settings_range})", [values[i][9] for i in range(ctx.n)], st.score)
-    engine = blocks["engine"]
-    write_block(ws, engine, ctx.out.text)
-    guard(ctx, ws, engine.row, engine.col, engine.row + max(engine.nrows, 1) - 1, engine.col + engine.ncols - 1)
+    write_engine(ctx, ws, blocks["engine"], ctx.out.text)
     notice(ctx, ws, 0, len(SCORE_COLS))
     last = SCORE_FIRST + max(ctx.n, 1) - 1
     ws.conditional_format(SCORE_FIRST, 9, last, 9, {"type": "3_color_scale", "min_type": "num", "min_value": 0,
@@ -143,12 +141,9 @@ def write_drop_impact(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 10, f"={qp}!$J{e}", x[10], st.hours)
         put(ws, r, 11, f"={qcts}!${cts_cols['freed']}{CTS_FIRST + i + 1}", x[11], st.money)
         put(ws, r, 12, f"=J{e}+IF({cap},K{e}*{vph},0)", x[12], st.money)
-    engine = blocks["engine"]
-    write_block(ws, engine, [ctx.out.text, ctx.out.date])
-    guard(ctx, ws, engine.row, engine.col, engine.row + max(engine.nrows, 1) - 1, engine.col + engine.ncols - 1)
+    write_engine(ctx, ws, blocks["engine"], [ctx.out.text, ctx.out.date])
     tot = blocks["totals"]
     total_label(ctx, ws, tot.row, 1)
-    ws.write_blank(tot.row, 0, None, st.total_blank)
     write_totals(ctx, ws, tot.row, 2, DROP_COLS[2:DROP_LIVE], tot.rows[0], (2, max(ctx.n, 1) + 1),
                  {"freed_hours": st.total_hours})
     notice(ctx, ws, 0, len(DROP_COLS))

@@ -22,7 +22,7 @@ from .costs import PCOL
 from .inputs import quote, setting_name
 from .labels import SOURCES, h
 from .layout import DROP_COLS, SCORE_COLS, SCORE_FIRST, STALE_NAME
-from .writer import Ctx, guard, notice, page_setup, value_cell, write_block, wrapped_lines
+from .writer import Ctx, guard, notice, page_setup, write_block, wrapped_lines
 
 T = {
     "title": ("xlprof: client profitability and cost-to-serve", "xlprof: rentabilidad de clientes y coste de servir"),

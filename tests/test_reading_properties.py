@@ -227,3 +227,24 @@ def test_parse_date_reads_a_lone_locale_date_exactly_or_refuses(d, locale, order
         assert got == d, (text, got)
     else:                                 # the setting decides against the locale: the other reading
         assert got == evidence.to_date(text, order)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.data_too_large,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(book=locale_book(), as_csv=st.booleans())
+def test_locale_files_read_exactly_or_refused(tmp_path_factory, book, as_csv):
+    """The same property through real files: a CSV folder in the locale's delimiter, or a
+    workbook whose cells hold the locale's text (written by XlsxWriter as strings)."""
+    from _inputs import write_csv_folder, xlsxwriter_book
+    from xlprof.io.reader import read_sheets
+
+    locale, tables, want = book
+    d = tmp_path_factory.mktemp("locale")
+    if as_csv:
+        path = write_csv_folder(d / "csv", tables, delimiter=delimiter(locale))
+    else:
+        rows = {name: [[_plain(v) if name != "Clients" else v for v in r] for r in t]
+                for name, t in tables.items()}
+        path = xlsxwriter_book(d / "book.xlsx", rows)
+    _check(read_sheets(path), want)

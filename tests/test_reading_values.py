@@ -262,3 +262,21 @@ def test_lone_text_number_is_refused_by_the_one_parser():
     assert parse_number("1,234", decimal=",") == 1.234
     assert parse_number("1.234,56") == 1234.56
     assert parse_number("12,5", decimal=".") == 12.5     # a value that proves its separator
+
+
+def test_a_conflicting_column_reads_none_of_its_proving_cells():
+    """After a conflict no cell that proves either separator is read (nor the two-way ones)."""
+    from xlprof.io.numbers import number_column
+
+    col = number_column("revenue", "number", True, ["12.5", "12,5", "1.234", "7", "1,234.5"])
+    assert len(col.problems) == 1 and "can only be read with a decimal point" in col.problems[0][1]
+    assert sorted(col.bad) == [0, 1, 2, 4] and all(v is None for v in col.bad.values())
+    assert col.values[3] == 7.0
+    # a plain column of a CSV file whose other columns conflict: its 12.5 is not read either
+    from xlprof.io import evidence
+    from xlprof.io.numbers import number_evidence
+
+    values = ["12.5", "7"]
+    conflict = evidence.ConflictingValues("x", examples={".": "12.5", ",": "1,5"}, setting="decimal_separator")
+    col = number_column("revenue", "number", True, values, conflict, number_evidence(values))
+    assert list(col.bad) == [0] and col.values[1] == 7.0

@@ -1,7 +1,8 @@
 """xlprof ingest: the hand-worked example (tests/_ingest_hand.py), every number by hand.
 
 Period 2025. Sales (';' CSV, decimal commas, credit note CN1 typed with positive amounts):
-  C1: list 1000 + 500 - 200 (CN1) = 1300, net 900 + 500 - 200 = 1200 -> discounts 100,
+  C1: invoiced list 1000 + 500 = 1500 (revenue); discounts (1000 - 900) + (500 - 500) plus the
+      credit note CN1's 200 (returns and allowances) = 300; net revenue 1200 = 900 + 500 - 200;
       cost 600 + 300 - 120 = 780; F0 (2024-12-20) is outside the period.
   C2: list 2000, net 1800 -> discounts 200, cost 1500.   C3 (not in the master): 300, 0, 100.
 Receivables (amount-weighted, open items counted to 2025-12-31):
@@ -42,7 +43,7 @@ def test_client_figures_by_hand(hand):
     _, _, p, _, _ = hand
     c = p.clients.set_index("client_id")
     assert list(c.index) == ["C1", "C2", "C3"]
-    assert c.loc["C1", ["revenue", "discounts", "cogs", "bad_debt"]].tolist() == [1300.0, 100.0, 780.0, 0.0]
+    assert c.loc["C1", ["revenue", "discounts", "cogs", "bad_debt"]].tolist() == [1500.0, 300.0, 780.0, 0.0]
     assert c.loc["C2", ["revenue", "discounts", "cogs", "bad_debt"]].tolist() == [2000.0, 200.0, 1500.0, 150.0]
     assert c.loc["C3", ["revenue", "discounts", "cogs", "bad_debt"]].tolist() == [300.0, 0.0, 100.0, 0.0]
     assert c.loc["C1", "days_to_pay"] == pytest.approx(66000 / 1400)
@@ -135,7 +136,7 @@ def test_period_from_the_command_line(hand, tmp_path):
     _, book, _, _, _ = hand
     p, ing, _ = ingest_portfolio(book, start=dt.date(2024, 12, 1), end=dt.date(2025, 12, 31))
     c = p.clients.set_index("client_id")
-    assert c.loc["C1", "revenue"] == 1300.0 + 999.0       # F0 (2024-12-20) now inside
+    assert c.loc["C1", "revenue"] == 1500.0 + 999.0       # F0 (2024-12-20) now inside
     assert p.settings.period_months == 13.0
 
 
@@ -164,7 +165,7 @@ def test_template_reads_back(tmp_path):
 def test_spanish_sources_book(tmp_path):
     book = write_hand_example(tmp_path, lang="es")
     p, _, _ = ingest_portfolio(book)
-    assert p.clients.set_index("client_id").loc["C1", "revenue"] == 1300.0
+    assert p.clients.set_index("client_id").loc["C1", "revenue"] == 1500.0
 
 
 def _one_source(tmp_path, text: str, *, amount="amount", encoding="utf-8"):

@@ -341,7 +341,8 @@ class Scans:
         self.maps += 1
         name = f"dates_{self.maps}"
         texts = sorted(d.exact)
-        self.run.run(f"CREATE TEMP TABLE {q(name)} AS SELECT unnest($1::VARCHAR[]) AS v, unnest($2::DATE[]) AS d",
+        self.run.run(f"CREATE TEMP TABLE {q(name)} AS SELECT unnest($1::VARCHAR[]) AS xlprof_text, "
+                     "unnest($2::DATE[]) AS xlprof_day",
                      [texts, [d.exact[t] for t in texts]])
         return DateReading(d.order, (), name)
 

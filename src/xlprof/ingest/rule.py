@@ -241,6 +241,8 @@ def decide_numbers(groups: list[NumberGroup], *, setting: str, delimiter: str | 
     found: dict[str, str] = {}
     for g in sorted(groups, key=lambda g: (g.code, g.column)):
         name = class_name(g.code)
+        if g.code == BLANK:
+            continue
         for ex in (g.lo, g.hi):
             want = ev.number_class(ex)
             if g.code == PERCENT:
@@ -321,8 +323,10 @@ def sample_date_reading(texts: list[str], *, setting: str) -> DateReading:
 
 
 def date_sql(c: str, reading: DateReading) -> str:
+    """The date text column ``c`` spells. With a map table, ``c`` must be qualified by its
+    table's alias (the lookup is a correlated subquery)."""
     if reading.table is not None:
-        return (f"(SELECT d FROM {q(reading.table)} m WHERE m.v = {c})")
+        return f"(SELECT m.xlprof_day FROM {q(reading.table)} AS m WHERE m.xlprof_text = {c})"
     formats = reading.formats[0] if len(reading.formats) == 1 else list(reading.formats)
     return f"CAST(try_strptime({c}, {lit(formats)}) AS DATE)"
 

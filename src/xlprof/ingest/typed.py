@@ -120,7 +120,7 @@ def typed_select(ft: FileTable, index: int, spec: SourceSpec, needs: Needs, read
         if "number" in k:
             base.append(f"{rule.number_value_sql(c, q('c#' + h), readings.numbers[h])} AS {q('v#' + h)}")
         if "date" in k:
-            base.append(f"{rule.date_sql(c, readings.dates[h])} AS {q('d#' + h)}")
+            base.append(f"{rule.date_sql('_t.' + c, readings.dates[h])} AS {q('d#' + h)}")
         if "text" in k:
             if h in native:   # a workbook's number typed where text is meant: its displayed id
                 n = q(h + "#n")
@@ -130,7 +130,7 @@ def typed_select(ft: FileTable, index: int, spec: SourceSpec, needs: Needs, read
             else:
                 expr = f"nullif(trim({c}), '')"
             base.append(f"{expr} AS {q('t#' + h)}")
-    level2 = f"(SELECT *{''.join(', ' + b for b in base)} FROM {level1})"
+    level2 = f"(SELECT *{''.join(', ' + b for b in base)} FROM {level1} AS _t)"
     # level 3: roles, credit notes, the first unreadable column
     cols: dict[str, str] = {}
     bad: list[tuple[str, str, str]] = []     # (condition, column label, raw text)

@@ -20,6 +20,7 @@ C1 2 (F1, F2), C2 1, C3 1.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 import pytest
@@ -104,7 +105,28 @@ def test_cli_writes_a_valid_input_workbook_with_sources_sheet(hand, tmp_path):
     flat = [[str(v) for v in row] for row in rows]
     checks = [row for row in flat if "read - used - left out" in row]
     assert len(checks) == 4 and all(float(v) == 0 for row in checks for v in row[4:] if v not in ("",))
-    assert any(row[:4] == ["raw/write_offs.csv", "3.0", "amount", "n/a"] for row in flat)
+    assert any(row[:5] == ["raw/write_offs.csv", "", "3.0", "amount", "n/a"] for row in flat)
+    read = next(row for row in flat if row[:4] == ["sales", "sales lines", "raw/sales.csv", "read"])
+    assert read[4:8] == ["6.0", "4299.0", "4599.0", "2381.0"]          # rows, net, list, cost as read
+
+
+@pytest.mark.libreoffice
+def test_sources_balance_recalculates_to_zero_in_libreoffice(hand, tmp_path):
+    """The check rows are live formulas; LibreOffice computes the same values (0)."""
+    try:
+        from . import lo
+    except ImportError:
+        import lo
+    if not lo.soffice_path():
+        pytest.skip("LibreOffice is not installed")
+    _, book, _, _, _ = hand
+    for lang in ("en", "es"):
+        out = tmp_path / f"input-{lang}.xlsx"
+        assert CliRunner().invoke(main, ["ingest", str(book), "-o", str(out), "--lang", lang]).exit_code == 0
+        redone = lo.recalc(out, tmp_path / f"lo-{lang}")
+        formulas = lo.read_formula_cells(out)["Sources" if lang == "en" else "Fuentes"]
+        assert len(formulas) == 4 * 4                                   # 4 files x (rows, net, list, cost)
+        assert lo.compare_recalculated(out, redone) == []
 
 
 def test_byte_identical(hand, tmp_path):
@@ -224,3 +246,43 @@ def test_filter_literals_are_data_not_sql(tmp_path):
     for bad in ("type = ", "type 'x'", "a = 'x' or b = 'y'", "qty > 'x'"):
         with pytest.raises(FilterError):
             parse_filter(bad)
+
+
+def _sales(tmp_path, text: str):
+    from xlprof.ingest.template import write_sources_book
+
+    (tmp_path / "sales.csv").write_text(text, encoding="utf-8")
+    book = tmp_path / "src.xlsx"
+    write_sources_book(book, sources=[dict(source="s", path="sales.csv", kind="sales_lines", client_column="client",
+                                           date_column="date", document_column="doc", net_amount_column="net",
+                                           list_amount_column="list", cost_column="cost", credit_when="type = 'CN'")],
+                       drivers=[dict(activity="Lines", source="s", measure="rows", behavior="variable", rate=1)],
+                       settings=[("period_start", dt.date(2025, 1, 1)), ("period_end", dt.date(2025, 12, 31))])
+    return book
+
+
+def test_credits_beyond_sales_make_net_revenue_negative(tmp_path):
+    """A client whose credit note (for a sale of last year) exceeds its sales this period:
+    revenue 100 invoiced, discounts 10 + 300 credited -> net revenue -210, which the model
+    handles (net margin blank, profitability signal 1)."""
+    book = _sales(tmp_path, "client,date,doc,list,net,cost,type\n"
+                            "C1,2025-02-01,F1,100,90,0,INV\nC1,2025-03-01,CN1,300,300,0,CN\n"
+                            "C2,2025-02-01,F2,500,500,200,INV\n")
+    p, ing, _ = ingest_portfolio(book)
+    c = p.clients.set_index("client_id")
+    assert c.loc["C1", ["revenue", "discounts", "cogs"]].tolist() == [100.0, 310.0, 0.0]
+    from xlprof.model import analyze
+
+    a = analyze(p).clients.set_index("client_id")
+    assert a.loc["C1", "net_revenue"] == -210.0 and math.isnan(a.loc["C1", "net_margin"])
+
+
+def test_a_negative_cost_of_sales_is_refused_at_the_raw_rows(tmp_path):
+    book = _sales(tmp_path, "client,date,doc,list,net,cost,type\n"
+                            "C1,2025-02-01,F1,100,100,40,INV\nC1,2025-03-01,CN1,300,300,120,CN\n"
+                            "C1,2025-03-02,CN2,50,50,20,CN\nC2,2025-02-01,F2,500,500,200,INV\n")
+    r = CliRunner().invoke(main, ["ingest", str(book), "-o", str(tmp_path / "o.xlsx")])
+    assert r.exit_code == 1, r.output
+    assert "sales.csv, row 3, column cost: client C1: cost of sales over the period comes to -100.00" in r.output
+    assert "(sales.csv rows 3, 4)" in r.output and "start the period earlier" in r.output
+    assert "ingested clients" not in r.output and not (tmp_path / "o.xlsx").exists()

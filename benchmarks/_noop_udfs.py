@@ -39,7 +39,10 @@ def NOOP_COST_TO_SERVE(volumes, rates):
 @xw.arg("bad_debt", **RANGE)
 @xw.arg("ratings", **RANGE)
 @xw.arg("weights", **RANGE)
+@xw.arg("revenue", **RANGE)
+@xw.arg("settings", **RANGE)
 def NOOP_TERMINATION_SCORE(net_profit, net_revenue, cost_to_serve, days_to_pay=None,
-                           payment_terms_days=None, bad_debt=None, ratings=None, weights=None):
+                           payment_terms_days=None, bad_debt=None, ratings=None, weights=None,
+                           revenue=None, settings=None):
     """No-op with XLPROF_TERMINATION_SCORE's signature."""
     return [[0.0] for _ in net_profit]

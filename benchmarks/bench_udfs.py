@@ -20,7 +20,20 @@ the function body alone, called with the arguments exactly as xlwings hands them
 The calls go through ``tests/xlwings_win.py`` (xlwings' real Windows UDF path on
 Linux, without Excel): no COM marshalling or Excel recalculation is included.
 
+Two more comparisons, each against its baseline in the same run:
+
+* **Whole columns**: ``XLPROF_MARGIN(B:B, C:C, D:D)`` -- 1,048,576-row arguments holding
+  the same rows of data -- against the same call over the data's rows (``B2:B100001``).
+  What the whole column costs is xlwings converting a million cells per argument; xlprof
+  cuts them to the data before any work.
+* **``--formulas udf`` books** (``--book-clients``, default 10,000): what recalculating the
+  four XLPROF_ columns costs as one array call per column (this version) against one call
+  per client and column (the previous books: 4 x clients calls). In Excel each call is
+  also a COM round trip, which this in-process figure leaves out: the real difference is
+  larger.
+
 Run: python benchmarks/bench_udfs.py [--rows 100000] [--activities 20] [--repeat 3] [--rounds 3]
+                                     [--book-clients 10000]
 """
 
 from __future__ import annotations
@@ -77,6 +90,7 @@ def cases(n: int, m: int, seed: int = 1):
         column(with_blanks(np.where(rng.random(n) < 0.05, 500.0, 0.0), rng, 0.5)),
         block(ratings.tolist()),
         ((3.0, 1.5, 1.5, 1.0, 1.0, 1.0, 1.0),),
+        column(revenue.tolist()),
     )
     return [
         ("margin", "XLPROF_MARGIN", "NOOP_MARGIN",
@@ -106,12 +120,76 @@ def own_time(function, call_args, repeat: int) -> float:
     return statistics.median(times)
 
 
+def whole_columns(rows: int, repeat: int) -> None:
+    from xlprof.excel.shape import SHEET_ROWS
+
+    rng = np.random.default_rng(2)
+    revenue = np.round(np.exp(rng.normal(11, 1, rows)), 2).tolist()
+    cogs = [round(r * 0.6, 2) for r in revenue]
+    disc = with_blanks(np.round(np.array(revenue) * 0.03, 2), rng, 0.2)
+
+    def whole(title, values):
+        return ((title,),) + column(values) + ((None,),) * (SHEET_ROWS - 1 - rows)
+
+    ranged = (column(revenue), column(cogs), column(disc))
+    full = (whole("Revenue", revenue), whole("COGS", cogs), whole("Discounts", disc))
+    in_row_2 = harness.fake_caller(row=2, column=5)
+    result = harness.call_udf("xlprof.udfs", "XLPROF_MARGIN", *full, caller=in_row_2)
+    assert len(result) == rows and result == harness.call_udf("xlprof.udfs", "XLPROF_MARGIN", *ranged)
+    gc.collect()
+    t_range = harness.time_call_udf("xlprof.udfs", "XLPROF_MARGIN", *ranged, repeat=repeat)
+    gc.collect()
+    t_whole = harness.time_call_udf("xlprof.udfs", "XLPROF_MARGIN", *full, repeat=repeat,
+                                    caller=harness.fake_caller(row=2, column=5))
+    gc.collect()
+    t_noop = harness.time_call_udf("_noop_udfs", "NOOP_MARGIN", *full, repeat=repeat)
+    print(f"whole columns B:B (1,048,576 rows, {rows:,} of data) {t_whole:.3f} s; "
+          f"the data's rows only {t_range:.3f} s ({t_whole / t_range:.1f}x); a no-op over the whole "
+          f"columns {t_noop:.3f} s, so xlprof's own share {(t_whole - t_noop) / t_noop:.1%} "
+          f"(result {len(result):,} rows, not a million)")
+
+
+def udf_book(clients: int, activities: int) -> None:
+    """The four XLPROF_ columns of a --formulas udf book: array calls vs per-client calls."""
+    (margin, cts, score) = cases(clients, activities)
+    net_profit = ("XLPROF_NET_PROFIT", (margin[3][0], margin[3][1], column([0.0] * clients), margin[3][2]))
+    columns = [(margin[1], margin[3]), (cts[1], cts[3]), net_profit, (score[1], score[3])]
+    start = time.perf_counter()
+    for func, call_args in columns:
+        caller = harness.fake_caller(clients, 1, row=2, column=4)
+        out = harness.call_udf("xlprof.udfs", func, *call_args, caller=caller)
+        assert len(out) == clients
+    t_array = time.perf_counter() - start
+
+    def row_args(call_args, i):
+        """Client i's cells, as a per-client formula references them (=F(B2, C2, ...))."""
+        out = []
+        for a in call_args:
+            if len(a) != clients:
+                out.append(a)  # weights: the same row for every client
+            elif len(a[i]) == 1:
+                out.append(a[i][0])  # one cell
+            else:
+                out.append((a[i],))  # a row of cells (volumes, ratings)
+        return out
+
+    start = time.perf_counter()
+    for func, call_args in columns:
+        for i in range(clients):
+            harness.call_udf("xlprof.udfs", func, *row_args(call_args, i))
+    t_cells = time.perf_counter() - start
+    print(f"--formulas udf book, {clients:,} clients: 4 array calls {t_array:.2f} s; "
+          f"{4 * clients:,} per-client calls {t_cells:.2f} s ({t_cells / t_array:.0f}x), in process, "
+          "before any COM round trip")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--activities", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=3, help="timed calls per round (median)")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best kept)")
+    ap.add_argument("--book-clients", type=int, default=10_000, help="clients of the --formulas udf book (0: skip)")
     args = ap.parse_args(argv)
 
     harness.install_windows_stubs()
@@ -140,6 +218,9 @@ def main(argv=None) -> int:
             worst = max(worst, share, own / tn)
             print(f"{title:<30}{tx:>9.3f}{tn:>9.3f}{share:>8.1%}{own:>8.3f}{own / tn:>11.1%}")
         print(f"worst share {worst:.1%} (aim <= {AIM:.0%})")
+        whole_columns(args.rows, args.repeat)
+        if args.book_clients:
+            udf_book(args.book_clients, args.activities)
         return 0 if worst <= AIM else 1
     finally:
         harness.uninstall_windows_stubs()

@@ -59,34 +59,93 @@ def functions() -> list[Function]:
 
 
 SETUP = """\
-## Set-up on Windows (once per computer)
+## From nothing to a working `=XLPROF_MARGIN` on Windows
 
-The functions run in Excel for Windows through [xlwings](https://www.xlwings.org)
-(classic UDFs: Excel calls Python through a small VBA wrapper per function).
+The functions run in desktop Excel for Windows through [xlwings](https://www.xlwings.org)
+(classic user-defined functions: Excel calls Python through a small VBA wrapper per
+function). On a Mac, on the web, or on Windows without Python, use
+[xlwings Lite](#the-same-functions-in-xlwings-lite-mac-web-windows) instead.
 
-1. Install Python 3.11 or later, then in a command prompt:
+1. **Python.** Install Python 3.11 or later (python.org). It need not be on `PATH`.
+2. **xlprof.** xlprof is not published on PyPI: install it from its wheel. Whoever has the
+   source builds the wheel once, on any computer:
 
    ```
-   pip install xlprof
-   xlwings addin install
+   python -m pip install build
+   python -m build            # writes dist/xlprof-0.1.0-py3-none-any.whl
    ```
 
-   The first line installs xlprof and xlwings; the second puts the xlwings add-in
-   (the **xlwings** ribbon tab) into Excel. Restart Excel.
-2. In Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings >
-   tick **Trust access to the VBA project object model** (xlwings writes the VBA
-   wrappers into your workbook).
-3. Open (or save) your workbook as a macro-enabled workbook (`.xlsm`).
-4. In the **xlwings** ribbon tab, set **UDF Modules** to `xlprof.udfs`. If Excel
-   does not find your Python, set **Interpreter** to its `python.exe` (or the conda
-   settings).
-5. Click **Import Functions**. The `XLPROF_…` functions now appear in the
-   Insert Function dialog (category **xlprof**) of that workbook.
-6. Type a function in a cell, for example `=XLPROF_MARGIN(B2:B100, C2:C100, D2:D100)`
-   or, for one client, `=XLPROF_MARGIN(B2, C2, D2)`.
+   and on the Excel computer, in a command prompt:
 
-Click **Import Functions** again after upgrading xlprof. To have the functions in
-every workbook instead, use the xlprof add-in: see [addin.md](addin.md).
+   ```
+   python -m pip install xlprof-0.1.0-py3-none-any.whl
+   ```
+
+   This installs xlwings with it (a version xlprof was tested with: 0.37.x).
+3. **The add-in.** Quit Excel, then run
+
+   ```
+   xlprof addin install
+   ```
+
+   It builds `xlprof.xlam` from the installed xlwings, writes the Python that ran the
+   command into its settings (`Interpreter_Win`, so Excel finds Python without `PATH`),
+   and puts it in Excel's start-up folder. Start Excel: an **xlprof** tab appears.
+4. **Allow Import Functions** (once per computer): File > Options > Trust Center > Trust
+   Center Settings > Macro Settings > tick
+   **Trust access to the VBA project object model** > OK > OK. (xlwings writes the
+   functions' VBA wrappers with it.)
+5. **Import the functions into the add-in** (once, and again after upgrading xlprof):
+   with any workbook open, press **Alt+F11**, then **Ctrl+G**, paste this line and press
+   **Enter**, then close the editor:
+
+   ```
+   Application.Run "'xlprof.xlam'!ImportPythonUDFsToAddin": Workbooks("xlprof.xlam").Save
+   ```
+
+   The wrappers now live in the add-in, which holds its own copy of xlwings' VBA: the
+   functions work in **every** workbook, `.xlsx` included, with no reference to set and
+   nothing to import per workbook.
+6. **Type** `=XLPROF_MARGIN(B2:B100, C2:C100, D2:D100)` (one formula, a column of results)
+   or `=XLPROF_MARGIN(B2, C2, D2)` (one client).
+
+Other way (the xlwings add-in instead of xlprof's, per workbook): `xlwings addin install`;
+save the workbook as `.xlsm` (Import Functions refuses a workbook without macros); in the
+VBA editor (Alt+F11) Tools > References > tick **xlwings**; on the **xlwings** tab set
+**UDF Modules** to `xlprof.udfs` and, if Python is not found, **Interpreter** to its
+`python.exe`; click **Import Functions**.
+
+**After upgrading xlwings** the add-in must be rebuilt (its VBA loads the DLL of exactly
+the xlwings it was built with): run `xlprof addin install` again and repeat step 5. Until
+then the functions and the Recalculate button answer
+`#XLPROF! rebuild the add-in: xlprof addin install ...` (or VBA reports the missing
+`xlwings64-....dll` when the old DLL is gone).
+
+## The same functions in xlwings Lite (Mac, web, Windows)
+
+[xlwings Lite](https://lite.xlwings.org) is a free add-in from the Office store that runs
+Python inside Excel (Microsoft 365 or Office 2021 and later, on Windows, macOS and the
+web): nothing to install on the computer.
+
+1. Serve the xlprof wheel (step 2 above) at an `https://` address the browser may fetch
+   (one that allows cross-origin requests, such as your company's package mirror or a file
+   in a repository served through a CDN), and run, on any computer with xlprof:
+
+   ```
+   xlprof lite --wheel https://…/xlprof-0.1.0-py3-none-any.whl -o lite
+   ```
+
+   It writes `lite/main.py` (the one line `from xlprof.lite import *`) and
+   `lite/requirements.txt` (the wheel's address).
+2. In Excel: **Home > Add-ins**, search **xlwings**, **Add**. The xlwings Lite pane opens.
+3. Paste `main.py` into its **main.py** tab; add the line of `requirements.txt` to its
+   **requirements.txt** tab (keep the `xlwings` line); restart xlwings Lite (its menu >
+   Restart). In the browser xlprof needs only pandas and numpy, which Lite provides; its
+   desktop-only dependencies are skipped.
+4. Type `=XLPROF_MARGIN(B2:B100, C2:C100, D2:D100)`.
+
+The functions, arguments and `#XLPROF!` messages are the same. Whole columns (`B:B`) are
+refused there (Lite does not tell a function its row): give the rows.
 """
 
 RULES = """\

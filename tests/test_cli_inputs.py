@@ -17,6 +17,7 @@ import pathlib
 import tempfile
 import zipfile
 
+import pandas as pd
 import pytest
 
 from _inputs import (N_CLIENTS, assert_located, bad_book, expect, problem_lines, raw_tables, run,
@@ -30,6 +31,13 @@ def score_json(path) -> dict:
     r = run("score", path, "--format", "json")
     expect(r, EXIT_OK)
     return json.loads(r.stdout)
+
+
+def read(path):
+    """The portfolio as the reader reads it (to check what a cell was read as)."""
+    from xlprof.io.reader import read_portfolio
+
+    return read_portfolio(path)
 
 
 def client(data: dict, client_id: str) -> dict:
@@ -98,8 +106,15 @@ def test_lenient_number_text(tmp_path, case):
 
 
 def test_rating_3_5_and_yes_no_words_accepted(tmp_path):
-    book = set_cells(tmp_path, "Clients", {"P2": 3.5, "S2": "Sí", "S3": "x", "S4": "FALSE"})
+    book = set_cells(tmp_path, "Clients", {"P2": 3.5, "S2": "Sí", "S3": "x", "S4": "FALSE", "S5": "yes"})
     expect(run("validate", book), EXIT_OK, f"OK - {N_CLIENTS} clients")
+    c = read(book).clients.set_index("client_id")
+    assert c.loc["C0001", "needs_fit"] == 3.5
+    assert c.loc[["C0001", "C0002", "C0003", "C0004"], "strategic"].tolist() == [True, True, False, True]
+    # and what the analysis makes of it: strategic clients are retained whatever their numbers
+    actions = {x["client_id"]: x["action"] for x in score_json(book)["clients"]}
+    assert [actions[k] for k in ("C0001", "C0002", "C0004")] == ["retain_strategic"] * 3
+    assert actions["C0003"] != "retain_strategic"
 
 
 def test_percent_in_settings_is_a_rate(tmp_path):
@@ -176,6 +191,7 @@ def test_number_formatted_as_date_is_a_date(tmp_path):
     # Excel stores dates as numbers; a date format makes 45000 the date 2023-03-15.
     book = set_cells(tmp_path, "Clients", {"K2": 45000})
     expect(run("validate", book), EXIT_OK)
+    assert read(book).clients.set_index("client_id").loc["C0001", "contract_end"] == dt.date(2023, 3, 15)
 
 
 def test_cached_excel_errors(tmp_path):
@@ -335,6 +351,10 @@ def test_volumes_unknown_client(tmp_path):
 def test_volumes_client_id_case_matches(tmp_path):
     book = set_cells(tmp_path, "Volumes", {"A3": "c0002", "A4": " C0003 "})
     expect(run("validate", book), EXIT_OK, f"OK - {N_CLIENTS} clients")
+    # rows 3 and 4 still count for C0002 and C0003 (19 and 26 orders entered in the demo book)
+    v = read(book).volumes.set_index(["client_id", "activity"])["quantity"]
+    vols = raw_tables()["Volumes"]
+    assert (v["C0002", "Order entry"], v["C0003", "Order entry"]) == (vols[2][1], vols[3][1]) == (19.0, 26.0)
     from xlprof.io.reader import read_portfolio
 
     notes: list[str] = []
@@ -372,6 +392,9 @@ def test_long_volumes_valid(tmp_path):
     book = bad_book(tmp_path, _long_volumes([["C0001", "Order entry", 5], ["C0002", "order ENTRY", 7],
                                              ["C0003", "Training", 0]]))
     expect(run("validate", book), EXIT_OK, "2 volume entries")
+    v = read(book).volumes
+    got = {(r.client_id, r.activity): r.quantity for r in v.itertuples() if r.quantity}
+    assert got == {("C0001", "Order entry"): 5.0, ("C0002", "Order entry"): 7.0}   # "order ENTRY"
 
 
 def test_long_volumes_duplicates_and_unknowns(tmp_path):
@@ -393,6 +416,9 @@ def test_long_volumes_duplicates_and_unknowns(tmp_path):
 def test_spanish_workbook(tmp_path):
     book = valid_book(tmp_path, "es.xlsx", lang="es")
     expect(run("validate", book), EXIT_OK, f"OK - {N_CLIENTS} clients")
+    es, en = read(book), read(valid_book(tmp_path, "en.xlsx"))
+    for name in ("clients", "activities", "volumes", "resources"):
+        pd.testing.assert_frame_equal(getattr(es, name), getattr(en, name), check_exact=True)
 
 
 def test_spanish_workbook_problem_uses_users_names(tmp_path):
@@ -638,6 +664,13 @@ def test_output_written_when_possible(tmp_path):
     target.write_text("old\n")
     expect(run("score", book, "--format", "csv", "-o", target), EXIT_OK, f"wrote {target}")
     assert target.read_text().startswith("client_id,")
+    import csv
+
+    with target.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == N_CLIENTS
+    by_id = {c["client_id"]: c for c in score_json(book)["clients"]}
+    assert float(rows[0]["net_profit"]) == pytest.approx(by_id[rows[0]["client_id"]]["net_profit"])
 
 
 # --- usage ---------------------------------------------------------------------------------

@@ -24,10 +24,11 @@ import pytest
 
 import xlwings as xw
 import xlwings_win as xw_win
-from remote_book import apply_actions, make_payload, remote_engine_status, run_in_remote_book
+from remote_book import apply_actions, make_payload, run_in_remote_book
 from xlprof.excel.catalog import NAMES, WORKED
 from xlprof.excel.spec import spec_of
 from xlprof.excel import catalog
+from xlprof.workbook import layout as L
 
 TESTS = Path(__file__).resolve().parent
 SRC = TESTS.parent / "src"
@@ -249,14 +250,6 @@ def test_without_desktop_libraries(lite, tmp_path):
 # --- Recalculate -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def remote():
-    ok, detail = remote_engine_status()
-    if not ok:
-        pytest.skip(f"xlwings remote engine unavailable: {detail}")
-    return detail
-
-
 def test_recalculate_script_writes_what_the_ribbon_button_writes(remote, tmp_path):
     from test_live import read_values
     from xlprof.demo import demo_portfolio
@@ -275,13 +268,13 @@ def test_recalculate_script_writes_what_the_ribbon_button_writes(remote, tmp_pat
     assert button["error"] is None, button["traceback"]
 
     def without_status(run):
-        status_row = 4  # Dashboard A5: the status line carries the time of the run
+        status_row = L.Dash.status  # the Dashboard's status line carries the time of the run
         return [a for a in run["actions"] if not (a.get("start_row") == status_row and a.get("start_column") == 0)]
 
     assert without_status(script) == without_status(button)
     after = apply_actions(book, script)
     assert any(a["func"] == "setValues" for a in script["actions"])
-    assert str(after["Dashboard"][4][0]).lstrip("'").startswith("Recalculated ")
+    assert str(after["Dashboard"][L.Dash.status][0]).lstrip("'").startswith("Recalculated ")
 
 
 # --- what the controller pastes: xlprof lite, and the wheel's requirements in the browser ------------

@@ -21,6 +21,8 @@ from xlprof.model.scoring import ACTIONS
 from xlprof.model.segments import QUADRANTS, TIERS
 from xlprof.settings import SIGNALS, Settings
 
+import _reference as R
+
 # When a test fails, hypothesis' pytest plugin imports hypothesis.extra._patching -> libcst,
 # whose import warns (mypy_extensions.TypedDict is deprecated); with filterwarnings = error
 # that turns a clean failure report into an INTERNALERROR. Import it now, quietly.
@@ -198,23 +200,47 @@ def check_whale_curve_ends_at_one(a):
     assert ((c["tier"] == "lead") == (c["net_profit"] < 0)).all()
 
 
-def check_net_profit_is_the_sum_of_its_parts(a):
-    c = a.clients
-    bad_debt = c["bad_debt"].fillna(0.0)
-    discounts = c["discounts"].fillna(0.0)
-    np.testing.assert_allclose(c["net_revenue"], c["revenue"] - discounts)
-    np.testing.assert_allclose(c["gross_margin"], c["net_revenue"] - c["cogs"])
-    np.testing.assert_allclose(
-        c["net_profit"],
-        c["gross_margin"] - c["cost_to_serve"] - c["financing_cost"] - bad_debt, atol=1e-6)
-    # CTS = sum over activities of volume x rate
-    cts = a.volumes.to_numpy() * a.activities["rate"].to_numpy()
-    np.testing.assert_allclose(a.cts.to_numpy(), cts)
-    np.testing.assert_allclose(c["cost_to_serve"], cts.sum(axis=1), atol=1e-6)
+def check_equals_the_reference(a, data):
+    """Every per-client number, rate and the reconciliation, against the independent
+    re-implementation in tests/_reference.py computed from the raw inputs (not from the
+    analysis' own columns)."""
+    clients, activities, volumes, resources, s = data
+    ref = R.analyse(clients, activities, list(volumes.itertuples(index=False, name=None)), resources, s)
+    c = a.clients.set_index("client_id")
+    assert sorted(c.index) == sorted(ref.clients)
+    for cid, r in ref.clients.items():
+        row = c.loc[cid]
+        for col in ("net_revenue", "gross_margin", "cost_to_serve", "avoidable_cost_to_serve",
+                    "freed_capacity_cost", "financing_cost", "net_profit", "net_margin", "service_hours",
+                    "profit_per_hour", "breakeven_price_rise", "score", "score_coverage",
+                    "drop_impact_ledger", "drop_impact", "exit_gain", "cumulative_profit_share"):
+            want = getattr(r, col)
+            got = float(row[col])
+            if math.isnan(want):
+                assert math.isnan(got), (cid, col, got)
+            else:
+                assert got == pytest.approx(want, rel=1e-9, abs=1e-6), (cid, col)
+        for name in SIGNALS:
+            want, got = r.signals[name], float(row[f"signal_{name}"])
+            assert (math.isnan(want) and math.isnan(got)) or got == pytest.approx(want, abs=1e-12), (cid, name)
+        assert (row["tier"], row["quadrant"], row["action"]) == (r.tier, r.quadrant, r.action), cid
+        assert list(row["reason_codes"]) == r.reason_codes, cid
+        assert row["exit_date"] == r.exit_date, cid
+    for name, rate in ref.rates.items():
+        assert a.activities.loc[name, "rate"] == pytest.approx(rate.rate, rel=1e-12, abs=1e-12), name
+        assert a.activities.loc[name, "rate_source"] == rate.source, name
+    res = a.resources.set_index("resource")
+    for name, unused in ref.unused_capacity.items():
+        assert res.loc[name, "unused_capacity_cost"] == pytest.approx(unused, abs=1e-6), name
+        assert res.loc[name, "used_hours"] == pytest.approx(ref.used_hours[name], abs=1e-9), name
+    # the reconciliation's ledger side is the period's operating profit from the raw inputs
+    rec = a.reconciliation
+    assert rec["ledger_operating_profit"] == pytest.approx(ref.ledger_operating_profit, abs=1e-6)
+    assert rec["unassigned_cost"] == pytest.approx(ref.unassigned, abs=1e-9)
     # value chain: activity costs per tier add up to the tier's CTS, tiers add up to the total
     vc = a.value_chain
     np.testing.assert_allclose(vc[list(a.cts.columns)].sum(axis=1), vc["cost_to_serve"], atol=1e-6)
-    assert vc["net_profit"].sum() == pytest.approx(float(c["net_profit"].sum()), abs=1e-6)
+    assert vc["net_profit"].sum() == pytest.approx(sum(r.net_profit for r in ref.clients.values()), abs=1e-6)
     assert int(vc["clients"].sum()) == len(c)
 
 
@@ -289,7 +315,7 @@ def test_random_portfolios(data, rnd):
     check_reconciliation_holds(a)
     check_scores_and_coverage_in_range(a)
     check_whale_curve_ends_at_one(a)
-    check_net_profit_is_the_sum_of_its_parts(a)
+    check_equals_the_reference(a, data)
     check_exit_scenario_reconciles(a)
     # tiers, actions and every number are the same whatever the order of the input rows
     check_same_results(a, analyze(build(_shuffled(data, rnd))))

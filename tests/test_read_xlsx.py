@@ -226,6 +226,9 @@ def test_percent_setting_is_a_rate(tmp_path):
     cell = next(r[1] for r in settings.rows if r[0] == "cost_of_capital")
     assert cell == PercentCell(0.08, "0.00%")
     expect(run("validate", book), EXIT_OK)
+    from xlprof.io.reader import read_portfolio
+
+    assert read_portfolio(book).settings.cost_of_capital == 0.08
 
 
 @pytest.mark.parametrize("fmt, shown", [("0000", "{:04d}"), ('"C"0000', "C{:04d}"), ("000000", "{:06d}")])

@@ -8,6 +8,7 @@ import datetime as dt
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -67,10 +68,79 @@ CELL = st.one_of(
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+# --- valid renderings and what they must read as -------------------------------------------
+#
+# The "raises only ValueError" properties below also read a valid rendering of a known value
+# and check it to the exact value: a parser that always raises (or reads 1.234,56 as 1.23456)
+# fails them.
+
+CENTS = st.integers(0, 10**11)          # amounts up to 1,000,000,000.00, in cents
+
+
+def _plain(c: int) -> str:
+    return f"{c // 100}.{c % 100:02d}"
+
+
+def _en(c: int) -> str:
+    return f"{c // 100:,}.{c % 100:02d}"                                  # 1,234,567.89
+
+
+def _es(c: int) -> str:
+    return _en(c).replace(",", "_").replace(".", ",").replace("_", ".")  # 1.234.567,89
+
+
+AMOUNT_TEXT = st.tuples(CENTS, st.sampled_from([
+    _plain, _en, _es, lambda c: f"€ {_en(c)}", lambda c: f"{_es(c)} EUR", lambda c: f"  {_plain(c)}\u00a0",
+    lambda c: f"{_es(c)} €", lambda c: f"$ {_en(c)}",
+])).map(lambda t: (t[1](t[0]), float(_plain(t[0]))))
+AMOUNT = st.one_of(
+    AMOUNT_TEXT,
+    st.integers(0, 10**12).map(lambda k: (k, float(k))),
+    st.integers(0, 10**12).map(lambda k: (str(k), float(k))),
+    st.floats(0, 1e12, allow_nan=False).map(lambda x: (x, x)),
+    st.floats(0, 1e12, allow_nan=False).map(lambda x: (repr(x), x)),
+    st.integers(0, 10**9).map(lambda c: (__import__("decimal").Decimal(c) / 100, c / 100)),   # COM Currency
+)
+RATING_TEXT = st.sampled_from([(1, 1.0), (5.0, 5.0), ("3,5", 3.5), ("3.5", 3.5), (" 4 ", 4.0), (2.5, 2.5),
+                               ("1", 1.0)])
+DATE = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31))
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DATE_TEXT = st.one_of(
+    DATE.map(lambda d: (d, d)),
+    DATE.map(lambda d: (dt.datetime(d.year, d.month, d.day), d)),
+    DATE.map(lambda d: (d.isoformat(), d)),
+    DATE.map(lambda d: (f"{d.day}-{MONTHS[d.month - 1]}-{d.year}", d)),
+    DATE.filter(lambda d: d.day > 12).map(lambda d: (f"{d.day:02d}/{d.month:02d}/{d.year}", d)),  # day first
+    DATE.filter(lambda d: d.day > 12).map(lambda d: (f"{d.month}/{d.day}/{d.year}", d)),          # month first
+)
+YESNO = st.sampled_from([("Sí", True), ("si", True), ("x", True), ("X", True), ("yes", True), ("TRUE", True),
+                         (True, True), (1, True), (1.0, True), ("verdadero", True), ("FALSE", False),
+                         ("no", False), (False, False), (0, False), ("n", False), ("falso", False)])
+IDS = st.sampled_from([("0001", "0001"), (" C0007 ", "C0007"), (7.0, "7"), (7, "7"), ("ñu", "ñu")])
+VALID = {"number": AMOUNT, "rating": RATING_TEXT, "date": DATE_TEXT, "yesno": YESNO, "id": IDS}
+
+
+DAY_COUNT = st.integers(0, 36_500).flatmap(lambda k: st.sampled_from([(k, float(k)), (str(k), float(k)),
+                                                                     (f" {k} ", float(k))]))
+
+
+def valid_rendering(col: Column):
+    if col.name.endswith("days"):        # day counts stop at 100 years
+        return DAY_COUNT
+    return VALID.get(col.kind, st.just(("some text", "some text")))
+
+
+def assert_reads_as(col: Column, rendering, expected) -> None:
+    got = parse_value(col, rendering)
+    assert got == expected and type(got) is type(expected), (col.name, rendering, got, expected)
+
+
 @FAST
-@given(name=st.sampled_from(sorted(COLUMNS)), value=CELL)
-def test_parse_value_raises_only_value_error(name, value):
+@given(name=st.sampled_from(sorted(COLUMNS)), value=CELL, data=st.data())
+def test_parse_value_raises_only_value_error(name, value, data):
     col = COLUMNS[name]
+    if col.kind != "behavior":
+        assert_reads_as(col, *data.draw(valid_rendering(col)))
     try:
         out = parse_value(col, value)
     except ValueError as exc:
@@ -80,9 +150,11 @@ def test_parse_value_raises_only_value_error(name, value):
 
 
 @FAST
-@given(name=st.sampled_from(SAMPLE_COLUMNS), value=st.one_of(TEXT, st.floats(), st.integers()))
-def test_parse_value_text_and_numbers(name, value):
+@given(name=st.sampled_from(SAMPLE_COLUMNS), value=st.one_of(TEXT, st.floats(), st.integers()), data=st.data())
+def test_parse_value_text_and_numbers(name, value, data):
     col = COLUMNS[name]
+    if col.kind != "behavior":
+        assert_reads_as(col, *data.draw(valid_rendering(col)))
     try:
         out = parse_value(col, value)
     except ValueError:
@@ -110,8 +182,9 @@ def _check_parsed(col: Column, out) -> None:
 
 
 @FAST
-@given(value=CELL)
-def test_parse_number_raises_only_value_error(value):
+@given(value=CELL, valid=AMOUNT)
+def test_parse_number_raises_only_value_error(value, valid):
+    assert textnorm.parse_number(valid[0]) == valid[1]
     try:
         out = textnorm.parse_number(value)
     except ValueError:
@@ -120,8 +193,9 @@ def test_parse_number_raises_only_value_error(value):
 
 
 @FAST
-@given(value=CELL)
-def test_parse_bool_raises_only_value_error(value):
+@given(value=CELL, valid=YESNO)
+def test_parse_bool_raises_only_value_error(value, valid):
+    assert textnorm.parse_bool(valid[0]) is valid[1]
     try:
         out = textnorm.parse_bool(value)
     except ValueError:
@@ -130,8 +204,9 @@ def test_parse_bool_raises_only_value_error(value):
 
 
 @FAST
-@given(value=CELL)
-def test_parse_date_raises_only_value_error(value):
+@given(value=CELL, valid=DATE_TEXT)
+def test_parse_date_raises_only_value_error(value, valid):
+    assert textnorm.parse_date(valid[0]) == valid[1]
     try:
         out = textnorm.parse_date(value)
     except ValueError:
@@ -162,9 +237,9 @@ def test_parse_number_examples(value, expected):
 
 
 @pytest.mark.parametrize("value", ["n/a", "-", "#N/A", "nan", "inf", "1e309", True, dt.date(2024, 1, 1),
-                                   float("nan"), float("inf"), 10**400, "12 apples"],
+                                   float("nan"), float("inf"), 10**400, "12 apples", "1.000", "1,234"],
                          ids=["n/a", "dash", "#N/A", "nan-text", "inf-text", "1e309", "bool", "date",
-                              "nan", "inf", "int-10**400", "words"])
+                              "nan", "inf", "int-10**400", "words", "two-ways-dot", "two-ways-comma"])
 def test_parse_number_rejects(value):
     with pytest.raises(ValueError):
         textnorm.parse_number(value)
@@ -213,6 +288,7 @@ def sheet_sets(draw):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sheets=sheet_sets())
 def test_portfolio_from_random_sheets_raises_only_input_error(sheets):
+    check_valid_book_values()
     try:
         p = portfolio_from_sheets(sheets, "in.xlsx", [])
     except InputError as exc:
@@ -230,9 +306,72 @@ def _valid_sheets() -> dict[str, RawSheet]:
     return {n: RawSheet("in.xlsx", n, [list(r) for r in rows]) for n, rows in raw_tables().items()}
 
 
+def check_valid_book_values() -> Portfolio:
+    """The untouched valid book reads to the values its cells hold (C0001's row, by hand)."""
+    p = portfolio_from_sheets(_valid_sheets(), "in.xlsx", [])
+    c = p.clients.set_index("client_id").loc["C0001"]
+    assert (c["revenue"], c["discounts"], c["cogs"], c["payment_terms_days"], c["days_to_pay"]) == (
+        13300.0, 0.0, 11352.0, 60.0, 61.0)
+    assert (c["contract_end"], c["notice_days"], c["strategic"]) == (dt.date(2028, 3, 30), 60.0, False)
+    assert math.isnan(c["values_alignment"]) and c["respect_of_terms"] == 3.0
+    assert c["notes"] == "=Not a formula: notes are always text"
+    v = p.volumes.set_index(["client_id", "activity"])["quantity"]
+    assert (v["C0001", "Order entry"], v["C0001", "Picking lines"], v["C0002", "Custom packaging"]) == (
+        67.0, 912.0, 5.0)
+    r = p.resources.set_index("resource")
+    assert (r.loc["Customer service", "cost"], r.loc["Warehouse", "capacity_hours"]) == (1150000.0, 13500.0)
+    assert r.loc["Warehouse", "behavior"] == "variable"
+    return p
+
+
+# Each style spells a whole column (a column is evidence: one reading for all its cells).
+STYLES = {
+    "en": lambda x: f"{x:,.2f}",                                                   # 1,150,000.00
+    "es": lambda x: f"{x:,.2f}".replace(",", "_").replace(".", ",").replace("_", "."),  # 1.150.000,00
+    "euro": lambda x: f"€ {x:,.2f}",
+    "code": lambda x: f"{x:.2f} EUR".replace(".", ","),                             # 13300,00 EUR
+    "text": lambda x: f" {x:g} ",
+}
+NUMBER_COLUMNS = {"Clients": ["Revenue", "Discounts", "COGS", "Bad debt", "Exit penalty", "Days to pay"],
+                  "Resources": ["Cost", "Capacity hours"],
+                  "Volumes": ["Order entry", "Picking lines", "Deliveries"]}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_valid_book_respelt_reads_the_same(data):
+    """Numbers as text in any one style per column, yes/no as Sí/x/FALSE, dates as text:
+    the portfolio is exactly the one read from the plain cells."""
+    base = check_valid_book_values()
+    sheets = _valid_sheets()
+    for name, headers in NUMBER_COLUMNS.items():
+        rows = sheets[name].rows
+        for h in data.draw(st.lists(st.sampled_from(headers), unique=True, min_size=1)):
+            j = rows[0].index(h)
+            style = STYLES[data.draw(st.sampled_from(sorted(STYLES)), label=f"{name}.{h}")]
+            for row in rows[1:]:
+                if isinstance(row[j], float):
+                    row[j] = style(row[j])
+    clients = sheets["Clients"].rows
+    yes, no = data.draw(st.sampled_from([("Sí", "no"), ("x", "FALSE"), ("TRUE", "0"), ("yes", "n")]))
+    j = clients[0].index("Strategic")
+    for row in clients[1:]:
+        row[j] = {"yes": yes, "no": no}.get(row[j], row[j])
+    j = clients[0].index("Contract end")
+    iso = data.draw(st.booleans())
+    for row in clients[1:]:
+        if isinstance(row[j], dt.date):
+            row[j] = row[j].isoformat() if iso else f"{row[j].day}-{MONTHS[row[j].month - 1]}-{row[j].year}"
+    p = portfolio_from_sheets(sheets, "in.xlsx", [])
+    pd.testing.assert_frame_equal(p.clients, base.clients, check_exact=True)
+    pd.testing.assert_frame_equal(p.volumes, base.volumes, check_exact=True)
+    pd.testing.assert_frame_equal(p.resources, base.resources, check_exact=True)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_valid_book_with_random_cells_raises_only_input_error(data):
+    check_valid_book_values()
     sheets = _valid_sheets()
     for _ in range(data.draw(st.integers(1, 4))):
         name = data.draw(st.sampled_from(sorted(sheets)))

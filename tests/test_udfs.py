@@ -7,7 +7,8 @@ check: (a) the VBA xlwings generates for every function (names valid in VBA,
 shaped as Excel passes them -- nested tuples for ranges, ``None`` blanks, ``XL_*``
 error codes, floats, dates -- returning what Excel would show: hand-worked numbers,
 per-row ``#XLPROF!`` texts, mismatched sizes, and the per-row and array forms agreeing
-with :func:`xlprof.model.analyze`; and that docs/functions.md is up to date.
+with an independent plain-Python re-implementation of the model (tests/_reference.py,
+never :mod:`xlprof.model` on the expected side); and that docs/functions.md is up to date.
 
 Not covered (see the harness docstring): the VBA actually running in Excel, real COM
 marshalling (pywin32 turning ranges into Python values and results back into VARIANTs,
@@ -35,9 +36,10 @@ from xlwings_win import XL_DIV0, XL_NA, XL_VALUE, com_date, fake_caller
 
 from xlprof.excel.catalog import WORKED
 from xlprof.i18n import label
-from xlprof.model import analyze
-from xlprof.model.analysis import CLIENT_RESULT_COLUMNS, make_portfolio
+from xlprof.model.analysis import CLIENT_RESULT_COLUMNS
 from xlprof.settings import SIGNALS, Settings
+
+import _reference as R
 
 MOD = "xlprof.udfs"
 ROOT = Path(__file__).resolve().parent.parent
@@ -463,18 +465,31 @@ def test_tier_quadrant_whale(udfs):
     assert call("XLPROF_WHALE_CURVE", col(-50.0, 10.0)) == [[""], [""]]  # total profit <= 0
 
 
-# -- (b) agreement with the model: per-row cells and array calls --------------------------------
+# -- (b) agreement with an independent reference: per-row cells and array calls ----------------
+#
+# The expected values come from tests/_reference.py, a plain-Python re-implementation of
+# design.md section 4 computed from the raw inputs -- never from xlprof.model, which the
+# functions call: a wrong formula cannot pass by being compared with itself. (analyze() is
+# checked against the same reference in test_independent.py and test_properties.py.)
+
+
+def _raw(portfolio):
+    """The portfolio's inputs as the records the reference reads."""
+    return (portfolio.clients.to_dict("records"), portfolio.activities.to_dict("records"),
+            list(portfolio.volumes.itertuples(index=False, name=None)),
+            portfolio.resources.to_dict("records"))
 
 
 def _portfolio():
     from xlprof.demo import demo_portfolio
 
     p = demo_portfolio(300)  # large enough for a positive total profit (a whale curve)
-    return p, analyze(p)
+    clients, acts, vols, res = _raw(p)
+    return p, R.analyse(clients, acts, vols, res, p.settings), clients, acts
 
 
 def _cell(v):
-    """A model value as the cell Excel would pass."""
+    """A value as the cell Excel would pass."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     if isinstance(v, (bool, np.bool_)):
@@ -495,50 +510,54 @@ def model():
     return _portfolio()
 
 
-def test_per_row_cells_equal_the_model(udfs, model):
+def test_per_row_cells_equal_the_reference(udfs, model):
     """What the workbook writer's ``--formulas udf`` mode writes: one formula per client row,
-    each argument one cell (or one row of cells)."""
-    portfolio, a = model
+    each argument one cell (or one row of cells). Inputs are the raw inputs and the
+    reference's own intermediate figures; expected values are the reference's."""
+    portfolio, ref, clients, acts = model
     s = portfolio.settings
     weights = (tuple(s.weights.values()),)
-    rates = (tuple(float(x) for x in a.activities["rate"]),)
-    minutes = (tuple(_cell(x) for x in a.activities["minutes_per_unit"]),)
-    vol = a.volumes
-    sample = a.clients.iloc[::5]  # 60 clients, every action among them
-    assert set(sample["action"]) == {"terminate", "restructure", "renegotiate", "retain_grow",
-                                     "maintain", "retain_strategic"}
+    names_ = [a["activity"] for a in acts]
+    rates = (tuple(ref.rates[n].rate for n in names_),)
+    minutes = (tuple(_cell(a["minutes_per_unit"]) for a in acts),)
+    vol = R.volume_table(_raw(portfolio)[2])
+    sample = sorted(clients, key=lambda c: c["client_id"])[::5]  # 60 clients, every action among them
+    assert {ref.clients[c["client_id"]].action for c in sample} == {
+        "terminate", "restructure", "renegotiate", "retain_grow", "maintain", "retain_strategic"}
     checked = 0
-    for r in sample.itertuples(index=False):
-        c = {k: _cell(getattr(r, k)) for k in a.clients.columns}
+    for raw in sample:
+        r = ref.clients[raw["client_id"]]
+        c = {k: _cell(v) for k, v in raw.items()}
         assert call("XLPROF_MARGIN", c["revenue"], c["cogs"], c["discounts"]) == pytest.approx(r.gross_margin)
         assert call("XLPROF_NET_REVENUE", c["revenue"], c["discounts"]) == pytest.approx(r.net_revenue)
-        vrow = (tuple(float(x) for x in vol.loc[r.client_id]),)
+        vrow = (tuple(vol.get((r.client_id, n), 0.0) for n in names_),)
         assert call("XLPROF_COST_TO_SERVE", vrow, rates) == pytest.approx(r.cost_to_serve)
         assert call("XLPROF_SERVICE_HOURS", vrow, minutes) == pytest.approx(r.service_hours)
         fin = call("XLPROF_FINANCING_COST", c["revenue"], c["days_to_pay"], s.cost_of_capital)
         assert fin == pytest.approx(r.financing_cost)
-        profit = call("XLPROF_NET_PROFIT", c["revenue"], c["cogs"], c["cost_to_serve"], c["discounts"],
-                      c["financing_cost"], c["bad_debt"])
+        profit = call("XLPROF_NET_PROFIT", c["revenue"], c["cogs"], r.cost_to_serve, c["discounts"],
+                      r.financing_cost, c["bad_debt"])
         assert profit == pytest.approx(r.net_profit)
-        assert _blank_or(call("XLPROF_NET_MARGIN", c["net_profit"], c["net_revenue"])) == (
+        assert _blank_or(call("XLPROF_NET_MARGIN", r.net_profit, r.net_revenue)) == (
             pytest.approx(_blank_or(r.net_margin)))
         ratings = ((c["values_alignment"], c["communication"], c["needs_fit"], c["respect_of_terms"]),)
-        score_args = (c["net_profit"], c["net_revenue"], c["cost_to_serve"], c["days_to_pay"],
+        score_args = (r.net_profit, r.net_revenue, r.cost_to_serve, c["days_to_pay"],
                       c["payment_terms_days"], c["bad_debt"], ratings, weights)
         assert call("XLPROF_TERMINATION_SCORE", *score_args, c["revenue"]) == pytest.approx(_blank_or(r.score))
         assert call("XLPROF_SCORE_COVERAGE", *score_args, c["revenue"]) == pytest.approx(r.score_coverage)
-        assert call("XLPROF_SCORE_REASONS", *score_args, "en", c["revenue"]) == "; ".join(r.reasons)
-        action = call("XLPROF_ACTION", c["net_profit"], c["net_revenue"], c["cost_to_serve"],
-                      c["exit_gain"], c["score"], c["score_coverage"], label(r.tier), c["strategic"],
-                      c["growth_potential"], "en", True)
-        assert action == f"{label(r.action)}: {r.action_reason}"
-        avoidable = c["avoidable_cost_to_serve"]
+        assert call("XLPROF_SCORE_REASONS", *score_args, "en", c["revenue"]) == "; ".join(
+            R.reason_texts(r.reason_codes, raw, r, s))
+        action_args = (r.net_profit, r.net_revenue, r.cost_to_serve, r.exit_gain, _cell(r.score),
+                       r.score_coverage, label(r.tier), c["strategic"], c["growth_potential"])
+        assert call("XLPROF_ACTION", *action_args) == label(r.action)
+        assert call("XLPROF_ACTION", *action_args, "en", True).startswith(f"{label(r.action)}: ")
+        avoidable = r.avoidable_cost_to_serve
         assert call("XLPROF_DROP_IMPACT", c["revenue"], c["cogs"], avoidable, c["discounts"],
-                    c["financing_cost"], c["bad_debt"], c["exit_penalty"]) == pytest.approx(r.drop_impact)
+                    r.financing_cost, c["bad_debt"], c["exit_penalty"]) == pytest.approx(r.drop_impact)
         assert call("XLPROF_DROP_IMPACT", c["revenue"], c["cogs"], avoidable, c["discounts"],
-                    c["financing_cost"], c["bad_debt"], c["exit_penalty"], True) == (
+                    r.financing_cost, c["bad_debt"], c["exit_penalty"], True) == (
             pytest.approx(r.drop_impact_ledger))
-        monthly = (r.drop_impact + (0.0 if math.isnan(r.exit_penalty) else r.exit_penalty)) / s.period_months
+        monthly = (r.drop_impact + R.num(raw["exit_penalty"], 0.0)) / s.period_months
         exit_date = call("XLPROF_EXIT_DATE", _cell(s.decision_date), c["notice_days"], c["contract_end"],
                          c["exit_penalty"], monthly, float(s.notice_lead_days))
         assert exit_date.date() == r.exit_date
@@ -546,47 +565,56 @@ def test_per_row_cells_equal_the_model(udfs, model):
     assert checked == 60
 
 
-def test_array_calls_equal_the_model(udfs, model):
-    portfolio, a = model
-    c = a.clients
+def test_array_calls_equal_the_reference(udfs, model):
+    portfolio, ref, clients, acts = model
+    raw = sorted(clients, key=lambda c: c["client_id"])
+    res = [ref.clients[c["client_id"]] for c in raw]
 
     def column(name):
-        return col(*(_cell(v) for v in c[name]))
+        return col(*(_cell(c[name]) for c in raw))
+
+    def result(name):
+        return col(*(_cell(getattr(r, name)) for r in res))
+
+    def want(name):
+        return [getattr(r, name) for r in res]
 
     def flat(out):
         return [row[0] for row in out]
 
     assert flat(call("XLPROF_MARGIN", column("revenue"), column("cogs"), column("discounts"))) == (
-        pytest.approx(c["gross_margin"].tolist()))
-    vol = tuple(tuple(float(x) for x in row) for row in a.volumes.to_numpy())
-    rates = col(*(float(x) for x in a.activities["rate"]))
-    assert flat(call("XLPROF_COST_TO_SERVE", vol, rates)) == pytest.approx(c["cost_to_serve"].tolist())
-    ratings = tuple(tuple(_cell(v) for v in row) for row in
-                    c[["values_alignment", "communication", "needs_fit", "respect_of_terms"]].to_numpy())
-    args = (column("net_profit"), column("net_revenue"), column("cost_to_serve"), column("days_to_pay"),
+        pytest.approx(want("gross_margin")))
+    names_ = [a["activity"] for a in acts]
+    vol = R.volume_table(_raw(portfolio)[2])
+    vols = tuple(tuple(vol.get((r.client_id, n), 0.0) for n in names_) for r in res)
+    rates = col(*(ref.rates[n].rate for n in names_))
+    assert flat(call("XLPROF_COST_TO_SERVE", vols, rates)) == pytest.approx(want("cost_to_serve"))
+    ratings = tuple(tuple(_cell(c[k]) for k in R.RATINGS) for c in raw)
+    args = (result("net_profit"), result("net_revenue"), result("cost_to_serve"), column("days_to_pay"),
             column("payment_terms_days"), column("bad_debt"), ratings)
     assert flat(call("XLPROF_TERMINATION_SCORE", *args, xw_win.MISSING, column("revenue"))) == pytest.approx(
-        [_blank_or(x) for x in c["score"]])
+        [_blank_or(x) for x in want("score")])
     assert flat(call("XLPROF_SCORE_REASONS", *args, xw_win.MISSING, xw_win.MISSING, column("revenue"))) == [
-        "; ".join(x) for x in c["reasons"]]
+        "; ".join(R.reason_texts(r.reason_codes, c, r, portfolio.settings)) for c, r in zip(raw, res)]
     ids = column("client_id")
-    assert flat(call("XLPROF_TIER", column("net_profit"), ids)) == [label(t) for t in c["tier"]]
-    assert flat(call("XLPROF_QUADRANT", column("revenue"), column("cost_to_serve"), column("discounts"))) == (
-        [label(q) for q in c["quadrant"]])
-    assert flat(call("XLPROF_WHALE_CURVE", column("net_profit"), ids)) == pytest.approx(
-        c["cumulative_profit_share"].tolist())
-    ranked = flat(call("XLPROF_WHALE_CURVE", column("net_profit"), ids, True))
-    assert ranked == pytest.approx(a.whale["cumulative_profit_share"].tolist())
-    # activity rates: pool rates and time-driven rates give the analysis' rates
-    acts = a.activities
-    pool = acts[acts["rate_source"] == "pool"]
-    assert flat(call("XLPROF_ACTIVITY_RATES", col(*pool["cost_pool"]), col(*pool["total_volume"]))) == (
-        pytest.approx(pool["rate"].tolist()))
-    res = portfolio.resources.set_index("resource")
-    for name, group in acts[acts["rate_source"] == "time"].groupby("resource"):
-        out = call("XLPROF_TIME_DRIVEN_RATES", float(res.loc[name, "cost"]),
-                   float(res.loc[name, "capacity_hours"]), col(*group["minutes_per_unit"]))
-        assert flat(out) == pytest.approx(group["rate"].tolist())
+    assert flat(call("XLPROF_TIER", result("net_profit"), ids)) == [label(t) for t in want("tier")]
+    assert flat(call("XLPROF_QUADRANT", column("revenue"), result("cost_to_serve"), column("discounts"))) == (
+        [label(q) for q in want("quadrant")])
+    assert flat(call("XLPROF_WHALE_CURVE", result("net_profit"), ids)) == pytest.approx(
+        want("cumulative_profit_share"))
+    ranked = flat(call("XLPROF_WHALE_CURVE", result("net_profit"), ids, True))
+    by_rank = sorted(res, key=lambda r: (-r.net_profit, r.client_id))
+    assert ranked == pytest.approx([r.cumulative_profit_share for r in by_rank])
+    # activity rates: pool rates and time-driven rates give the reference's rates
+    pool = [ref.rates[n] for n in names_ if ref.rates[n].source == "pool"]
+    assert flat(call("XLPROF_ACTIVITY_RATES", col(*(a.pool for a in pool)), col(*(a.total_volume for a in pool)))) == (
+        pytest.approx([a.rate for a in pool]))
+    resources = {r["resource"]: r for r in portfolio.resources.to_dict("records")}
+    for name, r in resources.items():
+        timed = [ref.rates[n] for n in names_ if ref.rates[n].resource == name]
+        out = call("XLPROF_TIME_DRIVEN_RATES", float(r["cost"]), float(r["capacity_hours"]),
+                   col(*(a.minutes for a in timed)))
+        assert flat(out) == pytest.approx([a.rate for a in timed])
 
 
 # -- XLPROF_ANALYZE ----------------------------------------------------------------------------
@@ -622,39 +650,48 @@ def _tables():
 
 
 def _expected():
+    """The reference's results for the tables above, from the same raw values."""
     clients = [dict(zip(CLIENT_HEAD, row)) for row in CLIENT_ROWS]
     for c in clients:
         c["strategic"] = c["strategic"] == "yes"
-    volumes = [dict(zip(VOL_HEAD, row)) for row in VOL_ROWS]
-    for v in volumes:
-        v["client_id"] = "7" if v["client_id"] == 7.0 else v["client_id"]
-    p = make_portfolio(clients, [dict(zip(ACT_HEAD, r)) for r in ACT_ROWS], volumes,
-                       [dict(zip(RES[0], RES[1]))],
-                       Settings(decision_date=dt.date(2026, 12, 1), cost_of_capital=0.1))
-    return analyze(p)
+    volumes = [("7" if row[0] == 7.0 else row[0], act, q)
+               for row in VOL_ROWS for act, q in zip(VOL_HEAD[1:], row[1:]) if q is not None]
+    s = Settings(decision_date=dt.date(2026, 12, 1), cost_of_capital=0.1)
+    acts = [dict(zip(ACT_HEAD, r)) for r in ACT_ROWS]
+    ref = R.analyse(clients, acts, volumes, [dict(zip(RES[0], RES[1]))], s)
+    return ref, {c["client_id"]: c for c in clients}, s
 
 
-def test_analyze_equals_the_model(udfs):
+def test_analyze_equals_the_reference(udfs):
     out = call("XLPROF_ANALYZE", *_tables(), SETTINGS, RES)
-    a = _expected()
+    ref, raw, s = _expected()
     assert out[0] == CLIENT_RESULT_COLUMNS
     assert len(out) == 1 + len(CLIENT_ROWS)
-    expected = a.clients[CLIENT_RESULT_COLUMNS]
-    for got, (_, want) in zip(out[1:], expected.iterrows()):
-        for name, g in zip(CLIENT_RESULT_COLUMNS, got):
-            w = want[name]
+    assert [row[0] for row in out[1:]] == ["7", "C1", "C2", "C3"]  # ids as text, 7.0 -> "7", sorted
+    for got in out[1:]:
+        r = ref.clients[got[0]]
+        for name, g in zip(CLIENT_RESULT_COLUMNS[1:], got[1:]):
+            w = r.service_hours if name == "freed_hours" else getattr(r, name, None)
             if name == "reasons":
-                assert g == ("; ".join(w) or ""), name
+                assert g == "; ".join(R.reason_texts(r.reason_codes, raw[r.client_id], r, s)), name
             elif name == "exit_date":
                 assert g.date() == w
             elif isinstance(w, str):
                 assert g == w, name
-            elif isinstance(w, float) and math.isnan(w):
+            elif math.isnan(w):
                 assert g == "", name
             else:
                 assert g == pytest.approx(w), name
-    assert {row[0] for row in out[1:]} == {"C1", "C2", "C3", "7"}  # ids as text, 7.0 -> "7"
-    assert a.reconciliation["holds"]
+    # by hand: C2 consumes 80 of 210 orders (pool 10,000), 20 visits at 200, 40 of 55 support
+    # units (pool 6,000) and 300 calls of 12 minutes on a desk costing 12,000 for 200 hours
+    # (1 per minute): CTS = 3,809.52 + 4,000 + 4,363.64 + 3,600 = 15,773.16; financing
+    # 20,000 x 95 days x 10 % / 365 = 520.55; P = 20,000 - 15,000 - 15,773.16 - 520.55 - 500
+    c2 = dict(zip(CLIENT_RESULT_COLUMNS, out[3]))
+    cts = 80 * 10_000 / 210 + 20 * 200 + 40 * 6_000 / 55 + 300 * 12
+    assert c2["cost_to_serve"] == pytest.approx(cts)
+    assert c2["financing_cost"] == pytest.approx(20_000 * 95 * 0.1 / 365)
+    assert c2["net_profit"] == pytest.approx(20_000 - 15_000 - cts - 20_000 * 95 * 0.1 / 365 - 500)
+    assert c2["service_hours"] == pytest.approx(300 * 12 / 60)
     # the settings range may carry a header row; Spanish headers work as in the reader
     with_header = (("Parámetro", "Valor"), *SETTINGS)
     assert call("XLPROF_ANALYZE", *_tables(), with_header, RES) == out
@@ -715,9 +752,12 @@ def test_function_docs_are_up_to_date(udfs):
         assert [(a.name, a.doc, a.optional) for a in f.args] == [
             (x["name"], x["doc"], "optional" in x) for x in info["args"] if x["name"] != "caller"]
         assert f.example[0].startswith(f"={fname}(")
-    for needed in ("pip install xlprof", "xlwings addin install", "UDF Modules", "xlprof.udfs",
-                   "Import Functions", "=XLPROF_MARGIN("):
-        assert needed in text
+    for needed in ("python -m build", "xlprof addin install", "ImportPythonUDFsToAddin",
+                   "Trust access to the VBA project object model", "Tools > References", "UDF Modules",
+                   "xlprof.udfs", "Import Functions", "=XLPROF_MARGIN(", "xlprof lite", "from xlprof.lite import *",
+                   "Ctrl+Shift+Enter", "rebuild the add-in: xlprof addin install"):
+        assert needed in text, needed
+    assert "pip install xlprof\n" not in text and "`pip install xlprof`" not in text  # not published
 
 
 def test_vector_model_loads_no_excel_library():

@@ -176,6 +176,9 @@ def _read_values(book: Path) -> dict[str, dict[str, object]]:
 def test_pandas_reads_numbers_equal_to_the_engine(books):
     path, a, _ = books["en"]
     prof = pd.read_excel(path, sheet_name="Profitability", engine="calamine")
+    total = prof.iloc[-1]  # the totals row under the clients
+    assert total["Client"] == "Total" and total["Net profit"] == pytest.approx(a.clients["net_profit"].sum())
+    prof = prof.iloc[:-1]
     assert list(prof["Client ID"].astype(str)) == list(a.clients["client_id"])
     np.testing.assert_allclose(prof["Net profit"].to_numpy(float), a.clients["net_profit"], rtol=1e-12)
     np.testing.assert_allclose(prof["Cost-to-serve"].to_numpy(float), a.clients["cost_to_serve"], rtol=1e-12)
@@ -195,7 +198,7 @@ def test_formulas_use_only_functions_excel_2016_and_libreoffice_compute(books):
     """No LET/XLOOKUP/FILTER/dynamic arrays; this also justifies skipping XlsxWriter's
     future-function rewriting (book._fast_prepare)."""
     allowed = {"SUM", "SUMPRODUCT", "IF", "MAX", "MIN", "AND", "OR", "INDEX", "MATCH", "COUNTA",
-               "COUNTIF", "SUMIF"}
+               "COUNTIF", "SUMIF", "SUBTOTAL", "ROW", "LEN", "ABS", "IFERROR"}
     for lang in ("en", "es"):
         cells = lo.read_formula_cells(books[lang][0])
         used = set()
@@ -361,7 +364,7 @@ def test_split_books_hold_only_their_clients_with_portfolio_numbers(tmp_path):
         for col in ("tier", "quadrant", "action"):
             assert list(merged.loc[sorted(own), col]) == list(ref[col]), (manager, col)
         # the split book's cached values are the portfolio's
-        prof = pd.read_excel(book, sheet_name="Profitability", engine="calamine").set_index("Client ID")
+        prof = pd.read_excel(book, sheet_name="Profitability", engine="calamine").iloc[:-1].set_index("Client ID")
         assert list(prof["Tier"]) == [__import__("xlprof.i18n").i18n.label(t) for t in ref["tier"]]
     assert (tmp_path / "out" / "in-analysis.xlsx").exists()
 

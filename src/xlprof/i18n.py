@@ -111,6 +111,13 @@ MESSAGES: dict[str, dict[str, str]] = {
               "not \"{given}\" as given on Activities (set the behaviour on Resources)",
         "es": "la actividad {activity} se calcula por tiempo: su coste se comporta como su recurso {resource} "
               "({behavior}), no «{given}» como indica Actividades (indique el comportamiento en Recursos)"},
+    "exit_scenario_line": {
+        "en": "exit scenario: {n} client(s) to terminate; profit for the period {change:+,.0f} {cur} "
+              "(recurring {recurring:+,.0f}, one-off penalties {penalties:,.0f})",
+        "es": "escenario de salida: {n} cliente(s) a terminar; beneficio del periodo {change:+,.0f} {cur} "
+              "(recurrente {recurring:+,.0f}, penalizaciones puntuales {penalties:,.0f})"},
+    "exit_scenario_none": {"en": "exit scenario: no client to terminate",
+                           "es": "escenario de salida: ningún cliente a terminar"},
     "death_spiral": {"en": "after the exits, {n} more client(s) become loss-making (Lead): re-spread committed costs",
                      "es": "tras las salidas, {n} cliente(s) más pasan a perder dinero (Plomo): se reparten costes comprometidos"},
 }
@@ -139,7 +146,8 @@ def _es_numbers(text: str) -> str:
     def swap(m: re.Match) -> str:
         return m.group(0).replace(",", "\0").replace(".", ",").replace("\0", ".")
 
-    return re.sub(r"\d[\d,]*\.?\d*", swap, text)
+    # a number as Python formats it: 1,234,567.89 (never a comma that ends a clause)
+    return re.sub(r"\d+(?:,\d{3})*(?:\.\d+)?", swap, text)
 
 
 def parse_code(text: Any, codes: tuple[str, ...]) -> str | None:

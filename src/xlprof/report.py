@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .i18n import label
+from .i18n import label, message
 from .model.analysis import CLIENT_RESULT_COLUMNS, Analysis
 
 CLIENT_EXTRA = ["client_name", "account_manager", "region", "action_reason", "freed_capacity_cost",
@@ -118,17 +118,30 @@ TABLE_HEAD = {
 }
 
 
+def number(x: float, spec: str, lang: str = "en") -> str:
+    """``format(x, spec)`` the way people of ``lang`` write it: 1,234.5 in English,
+    1.234,5 in Spanish (thousands and decimal marks swapped); "" for NaN."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    text = format(x, spec)
+    return text.translate(_ES_MARKS) if lang == "es" else text
+
+
+_ES_MARKS = str.maketrans(",.", ".,")
+
+
 def to_table(a: Analysis, lang: str = "en", limit: int | None = None) -> str:
-    """A fixed-width table for people: most profitable first, then the summary."""
+    """A fixed-width table for people: most profitable first, then the summary; numbers
+    written the way the language writes them (es: 1.234,5)."""
     c = a.clients.sort_values("profit_rank")
     if limit:
         c = c.head(limit)
     rows = [TABLE_HEAD[lang]]
     for r in c.itertuples(index=False):
         rows.append([
-            str(r.client_id), _clip(str(r.client_name), 28), f"{r.net_profit:,.0f}",
-            "" if math.isnan(r.net_margin) else f"{r.net_margin:.1%}", label(r.tier, lang),
-            "" if math.isnan(r.score) else f"{r.score:.0f}", label(r.action, lang),
+            str(r.client_id), _clip(str(r.client_name), 28), number(r.net_profit, ",.0f", lang),
+            number(r.net_margin, ".1%", lang), label(r.tier, lang),
+            number(r.score, ".0f", lang), label(r.action, lang),
         ])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     right = {2, 3, 5}
@@ -137,18 +150,36 @@ def to_table(a: Analysis, lang: str = "en", limit: int | None = None) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     s = a.summary
     cur = s["currency"]
+    profit, losses = number(s["net_profit"], ",.0f", lang), number(s["losses"], ",.0f", lang)
+    clients = number(s["clients"], ",d", lang)
     if lang == "es":
-        foot = [f"Clientes: {s['clients']}  Beneficio neto: {s['net_profit']:,.0f} {cur}  "
-                f"Clientes con pérdidas: {s['loss_making_clients']} ({s['losses']:,.0f} {cur})"]
+        foot = [f"Clientes: {clients}  Beneficio neto: {profit} {cur}  "
+                f"Clientes con pérdidas: {s['loss_making_clients']} ({losses} {cur})"]
         if s["whale_peak_share"] is not None:
-            foot.append(f"Curva de ballena: pico {s['whale_peak_share']:.0%} con {s['whale_peak_clients']} clientes")
+            foot.append(f"Curva de ballena: pico {number(s['whale_peak_share'], '.0%', lang)} "
+                        f"con {s['whale_peak_clients']} clientes")
     else:
-        foot = [f"Clients: {s['clients']}  Net profit: {s['net_profit']:,.0f} {cur}  "
-                f"Loss-making clients: {s['loss_making_clients']} ({s['losses']:,.0f} {cur})"]
+        foot = [f"Clients: {clients}  Net profit: {profit} {cur}  "
+                f"Loss-making clients: {s['loss_making_clients']} ({losses} {cur})"]
         if s["whale_peak_share"] is not None:
-            foot.append(f"Whale curve: peak {s['whale_peak_share']:.0%} at {s['whale_peak_clients']} clients")
+            foot.append(f"Whale curve: peak {number(s['whale_peak_share'], '.0%', lang)} "
+                        f"at {s['whale_peak_clients']} clients")
+    foot += scenario_lines(a)[:1]
     foot += [f"! {w}" for w in a.warnings]
     return "\n".join(lines + [""] + foot) + "\n"
+
+
+def scenario_lines(a: Analysis) -> list[str]:
+    """The exit scenario in words, for the console: what the period's profit does if every
+    Terminate client leaves (the one-off penalties apart), and the death-spiral warning."""
+    sc, lang = a.scenario, a.lang
+    if not sc.leaving:
+        return [message("exit_scenario_none", lang)]
+    lines = [message("exit_scenario_line", lang, n=len(sc.leaving), change=sc.change,
+                     recurring=sc.recurring_change, penalties=sc.penalties, cur=a.settings.currency)]
+    if sc.new_lead_clients:
+        lines.append("! " + message("death_spiral", lang, n=len(sc.new_lead_clients)))
+    return lines
 
 
 def _clip(s: str, n: int) -> str:

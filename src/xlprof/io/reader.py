@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem, UnreadableFileError
 from ..model.analysis import Portfolio
-from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, TABLES, VOLUMES_LONG, header_map
+from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, TABLES, VOLUMES_LONG, column_label, header_map
 from ..settings import Settings
 from ..textnorm import norm_key
 from . import columns as C
@@ -129,6 +129,7 @@ def _check_activities(acts: ParsedTable, res: ParsedTable | None, raw: RawSheet,
     known = set(res.frame["resource"].dropna()) if res is not None else set()
     known_cf = {k.casefold(): k for k in known}
     f = acts.frame
+    label = {c: acts.headers.get(c) or column_label(c, "en") for c in ("cost_pool", "rate", "minutes_per_unit")}
     unread = set().union(*(acts.unread.get(c, set()) for c in ("cost_pool", "rate", "minutes_per_unit")))
     for i, row in enumerate(f.itertuples(index=False)):
         if i in unread:
@@ -143,17 +144,18 @@ def _check_activities(acts: ParsedTable, res: ParsedTable | None, raw: RawSheet,
                 problems.append(Problem(f"resource {row.resource!r} is not in the Resources sheet{hint}",
                                         column=acts.headers.get("resource"), **where))
             if not has_min:
-                problems.append(Problem("an activity on a resource needs minutes_per_unit",
+                problems.append(Problem(f"an activity on a resource needs {label['minutes_per_unit']}",
                                         column=acts.headers.get("resource"), **where))
             if has_pool or has_rate:
                 problems.append(Problem("an activity on a resource takes its cost from the resource; "
-                                        "leave cost_pool and rate blank", column=acts.headers.get("resource"),
+                                        f"leave {label['cost_pool']} and {label['rate']} blank", column=acts.headers.get("resource"),
                                         **where))
         elif has_pool and has_rate:
-            problems.append(Problem("give cost_pool or rate, not both",
+            problems.append(Problem(f"give {label['cost_pool']} or {label['rate']}, not both",
                                     column=acts.headers.get("cost_pool"), **where))
         elif not has_pool and not has_rate:
-            problems.append(Problem("needs a cost: cost_pool, rate, or a resource with minutes_per_unit",
+            problems.append(Problem(f"needs a cost: {label['cost_pool']}, {label['rate']}, or a resource with "
+                                    f"{label['minutes_per_unit']}",
                                     column=acts.headers.get("activity"), **where))
 
 

@@ -113,14 +113,19 @@ def columns_of(raw: RawSheet, rows: list[int], js: list[int]) -> dict[int, Seque
 
 def _data_rows(raw: RawSheet, h: int, used: list[int]) -> list[int]:
     """Rows below the header with a value in any of the ``used`` columns."""
-    out = []
     errs = {r for r, c in raw.errors if c in used} if raw.errors else set()
-    for r in range(h + 1, len(raw.rows)):
-        row = raw.rows[r]
-        if r in errs:
+    below = range(h + 1, len(raw.rows))
+    if not used:
+        return sorted(errs)
+    first = used[0]                        # most rows have a value in the first column: decided at once
+    lead = [row[first] if first < len(row) else None for row in raw.rows[h + 1:]]
+    out = []
+    for r, v in zip(below, lead):
+        if v is not None and (type(v) is not str or v.strip()) or r in errs:
             out.append(r)
             continue
-        for j in used:
+        row = raw.rows[r]
+        for j in used[1:]:
             if j < len(row):
                 v = row[j]
                 if v is not None and not (type(v) is str and not v.strip()):

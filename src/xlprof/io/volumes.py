@@ -49,9 +49,10 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
     rows = _data_rows(raw, h, [cid, *act_cols])
     id_label = str(raw.rows[h][cid])
     found: list[Problem] = []
-    ok: list[str | None] = []
+    idents = column_values(raw, cid, rows)
+    ok: list[str | None] = _plain_known_ids(idents, client_ids) or []
     seen_rows: dict[str, int] = {}
-    for r, ident in zip(rows, column_values(raw, cid, rows)):
+    for r, ident in zip(rows, idents if not ok else ()):
         w = dict(row=r + 1, column=id_label, **where)
         plain = type(ident) is str and ident.strip()[:1] not in ("#", "")
         reason = None if plain else C.marker_reason(ident)
@@ -97,6 +98,17 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
     return pd.DataFrame({"client_id": pd.Series(ids[r[s]], dtype=object),
                          "activity": pd.Series(names[a[s]], dtype=object),
                          "quantity": pd.Series(np.concatenate(qty)[s] if qty else [], dtype=float)})
+
+
+def _plain_known_ids(idents, client_ids: "_IdMatcher") -> list[str] | None:
+    """The ids as they are when every one is plain text, known to Clients and given once
+    (the usual case, checked at C speed); None when any needs the cell-by-cell path."""
+    if not all(type(v) is str for v in idents):
+        return None
+    ids = [v.strip() for v in idents]
+    if len(set(ids)) != len(ids) or not client_ids.ids.issuperset(ids) or any(i[:1] in ("#", "") for i in ids):
+        return None
+    return ids
 
 
 def _read_long_volumes(raw: RawSheet, client_ids: "_IdMatcher", activities: dict[str, str],

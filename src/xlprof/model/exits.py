@@ -28,13 +28,16 @@ TASKS: tuple[tuple[str, str, int, str], ...] = (
 TASK_CODES = tuple(t[0] for t in TASKS)
 STATUSES = ("pending", "in_progress", "done", "not_applicable")
 PLAN_COLUMNS = ["client_id", "client_name", "task", "due_date", "owner", "owner_name",
-                "status", "notes"]
+                "status", "notes", "due_override"]
+TYPED = ("owner_name", "status", "notes", "due_override")    # what people type into a plan
 
 
 def plan_transition(clients: pd.DataFrame, *, decision_date: dt.date, lead_days: int) -> pd.DataFrame:
     """Ten tasks per client (rows of ``clients``: client_id, client_name, account_manager,
-    exit_date), with due dates and owners. Columns: :data:`PLAN_COLUMNS`; status
-    ``pending`` and empty notes (user edits are merged by :func:`merge_plan`)."""
+    exit_date), with due dates and owners. Columns: :data:`PLAN_COLUMNS`; the owner name
+    of the account manager's tasks is the client's account manager (blank for finance and
+    operations), status ``pending``, empty notes, no moved due date (people's edits are
+    merged by :func:`merge_plan`)."""
     notice = F.notice_date(decision_date, lead_days)
     rows = []
     for c in clients.itertuples(index=False):
@@ -45,36 +48,53 @@ def plan_transition(clients: pd.DataFrame, *, decision_date: dt.date, lead_days:
                 due = max(due, notice)
             manager = c.account_manager if isinstance(c.account_manager, str) else ""
             rows.append((c.client_id, c.client_name, code, due, owner,
-                         manager if owner == "account_manager" else "", "pending", ""))
+                         manager if owner == "account_manager" else "", "pending", "", None))
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 
 
 def merge_plan(plan: pd.DataFrame, previous: pd.DataFrame | None,
                archive: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Carry users' status and notes over by (client_id, task); move tasks whose client
-    left the plan, with what was typed, to the archive. Nothing typed is dropped.
+    """Carry what people typed over by (client_id, task): status, notes, an owner name
+    (any name typed replaces the proposed one; a blank keeps the proposal) and a moved due
+    date (``due_override``; ``due_date`` stays the date the method proposes, recomputed
+    every time). Tasks whose client left the plan move, with what was typed, to the
+    archive. Nothing typed is dropped.
 
-    A task found in the archive that is back in the plan gets its archived status and
-    notes back (and leaves the archive).
+    A task found in the archive that is back in the plan gets what was typed back (and
+    leaves the archive). ``previous`` and ``archive`` may lack ``due_override`` (older
+    books): no date was moved.
     """
     key = ["client_id", "task"]
-    archive = (archive if archive is not None else pd.DataFrame(columns=PLAN_COLUMNS))
-    previous = previous if previous is not None else pd.DataFrame(columns=PLAN_COLUMNS)
-    known = pd.concat([archive[PLAN_COLUMNS], previous[PLAN_COLUMNS]], ignore_index=True)
+    frames = [_complete(f) for f in (archive, previous) if f is not None]
+    known = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PLAN_COLUMNS)
     known = known.drop_duplicates(key, keep="last")  # the live plan wins over the archive
-    plan = plan.copy()
+    plan = _complete(plan).copy()
     if len(known):
-        typed = known.set_index(key)[["status", "notes"]]
+        typed = known.set_index(key)[list(TYPED)]
         idx = pd.MultiIndex.from_frame(plan[key])
         found = idx.isin(typed.index)
         if found.any():
             vals = typed.reindex(idx[found])
             plan.loc[found, "status"] = vals["status"].to_numpy()
             plan.loc[found, "notes"] = vals["notes"].fillna("").to_numpy()
+            names = vals["owner_name"].to_numpy(dtype=object)
+            named = np.array([isinstance(x, str) and x.strip() != "" for x in names], dtype=bool)
+            where = np.flatnonzero(found)
+            plan.loc[plan.index[where[named]], "owner_name"] = names[named]
+            plan.loc[found, "due_override"] = vals["due_override"].to_numpy(dtype=object)
     in_plan = pd.MultiIndex.from_frame(plan[key])
     gone = known[~pd.MultiIndex.from_frame(known[key]).isin(in_plan)] if len(known) else known
     archive = gone.sort_values(key, kind="stable").reset_index(drop=True)
     return plan.reset_index(drop=True), archive[PLAN_COLUMNS]
+
+
+def _complete(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every plan column (a missing ``due_override`` is blank)."""
+    if "due_override" not in frame:
+        frame = frame.assign(due_override=None)
+    out = frame[PLAN_COLUMNS].copy()
+    out["due_override"] = out["due_override"].astype(object).where(out["due_override"].notna(), None)
+    return out
 
 
 @dataclass(frozen=True)
@@ -100,7 +120,7 @@ class ExitScenario:
     sum_drop_impact: float               # economic, penalties included
     sum_drop_impact_ledger: float
     freed_hours: float
-    freed_capacity_cost: float           # committed time-driven cost of the freed minutes
+    freed_capacity_cost: float           # committed time-driven cost of the freed minutes (stays in the P&L)
     new_lead_clients: list[str]
     rates_after: pd.Series               # per activity
     clients: pd.DataFrame                # stayers: client_id, net_profit_after, tier_after, cumulative_profit_share_after

@@ -18,7 +18,7 @@ from ..i18n import label
 from ..model.analysis import Portfolio
 from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SHEET_NAMES, Table, column_label
 from ..settings import Settings
-from .styles import Styles
+from .styles import Styles, page_setup, wrapped_lines
 
 SETTING_HELP = {
     "period_months": ("Months covered by the figures", "Meses que cubren las cifras"),
@@ -67,6 +67,9 @@ SETTING_HELP = {
     "fixed_gold_min_profit": ("Split books: lowest net profit of the portfolio's Gold tier (blank = computed)",
                               "Libros divididos: menor beneficio neto del nivel Oro de la cartera (vacío = se calcula)"),
 }
+
+
+VALIDATION_ROWS = 5000   # rows below the data that keep the input checks (room to add clients)
 
 
 def setting_name(key: str) -> str:
@@ -124,9 +127,14 @@ def write_table(ws, st: Styles, table: Table, frame: pd.DataFrame, lang: str, *,
     """Header in row 1, data from row 2; every cell an unlocked input cell."""
     names = table.names
     lay = TableLayout(ws.name, 1, len(frame), {n: j for j, n in enumerate(names)})
+    tallest = 1
     for j, n in enumerate(names):
-        ws.write_string(0, j, column_label(n, lang), st.header)
-        ws.set_column(j, j, (widths or {}).get(n, max(12, min(28, len(column_label(n, lang)) + 3))))
+        text = column_label(n, lang)
+        width = (widths or {}).get(n, max(10, min(16, len(text) + 2)))
+        ws.write_string(0, j, text, st.header)
+        ws.set_column(j, j, width)
+        tallest = max(tallest, wrapped_lines(text, width))
+    ws.set_row(0, 15 * tallest + 2)
     cols = [frame[n].tolist() for n in names]
     for i in range(len(frame)):
         r = i + 1
@@ -156,7 +164,7 @@ def write_table(ws, st: Styles, table: Table, frame: pd.DataFrame, lang: str, *,
     last = max(len(frame), 1)
     if validations:
         for j, c in enumerate(table.columns):
-            rng = (1, j, last + 200, j)
+            rng = (1, j, last + VALIDATION_ROWS, j)
             if c.kind == "rating":
                 ws.data_validation(*rng, {"validate": "decimal", "criteria": "between", "minimum": 1,
                                           "maximum": 5, "ignore_blank": True,
@@ -171,7 +179,7 @@ def write_table(ws, st: Styles, table: Table, frame: pd.DataFrame, lang: str, *,
                                           "ignore_blank": True})
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, last, len(names) - 1)
-    ws.repeat_rows(0)
+    page_setup(ws, repeat_row=0)
     return lay
 
 
@@ -180,9 +188,10 @@ def write_volumes(ws, st: Styles, portfolio: Portfolio, lang: str, client_order:
     m = portfolio.volume_matrix().reindex(client_order)
     ws.write_string(0, 0, column_label("client_id", lang), st.header)
     ws.set_column(0, 0, 12)
-    for j, a in enumerate(acts, start=1):
-        ws.write_string(0, j, a, st.header)
-    ws.set_column(1, len(acts), 13)
+    for j, a in enumerate(acts, start=1):   # activity names: yours to rename (with Activities)
+        ws.write_string(0, j, a, st.in_header)
+    ws.set_column(1, len(acts), 12)
+    ws.set_row(0, 15 * max([wrapped_lines(a, 12) for a in acts] or [1]) + 2)
     values = m.to_numpy()
     for i, cid in enumerate(client_order):
         ws.write_string(i + 1, 0, cid, st.in_text)
@@ -190,21 +199,21 @@ def write_volumes(ws, st: Styles, portfolio: Portfolio, lang: str, client_order:
         for j in range(len(acts)):
             ws.write_number(i + 1, j + 1, float(row[j]), st.in_number)
     last = max(len(client_order), 1)
-    ws.data_validation(1, 1, last + 200, max(len(acts), 1),
+    ws.data_validation(1, 1, last + VALIDATION_ROWS, max(len(acts), 1),
                        {"validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True})
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, last, len(acts))
-    ws.repeat_rows(0)
+    page_setup(ws, repeat_row=0)
     cols = {"client_id": 0, **{a: j for j, a in enumerate(acts, start=1)}}
     return TableLayout(ws.name, 1, len(client_order), cols)
 
 
 def write_settings(wb, ws, st: Styles, settings: Settings, lang: str) -> dict[str, str]:
     """key | value | description; each value cell gets a defined name ``xp_<key>``."""
-    heads = ("key", "value") if lang == "en" else ("Clave", "Valor")
+    heads = ("Key", "Value") if lang == "en" else ("Clave", "Valor")
     ws.write_string(0, 0, heads[0], st.header)
     ws.write_string(0, 1, heads[1], st.header)
-    ws.write_string(0, 2, "description" if lang == "en" else "Descripción", st.header)
+    ws.write_string(0, 2, "Description" if lang == "en" else "Descripción", st.header)
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 2, 60)
@@ -228,11 +237,16 @@ def write_settings(wb, ws, st: Styles, settings: Settings, lang: str) -> dict[st
                                          "target_net_margin", "margin_span", "bad_debt_span",
                                          "cts_floor", "cts_span") else st.in_number
             ws.write_number(i, 1, float(value), fmt)
-        ws.write_string(i, 2, SETTING_HELP.get(key, ("", ""))[lang == "es"], st.wrap)
+        help_text = SETTING_HELP.get(key, ("", ""))[lang == "es"]
+        ws.write_string(i, 2, help_text, st.wrap)
+        lines = wrapped_lines(help_text, 60)
+        if lines > 1:
+            ws.set_row(i, 15 * lines + 2)
         ref = f"{quote(ws.name)}!$B${i + 1}"
         wb.define_name(setting_name(key), "=" + ref)
         refs[key] = ref
     ws.freeze_panes(1, 0)
+    page_setup(ws, landscape=False, repeat_row=0)
     return refs
 
 

@@ -1,0 +1,101 @@
+"""The README sheet: what the book is, how to use it, where it came from (with the layout
+stamp the live Recalculate reads back)."""
+
+from __future__ import annotations
+
+from . import layout as L
+from .writer import Ctx, page_setup, wrapped_lines
+
+README = {
+    "en": [
+        ("title", "xlprof analysis workbook"),
+        ("", "Which clients make or lose money once the cost to serve them is counted, how they segment, "
+             "which to renegotiate, restructure or let go, and how to exit a client cleanly."),
+        ("h", "How to use it"),
+        ("", "1. Yellow cells are inputs: Settings, Clients, Activities, Volumes, Resources, and the status and "
+             "notes of the TransitionPlan. Edit them; everything else is computed."),
+        ("", "2. Net revenue, margins, cost-to-serve, financing cost, net profit, hours, the signals and the score "
+             "are live formulas: they update as you type, without Python."),
+        ("", "3. Tiers, the whale curve, quadrants, actions, drop-impact ranking and the transition plan are written "
+             "by xlprof. Refresh them with the xlprof ribbon's Recalculate button, or run "
+             "'xlprof recalc THIS_FILE.xlsx' (your typed ratings, settings, task statuses and notes are kept; "
+             "the previous file is kept as .bak.xlsx)."),
+        ("", "4. Do not sort the input sheets (filters are fine): rows of Clients, Volumes and the computed "
+             "sheets are aligned client by client. Add clients by regenerating from an input workbook."),
+        ("", "5. Sheets are protected without a password so formulas are not overwritten by accident: "
+             "Review > Unprotect Sheet lifts it."),
+        ("h", "Sheets"),
+        ("", "Dashboard: key figures, reconciliation, charts. Rates: cost per unit of each activity. CostToServe: "
+             "cost of each activity for each client. Profitability: net revenue to net profit per client. "
+             "Scores: the seven signals, the termination score and the recommended action. DropImpact: what the "
+             "firm gains or loses if the client leaves. Segmentation: whale curve, tiers, quadrants, segment "
+             "value chain, exit scenario. TransitionPlan: tasks for each client to exit (status and notes are "
+             "yours). Tourniquet: activities to cut for clients to restructure. PlanArchive: tasks of clients "
+             "no longer in the plan, with what was typed."),
+        ("h", "Generated"),
+    ],
+    "es": [
+        ("title", "Libro de análisis xlprof"),
+        ("", "Qué clientes ganan o pierden dinero una vez contado el coste de servirlos, cómo se segmentan, "
+             "a cuáles renegociar, reestructurar o dejar ir, y cómo salir limpiamente de un cliente."),
+        ("h", "Cómo usarlo"),
+        ("", "1. Las celdas amarillas son datos de entrada: Parámetros, Clientes, Actividades, Consumos, Recursos, "
+             "y el estado y las notas del PlanTransición. Edítelas; todo lo demás se calcula."),
+        ("", "2. Ingresos netos, márgenes, coste de servir, coste financiero, beneficio neto, horas, las señales y "
+             "la puntuación son fórmulas vivas: se actualizan al escribir, sin Python."),
+        ("", "3. Niveles, curva de ballena, cuadrantes, acciones y plan de transición los escribe xlprof. "
+             "Actualícelos con el botón Recalcular de la cinta xlprof, o con 'xlprof recalc ESTE_ARCHIVO.xlsx' "
+             "(se conservan valoraciones, parámetros, estados y notas; el archivo anterior queda como .bak.xlsx)."),
+        ("", "4. No ordene las hojas de entrada (los filtros sí): las filas de Clientes, Consumos y las hojas "
+             "calculadas están alineadas cliente a cliente. Para añadir clientes, regenere desde un libro de entrada."),
+        ("", "5. Las hojas están protegidas sin contraseña para no sobrescribir fórmulas por error: "
+             "Revisar > Desproteger hoja."),
+        ("h", "Hojas"),
+        ("", "Panel: cifras clave, conciliación, gráficos. Tarifas: coste por unidad de cada actividad. "
+             "CosteServicio: coste de cada actividad por cliente. Rentabilidad: de ingresos netos a beneficio neto. "
+             "Puntuaciones: las siete señales, la puntuación de salida y la acción recomendada. ImpactoSalida: lo "
+             "que la empresa gana o pierde si el cliente se va. Segmentación: curva de ballena, niveles, "
+             "cuadrantes, cadena de valor, escenario de salida. PlanTransición: tareas de salida (estado y notas "
+             "son suyos). Torniquete: actividades a recortar en clientes a reestructurar. ArchivoPlan: tareas de "
+             "clientes que ya no están en el plan, con lo escrito."),
+        ("h", "Generado"),
+    ],
+}
+UDF_NOTE = {
+    "en": "This book uses the XLPROF_ Excel functions: Excel recalculates on open, so it needs the xlprof "
+          "add-in (xlwings, UDF Modules = xlprof.udfs). Without it, the cached values still read correctly "
+          "in tools that do not recalculate.",
+    "es": "Este libro usa las funciones XLPROF_ de Excel: Excel recalcula al abrir, así que necesita el "
+          "complemento xlprof (xlwings, UDF Modules = xlprof.udfs). Sin él, los valores guardados se leen "
+          "bien en herramientas que no recalculan.",
+}
+
+
+WIDTH = 76    # fits A4 portrait unscaled (LibreOffice does not scale a one-column sheet to fit)
+
+
+def write_readme(ctx: Ctx, ws, *, source_name: str, version: str) -> None:
+    st, lang = ctx.st, ctx.lang
+    ws.set_column(0, 0, WIDTH, st.wrap)
+    r = 0
+
+    def line(text: str, fmt) -> None:
+        nonlocal r
+        ws.write_string(r, 0, text, fmt)
+        lines = wrapped_lines(text, WIDTH)
+        if lines > 1 or fmt is st.title:   # LibreOffice does not grow rows for wrapped text
+            ws.set_row(r, max(15 * lines + 3, 22 if fmt is st.title else 15))
+        r += 1
+
+    for kind, text in README[lang]:
+        line(text, st.title if kind == "title" else st.subtitle if kind == "h" else st.wrap)
+    stamp = L.stamp_of(ctx.a, fixed_rates=ctx.fixed_rates, mode=ctx.cells.mode)
+    for text in L.readme_lines(lang, source_name=source_name, version=version, stamp=stamp):
+        line(text, st.text)
+    if ctx.cells.mode == "udf":
+        r += 1
+        line(UDF_NOTE[lang], st.bold)
+    ws.hide_gridlines(2)
+    page_setup(ws, landscape=False)
+    ws.print_area(0, 0, r, 0)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})

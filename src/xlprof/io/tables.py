@@ -5,6 +5,7 @@ column header."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -23,11 +24,36 @@ HEADER_SCAN_ROWS = 20
 
 
 def find_sheet(sheets: dict[str, RawSheet], table: Table) -> RawSheet | None:
+    """The first sheet (CSV file) whose name denotes ``table``; see :func:`find_sheets`."""
+    found = find_sheets(sheets, table)
+    return found[0] if found else None
+
+
+def find_sheets(sheets: dict[str, RawSheet], table: Table) -> list[RawSheet]:
+    """Every sheet (CSV file) whose name denotes ``table`` (``Clients``, ``Clientes``...)."""
     wanted = sheet_lookup(table)
-    for name, raw in sheets.items():
-        if norm_key(name) in wanted:
-            return raw
-    return None
+    return [raw for name, raw in sheets.items() if norm_key(name) in wanted]
+
+
+def one_sheet(sheets: dict[str, RawSheet], table: Table, source: str,
+              problems: list[Problem]) -> tuple[RawSheet | None, bool]:
+    """(the one sheet that holds ``table``, whether more than one does). Two visible sheets
+    that mean the same table (``Clients`` and ``Clientes``; ``Clients.csv`` and
+    ``clientes.csv``) are a problem naming both: reading either one would silently drop
+    the other. (The xlsx reader has already left out a hidden sheet that a visible one
+    stands for.)"""
+    found = find_sheets(sheets, table)
+    if len(found) <= 1:
+        return (found[0] if found else None), False
+    csv = all(raw.delimiter is not None for raw in found)
+    names = [Path(raw.file).name if csv else raw.name for raw in found]
+    listed = " and ".join(map(repr, names)) if len(names) == 2 else (
+        ", ".join(map(repr, names[:-1])) + f" and {names[-1]!r}")
+    problems.append(Problem(
+        f"{'files' if csv else 'sheets'} {listed} {'both' if len(names) == 2 else 'all'} hold the "
+        f"{table.name} table, and xlprof will not choose between them: rename or delete "
+        f"{'one of them' if len(names) == 2 else 'all but one'}", file=source))
+    return None, True
 
 
 def _blank(v: Any) -> bool:

@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from _inputs import (N_CLIENTS, expect, problem_lines, raw_tables, run, write_csv_folder,
+from _inputs import (N_CLIENTS, bad_book, expect, problem_lines, raw_tables, run, write_csv_folder,
                      xlsxwriter_book)
 from xlprof.errors import EXIT_INPUT, EXIT_OK
 
@@ -107,3 +107,69 @@ def test_two_volumes_files_are_refused_with_the_other_problems(tmp_path):
     assert f"{folder}: files 'Consumos.csv' and 'Volumes.csv' both hold the Volumes table, and xlprof " \
            "will not choose between them: rename or delete one of them" in lines
     assert any("row 4, column Revenue: 'lots' is not a number" in ln for ln in lines)
+
+
+# --- 2. a merge from the header row down into the data ----------------------------------------
+
+
+def _client_rows(book):
+    r = run("score", book, "--format", "json")
+    expect(r, EXIT_OK)
+    return {c["client_id"]: c for c in json.loads(r.stdout)["clients"]}
+
+
+def test_region_header_merged_down_over_data_rows_is_refused(tmp_path):
+    # openpyxl, like Excel, keeps only the top-left value ('Region') of D1:D3; the reader
+    # would give it to rows 2 and 3 (region 'Region' for C0001 and C0002)
+    book = bad_book(tmp_path, lambda wb: wb["Clients"].merge_cells("D1:D3"))
+    out = expect(run("validate", book), EXIT_INPUT)
+    assert out.strip() == (
+        f"xlprof: problem in the inputs:\n  {book}, sheet Clients, row 1, column Region: cells D1:D3 are "
+        "merged from the header into the data below it, so the header 'Region' would be read as the "
+        "value of rows 2 to 3; unmerge D1:D3, keep the header in row 1 and type each row's own value")
+    # unmerged, with the rows' own values typed: read
+    def fix(wb):
+        ws = wb["Clients"]
+        ws.merge_cells("D1:D3")
+        ws.unmerge_cells("D1:D3")
+        ws["D2"], ws["D3"] = "North", "South"
+
+    clients = _client_rows(bad_book(tmp_path, fix, name="fixed.xlsx"))
+    assert (clients["C0001"]["client_id"], len(clients)) == ("C0001", N_CLIENTS)
+
+
+def test_revenue_header_merged_into_one_data_row_is_one_problem(tmp_path):
+    # E1:E2: 'Revenue' would be C0001's revenue: one line for the merge, not "'Revenue' is not a number"
+    book = bad_book(tmp_path, lambda wb: wb["Clients"].merge_cells("E1:E2"))
+    out = expect(run("validate", book), EXIT_INPUT)
+    assert len(problem_lines(out)) == 1 and out.strip().endswith(
+        "cells E1:E2 are merged from the header into the data below it, so the header 'Revenue' would "
+        "be read as the value of row 2; unmerge E1:E2, keep the header in row 1 and type each row's own value")
+    assert "not a number" not in out and "blank" not in out
+
+
+def test_header_merge_in_a_spanish_book_and_in_volumes(tmp_path):
+    def fn(wb):
+        wb["Clientes"].merge_cells("C1:C4")       # Gestor de cuenta
+        wb["Consumos"].merge_cells("A1:A2")       # ID cliente
+
+    book = bad_book(tmp_path, fn, lang="es")
+    out = expect(run("validate", book), EXIT_INPUT)
+    lines = problem_lines(out)
+    assert len(lines) == 2, out
+    assert lines[0].startswith(f"{book}, sheet Clientes, row 1, column Gestor de cuenta: cells C1:C4 are merged")
+    assert "the header 'Gestor de cuenta' would be read as the value of rows 2 to 4" in lines[0]
+    assert lines[1].startswith(f"{book}, sheet Consumos, row 1, column ID cliente: cells A1:A2 are merged")
+
+
+def test_merges_that_stay_out_of_the_data_are_read(tmp_path):
+    def fn(wb):
+        ws = wb["Clients"]
+        ws.insert_rows(1, 2)
+        ws["A1"] = "Client list, FY2026"
+        ws.merge_cells("A1:F2")                   # a title over two rows above the header
+        ws.merge_cells("C5:C6")                   # a manager for two clients (rows 5 and 6)
+
+    book = bad_book(tmp_path, fn)
+    clients = _client_rows(book)
+    assert clients["C0002"]["client_id"] == "C0002" and len(clients) == N_CLIENTS

@@ -149,9 +149,20 @@ def test_explain_lists_a_clients_rows(hand):
 
 
 def test_show_sql_prints_the_statements(hand):
-    _, book, _, _, _ = hand
+    _, book, _, ing, _ = hand
     r = CliRunner().invoke(main, ["ingest", str(book), "--show-sql", "--explain", "C1"])
     assert "all_varchar=true" in r.output and "GROUP BY client" in r.output
+    # runnable elsewhere as printed: a fresh DuckDB gives the same provenance
+    import duckdb
+
+    statements = [s[s.index("WITH rows"):] for s in r.output.split(";\n") if "WITH rows" in s]
+    assert len(statements) == 4
+    cur = duckdb.connect().execute(statements[0])            # the sales source
+    names = [d[0] for d in cur.description]
+    got = sorted((rec["_key"], rec["rows"], rec["list"]) for rec in (dict(zip(names, r)) for r in cur.fetchall())
+                 if rec["_part"] == "prov")
+    want = sorted((r["status"], r["rows"], r["list"]) for r in ing.provenance.to_dict("records") if r["source"] == "sales")
+    assert got == want == [("outside_period", 1, Decimal("999")), ("used", 5, Decimal("3600"))]
 
 
 def test_period_from_the_command_line(hand, tmp_path):

@@ -120,7 +120,7 @@ def source_sql(spec: SourceSpec, rows: str, figures: list[tuple[str, str]], need
     for h in needs.numbers():
         x, c, v = q("x#" + h), q("c#" + h), q("v#" + h)
         parts.append(f"SELECT 'num' AS _part, _f, {lit(h)} AS _key, {c} AS code, count(*) AS rows, min({x}) AS lo, "
-                     f"max({x}) AS hi, arg_min({v}, {x}) AS lo_value, arg_max({v}, {x}) AS hi_value, "
+                     f"max({x}) AS hi, "
                      f"max({q('f#' + h)}) AS decimals, count(*) FILTER (WHERE {v} IS NULL) AS unconverted "
                      f"FROM rows GROUP BY _f, {c}")
     for h in needs.dates():

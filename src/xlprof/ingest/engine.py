@@ -291,7 +291,7 @@ class Scans:
         for i, (ft, old) in enumerate(zip(plan.files, plan.readings)):
             where = dict(file=str(ft.path), sheet="Sources", row=plan.spec.row)
             new = Readings(dict(old.numbers), dict(old.dates))
-            groups = [NumberGroup(r["_key"], r["code"], r["rows"], r["lo"], r["hi"], r["lo_value"], r["hi_value"],
+            groups = [NumberGroup(r["_key"], r["code"], r["rows"], r["lo"], r["hi"], None, None,
                                   r["decimals"] or 0, r["unconverted"])
                       for r in res.numbers if r["_f"] == i]
             scopes = [groups] if ft.fmt == "csv" else [[g for g in groups if g.column == h]
@@ -312,7 +312,7 @@ class Scans:
                 for col, need in d.readings.items():
                     if old.numbers[col].covers(need):
                         mine = [g for g in part if g.column == col]
-                        rule.check_numbers(mine, d, f"{ft.display}, {col}")
+                        rule.check_numbers(self.run.con, mine, d, old.numbers[col], f"{ft.display}, {col}")
                     else:
                         new.numbers[col] = need
                     found = {rule.class_name(g.code): g.lo for g in sorted(part, key=lambda g: g.code)

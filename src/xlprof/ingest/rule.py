@@ -270,11 +270,20 @@ def decide_numbers(groups: list[NumberGroup], *, setting: str, delimiter: str | 
     return NumberDecision(decimal, readings, found)
 
 
-def check_numbers(groups: list[NumberGroup], decision: NumberDecision, where: str) -> None:
-    """The SQL values of every class's examples equal evidence.to_number's."""
-    for g in groups:
-        if not good(g.code):
-            continue
+def check_numbers(con, groups: list[NumberGroup], decision: NumberDecision, reading: NumberReading,
+                  where: str) -> None:
+    """The values the scan's SQL gives every class's examples equal evidence.to_number's
+    (the same expressions, run on the examples)."""
+    mine = [g for g in groups if good(g.code)]
+    if not mine:
+        return
+    texts = [ex for g in mine for ex in (g.lo, g.hi)]
+    sql = (f"SELECT {number_value_sql('v', 'c', reading)} FROM (SELECT v, {number_code_sql('v', 'k')} AS c "
+           f"FROM (SELECT v, {number_mark_sql('v')} AS k FROM (SELECT unnest($1::VARCHAR[]) AS v)))")
+    values = [r[0] for r in con.execute(sql, [texts]).fetchall()]
+    for i, g in enumerate(mine):
+        g.lo_value, g.hi_value = values[2 * i], values[2 * i + 1]
+    for g in mine:
         for ex, got in ((g.lo, g.lo_value), (g.hi, g.hi_value)):
             want = ev.to_number(ex, decision.decimal)
             if got is None and g.unconverted:

@@ -302,7 +302,8 @@ def plan_recalculation(src: SheetSource, *, book_name: str = "", book_path: str 
 
     missing = [SHEETS[k][lang] for k in _ESSENTIAL if sheet[k] is None]
     if missing:
-        return failed(text("missing", lang, sheets=", ".join(missing), regen=regen), ", ".join(missing))
+        return failed(text("missing", lang, count=len(missing), sheets=", ".join(missing), regen=regen),
+                      ", ".join(missing))
 
     # read: input sheets, the editable plan sheets, and the small sheets the checks need
     inputs = {n: src.values(n) for n in _input_sheet_names(names)}

@@ -256,7 +256,7 @@ class Scans:
                 all(d is None or start <= d <= end for d in old.days):
             old.period = (start, end)       # no row falls outside: the same statement's result
             return old
-        for attempt in range(3):
+        for _ in range(3):
             res = self._execute(plan, start, end)
             fresh = self._decide(plan, res)
             if fresh is None:

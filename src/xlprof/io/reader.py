@@ -29,7 +29,7 @@ from .xlsx import read_xlsx
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 __all__ = ["RawSheet", "Reading", "ParsedTable", "find_header", "find_sheet", "parse_column", "parse_table", "parse_value",
-           "portfolio_from_sheets", "read_portfolio", "read_sheets"]
+           "portfolio_from_sheets", "read_portfolio", "read_settings", "read_sheets"]
 
 
 # --- files -> raw sheets ----------------------------------------------------------------
@@ -159,6 +159,13 @@ def _check_activities(acts: ParsedTable, res: ParsedTable | None, raw: RawSheet,
             problems.append(Problem(f"needs a cost: {label['cost_pool']}, {label['rate']}, or a resource with "
                                     f"{label['minutes_per_unit']}",
                                     column=acts.headers.get("activity"), **where))
+
+
+def read_settings(sheets: dict[str, RawSheet], source: str) -> Settings:
+    """The Settings of ``sheets`` on their own (the defaults where they cannot be read;
+    :func:`portfolio_from_sheets` says why), for what is read beside the tables: the
+    ``date_order`` of an analysis book's plan sheets."""
+    return _read_settings(sheets, source, [])
 
 
 def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Problem]) -> Settings:

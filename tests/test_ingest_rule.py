@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlprof.ingest import ingest_portfolio, rule
@@ -299,3 +299,16 @@ def test_same_figures_from_csv_xlsx_and_parquet(tmp_path):
                        {"client_id": "c2", "revenue": 1200.0, "discounts": 0.0}]   # C2 is outside the period
     assert volumes == {"Docs": {"C1": 2.0, "c2": 1.0}}
     assert {r["status"]: r["rows"] for r in prov} == {"outside_period": 1, "unparseable": 1, "used": 3}
+
+
+def test_timestamps_are_unreadable_dates_and_counted(tmp_path):
+    """Only midnight times are dates under the rule; thousands of distinct timestamps are left
+    out as unparseable (counted, not listed one by one to Python)."""
+    lines = [f"C1,2025-01-02 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d},D{i},1" for i in range(1, 3001)]
+    lines += ["C1,2025-01-03 00:00:00,M1,5", "C1,2025-01-04,M2,7"]
+    p, ing, _ = ingest_portfolio(_book(tmp_path, lines))
+    assert p.clients["revenue"].tolist() == [12.0]
+    prov = {r["status"]: r["rows"] for r in ing.provenance.to_dict("records")}
+    assert prov == {"used": 2, "unparseable": 3000}
+    (dates,) = [d for d in ing.decisions if d.what == "date"]
+    assert dates.unreadable == 3000 and dates.decided == "-"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..io import evidence as ev
+from ..io.evidence import class_sql
 from .filters import condition_sql
 from .rule import Params, lit, q
 from .spec import DriverSpec, SourceSpec
@@ -124,9 +126,16 @@ def source_sql(spec: SourceSpec, rows: str, figures: list[tuple[str, str]], need
                      f"max({q('f#' + h)}) AS decimals, count(*) FILTER (WHERE {v} IS NULL) AS unconverted "
                      f"FROM rows GROUP BY _f, {c}")
     for h in needs.dates():
+        # every distinct text the rule might read as a date (its classes, in SQL), or SQL did,
+        # and the first other one; texts: the column's non-blank cells
         x = q("x#" + h)
-        parts.append(f"SELECT 'date' AS _part, _f, {lit(h)} AS _key, {x} AS raw, count(*) AS rows, "
-                     f"min({q('d#' + h)}) AS day FROM rows WHERE {x} IS NOT NULL GROUP BY _f, {x}")
+        dated = class_sql("raw", ev.DATE_CLASSES, ev.DATE_STRIP)
+        parts.append(f"SELECT 'date' AS _part, _f, {lit(h)} AS _key, raw, rows, day, texts FROM "
+                     f"(SELECT *, sum(rows) OVER (PARTITION BY _f) AS texts, "
+                     f"row_number() OVER (PARTITION BY _f ORDER BY raw) AS k FROM "
+                     f"(SELECT _f, {x} AS raw, count(*) AS rows, min({q('d#' + h)}) AS day FROM rows "
+                     f"WHERE {x} IS NOT NULL GROUP BY _f, {x}) WHERE trim(raw) <> '') "
+                     f"WHERE day IS NOT NULL OR k = 1 OR {dated} IS NOT NULL")
     return f"WITH rows AS {rows}\n" + "\nUNION ALL BY NAME\n".join(parts)
 
 

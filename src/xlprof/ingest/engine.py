@@ -256,7 +256,7 @@ class Scans:
                 all(d is None or start <= d <= end for d in old.days):
             old.period = (start, end)       # no row falls outside: the same statement's result
             return old
-        for attempt in range(3):
+        for _ in range(3):
             res = self._execute(plan, start, end)
             fresh = self._decide(plan, res)
             if fresh is None:
@@ -321,7 +321,8 @@ class Scans:
                                                   sum(g.rows for g in part if g.column == col and g.code in
                                                       (rule.PERCENT, rule.NOT_A_NUMBER))))
             for h in plan.needs.dates():
-                values = [(r["raw"], r["day"]) for r in res.dates if r["_f"] == i and r["_key"] == h]
+                mine = [r for r in res.dates if r["_f"] == i and r["_key"] == h]
+                values = [(r["raw"], r["day"]) for r in mine]
                 try:
                     d = rule.decide_dates(values, setting=self.settings.date_order)
                 except rule.RuleProblem as exc:
@@ -331,8 +332,9 @@ class Scans:
                     continue
                 if not d.agrees:
                     new.dates[h] = self._date_map(d, h)
+                read = sum(r["rows"] for r in mine if d.exact[r["raw"]] is not None)
                 res.decisions.append(Decision(ft.display, h, "date", d.order or "-", d.examples,
-                                              sum(1 for v in d.exact.values() if v is None)))
+                                              (mine[0]["texts"] - read) if mine else 0))
             fresh.append(new)
         return fresh if ok else None
 

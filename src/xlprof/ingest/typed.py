@@ -188,10 +188,13 @@ def typed_select(ft: FileTable, index: int, spec: SourceSpec, needs: Needs, read
         select.append(f"{cols[name]} AS {q(name)}")
     if bad:
         select.append("CASE " + " ".join(f"WHEN {c} THEN {params.add(label)}" for c, label, _ in bad) + " END AS _bad")
-        select.append("CASE " + " ".join(f"WHEN {c} THEN CAST({raw} AS VARCHAR)" for c, _, raw in bad)
-                      + " END AS _bad_value")
+        if numbered:      # the text of the first unreadable cell: only the listings show it
+            select.append("CASE " + " ".join(f"WHEN {c} THEN CAST({raw} AS VARCHAR)" for c, _, raw in bad)
+                          + " END AS _bad_value")
     else:
-        select += ["NULL::VARCHAR AS _bad", "NULL::VARCHAR AS _bad_value"]
+        select.append("NULL::VARCHAR AS _bad")
+    if numbered and not bad:
+        select.append("NULL::VARCHAR AS _bad_value")
     if not numbered:      # the evidence: raw texts, class codes and what they were read as
         for h in needs.numbers():
             frac = rule.number_decimals_sql(q(h), q("k#" + h), q("c#" + h), readings.numbers[h])

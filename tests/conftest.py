@@ -45,3 +45,14 @@ def udfs():
         yield xlwings_win.load_udf_module("xlprof.udfs")
     finally:
         xlwings_win.uninstall_windows_stubs()
+
+
+@pytest.fixture(scope="module")
+def remote():
+    """xlwings' remote-engine Book (tests/remote_book.py) can run in a child process."""
+    from remote_book import remote_engine_status
+
+    ok, detail = remote_engine_status()
+    if not ok:
+        pytest.skip(f"xlwings remote engine unavailable: {detail}")
+    return detail

@@ -50,7 +50,10 @@ __all__ = [
     "compare_recalculated",
     "read_formula_cells",
     "export_pdf",
+    "export_pdfs",
     "pdf_to_pngs",
+    "pdf_page_texts",
+    "page_ink",
 ]
 
 
@@ -219,6 +222,74 @@ def recalc(book: Path, out_dir: Path, *, timeout: float = 300) -> Path:
 def export_pdf(book: Path, out_dir: Path, *, timeout: float = 300) -> Path:
     """Render ``book`` (all sheets, recalculated) to ``out_dir/<stem>.pdf``."""
     return _convert([book], out_dir, "pdf:calc_pdf_Export", "pdf", timeout)[0]
+
+
+def export_pdfs(books: Iterable[Path], out_dir: Path, *, timeout: float = 600) -> list[Path]:
+    """Render several workbooks to PDF in ONE soffice run (``out_dir/<stem>.pdf`` each)."""
+    return _convert(list(books), out_dir, "pdf:calc_pdf_Export", "pdf", timeout)
+
+
+def pdf_page_texts(pdf: Path, *, timeout: float = 120) -> list[str]:
+    """The text of each page of ``pdf`` (pdftotext -layout), in page order."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise LibreOfficeError("pdftotext (poppler-utils) is not installed")
+    res = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=timeout)
+    if res.returncode != 0:
+        raise LibreOfficeError(f"pdftotext exit code {res.returncode}\n{res.stderr}")
+    pages = res.stdout.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def page_ink(pdf: Path, *, dpi: int = 20, footer: float = 0.08, timeout: float = 300) -> list[dict]:
+    """Per page: how much of it is drawn, from a grayscale rendering (pdftoppm -gray).
+
+    Returns dicts with ``ink`` (share of non-white pixels above the footer band, the bottom
+    ``footer`` share of the page) and ``right`` (share of the page width left of the
+    rightmost non-white pixel: 1.0 means the drawing touches the right edge).
+    """
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        raise LibreOfficeError("pdftoppm (poppler-utils) is not installed")
+    out = []
+    with tempfile.TemporaryDirectory() as d:
+        res = subprocess.run([exe, "-gray", "-r", str(dpi), str(pdf), str(Path(d) / "p")],
+                             capture_output=True, text=True, timeout=timeout)
+        if res.returncode != 0:
+            raise LibreOfficeError(f"pdftoppm exit code {res.returncode}\n{res.stderr}")
+        for pgm in sorted(Path(d).glob("p-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+            width, height, pixels = _read_pgm(pgm.read_bytes())
+            body = int(height * (1 - footer))
+            dark = right = 0
+            for y in range(body):
+                row = pixels[y * width:(y + 1) * width]
+                for x in range(width - 1, -1, -1):
+                    if row[x] < 200:
+                        right = max(right, x + 1)
+                        break
+                dark += sum(1 for v in row if v < 200)
+            out.append({"ink": dark / max(width * body, 1), "right": right / max(width, 1)})
+    return out
+
+
+def _read_pgm(data: bytes) -> tuple[int, int, bytes]:
+    """Width, height and pixels of a binary (P5) 8-bit PGM image."""
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos) + 1
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    if fields[0] != b"P5" or int(fields[3]) > 255:
+        raise LibreOfficeError("not an 8-bit binary PGM image")
+    width, height = int(fields[1]), int(fields[2])
+    return width, height, data[pos + 1:pos + 1 + width * height]
 
 
 def pdf_to_pngs(

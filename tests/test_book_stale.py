@@ -128,7 +128,7 @@ def test_fresh_book_has_no_notice_and_edits_move_the_reconciliation_and_show_it(
     a = analyze(p)
     i = list(a.clients["client_id"]).index("C01")
     row = i + 2
-    todo, expect = [], {}
+    todo = []
     for lang in ("en", "es"):
         vol = "Volumes" if lang == "en" else "Consumos"
         # Visits of C01: 4 -> 40 (a time-driven activity: its rate does not move, the profit does)

@@ -24,7 +24,7 @@ import pytest
 
 import xlwings as xw
 import xlwings_win as xw_win
-from remote_book import apply_actions, make_payload, remote_engine_status, run_in_remote_book
+from remote_book import apply_actions, make_payload, run_in_remote_book
 from xlprof.excel.catalog import NAMES, WORKED
 from xlprof.excel.spec import spec_of
 from xlprof.excel import catalog
@@ -248,14 +248,6 @@ def test_without_desktop_libraries(lite, tmp_path):
 
 
 # --- Recalculate -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def remote():
-    ok, detail = remote_engine_status()
-    if not ok:
-        pytest.skip(f"xlwings remote engine unavailable: {detail}")
-    return detail
 
 
 def test_recalculate_script_writes_what_the_ribbon_button_writes(remote, tmp_path):

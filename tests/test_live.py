@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from remote_book import apply_actions, make_payload, remote_engine_status, run_in_remote_book
+from remote_book import apply_actions, make_payload, run_in_remote_book
 from xlprof.cli import main as cli
 from xlprof.demo import demo_portfolio
 from xlprof.excel.live import DictSource, excel_text, plan_recalculation, status_of
@@ -36,14 +36,6 @@ from xlprof.workbook.regen import read_book
 
 INPUT_SHEETS = ("Settings", "Clients", "Activities", "Volumes", "Resources")
 EVIL = '=HYPERLINK("http://evil.example","click")'
-
-
-@pytest.fixture(scope="module")
-def remote():
-    ok, detail = remote_engine_status()
-    if not ok:
-        pytest.skip(f"xlwings remote engine unavailable: {detail}")
-    return detail
 
 
 def read_values(path: Path) -> dict[str, list[list]]:
@@ -361,7 +353,7 @@ def test_bad_inputs_get_a_located_alert_and_only_a_status_line(demo, remote):
     run = run_in_remote_book(payload, "xlprof:main")
     assert run["error"] is None, run["traceback"]
     message, writes = _only_status(run, payload)
-    assert "2 problem(s)" in message
+    assert "2 problems in the inputs" in message
     assert "demo.xlsx, sheet Clients, row 4, column Revenue: 'n/a' is not a number" in message
     assert "sheet TransitionPlan, row 2, column Status" in message
     (status,) = writes

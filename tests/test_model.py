@@ -380,6 +380,8 @@ def test_capacity_constrained_turns_exit_gain_positive():
     a = analyze(p2)
     n = a.clients.set_index("client_id").loc["N"]
     assert n["freed_hours"] == pytest.approx(2_000.0)
+    # kam has a given rate, not a resource: its 4,000 is committed cost, not freed capacity
+    assert n["freed_capacity_cost"] == pytest.approx(0.0)
     assert n["exit_gain"] == pytest.approx(1_000.0)
     assert n["action"] == "terminate"
     # the same without the capacity constraint: gain = drop impact = -1,000

@@ -238,9 +238,9 @@ def test_parse_number_examples(value, expected):
 
 
 @pytest.mark.parametrize("value", ["n/a", "-", "#N/A", "nan", "inf", "1e309", True, dt.date(2024, 1, 1),
-                                   float("nan"), float("inf"), 10**400, "12 apples"],
+                                   float("nan"), float("inf"), 10**400, "12 apples", "1.000", "1,234"],
                          ids=["n/a", "dash", "#N/A", "nan-text", "inf-text", "1e309", "bool", "date",
-                              "nan", "inf", "int-10**400", "words"])
+                              "nan", "inf", "int-10**400", "words", "two-ways-dot", "two-ways-comma"])
 def test_parse_number_rejects(value):
     with pytest.raises(ValueError):
         textnorm.parse_number(value)

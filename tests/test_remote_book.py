@@ -12,7 +12,6 @@ from remote_book import (
     apply_actions,
     encode_cell,
     make_payload,
-    remote_engine_status,
     run_in_remote_book,
 )
 
@@ -26,14 +25,6 @@ INPUT = [
 STALE_OUTPUT = [["client", "revenue", "cost", "margin"]] + [
     [f"old{i}", 1, 1, 0] for i in range(10)
 ]
-
-
-@pytest.fixture(scope="module")
-def remote():
-    ok, detail = remote_engine_status()
-    if not ok:
-        pytest.skip(f"xlwings remote engine unavailable: {detail}")
-    return detail
 
 
 def sample_payload(output=STALE_OUTPUT):

@@ -49,28 +49,40 @@ def slug(value: str) -> str:
 
 
 def write_book(a: Analysis, p: Portfolio, target: Path, *, formulas: str, backup: bool,
-               source_name: str | None = None) -> None:
+               source_name: str | None = None, progress=None) -> None:
     from .workbook.book import write_analysis_book
 
     bak = backup_path(target) if backup and target.exists() else None
-    write_with(target, lambda tmp: write_analysis_book(a, p, tmp, formulas=formulas,
-                                                       source_name=source_name), backup=bak)
+    write_with(target, lambda tmp: write_analysis_book(a, p, tmp, formulas=formulas, source_name=source_name,
+                                                       progress=progress), backup=bak)
 
 
-def run_job(job: Job) -> tuple[str, int, list[str]]:
+def book_steps() -> int:
+    """Progress steps of one book: read, analyse, then the writer's steps."""
+    from .workbook.book import STEPS
+
+    return 2 + len(STEPS)
+
+
+def run_job(job: Job, progress=None) -> tuple[str, int, list[str]]:
     """Executed in a worker process: returns (label, clients, lines to show: where the
     book went and its exit scenario)."""
     from .report import scenario_lines
 
     from .workbook.regen import read_book
 
+    step = progress or (lambda name: None)
     if job.analysis is None:
         p = read_book(job.source)
+        step("read")
         a = analyze(p, lang=job.lang or p.settings.language)
+        step("analyse")
     else:
         a, p = job.analysis, job.portfolio
+        step("read")
+        step("analyse")
     write_book(a, p, job.target, formulas=job.formulas, backup=job.backup,
-               source_name=job.source.name if job.source else None)
+               source_name=job.source.name if job.source else None, progress=progress)
     return job.label, len(a.clients), [f"wrote {job.target}", *(f"  {x}" for x in scenario_lines(a))]
 
 
@@ -130,8 +142,9 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
                             formulas=formulas, backup=backup))
     books = clients = 0
     written: list[tuple[str, list[str]]] = []
-    with click.progressbar(length=len(todo), label="Writing workbooks", file=sys.stderr,
-                           show_pos=True) as bar:
+    single = len(todo) == 1   # one book: progress through its steps (a big book takes a while)
+    with click.progressbar(length=book_steps() if single else len(todo), file=sys.stderr, show_pos=not single,
+                           label=f"Writing {todo[0].target.name}" if single else "Writing workbooks") as bar:
         if jobs > 1 and len(todo) > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 futures = {pool.submit(run_job, j): j for j in todo}
@@ -141,8 +154,11 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
                     bar.update(1)
         else:
             for job in todo:
-                books, clients = _collect(lambda: run_job(job), job, failures, books, clients, written)
-                bar.update(1)
+                step = (lambda name: bar.update(1)) if single else None
+                books, clients = _collect(lambda: run_job(job) if step is None else run_job(job, step), job,
+                                          failures, books, clients, written)
+                if not single:
+                    bar.update(1)
     secs = time.perf_counter() - start
     for _, lines in sorted(written):
         click.echo("\n".join(lines), err=True)
@@ -185,9 +201,13 @@ def _collect(get, job: Job, failures, books: int, clients: int, written: list) -
 def regenerate(book: Path, target: Path, *, lang: str | None, formulas: str, backup: bool) -> tuple[Path, int]:
     from .workbook.regen import read_book
 
-    p = read_book(book)
-    a = analyze(p, lang=lang or p.settings.language)
-    write_book(a, p, target, formulas=formulas, backup=backup, source_name=book.name)
+    with click.progressbar(length=book_steps(), label=f"Writing {target.name}", file=sys.stderr) as bar:
+        p = read_book(book)
+        bar.update(1)
+        a = analyze(p, lang=lang or p.settings.language)
+        bar.update(1)
+        write_book(a, p, target, formulas=formulas, backup=backup, source_name=book.name,
+                   progress=lambda name: bar.update(1))
     return target, len(a.clients)
 
 
@@ -207,13 +227,14 @@ def sample_files(folder: Path) -> list[Path]:
         t = folder / f"xlprof-template-{lang}.xlsx"
         write_with(t, lambda tmp, lang=lang: write_template(tmp, lang=lang))
         out.append(t)
-    p = demo_portfolio()
     for lang in ("en", "es"):
+        p = demo_portfolio(lang=lang)
         inp = folder / f"demo-input-{lang}.xlsx"
         write_with(inp, lambda tmp, lang=lang: write_input_workbook(p, tmp, lang=lang))
         a = analyze(p, lang=lang)
         book = folder / f"demo-analysis-{lang}.xlsx"
-        write_with(book, lambda tmp, a=a: write_analysis_book(a, p, tmp, source_name=f"demo-input-{lang}.xlsx"))
+        write_with(book, lambda tmp, a=a, p=p: write_analysis_book(a, p, tmp,
+                                                                   source_name=f"demo-input-{lang}.xlsx"))
         out += [inp, book]
     out += sources_samples(folder)
     return out

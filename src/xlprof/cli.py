@@ -115,7 +115,7 @@ def demo(output: Path, lang: str | None, clients: int) -> None:
 
     lang = lang or "en"
     _mkdir(output)
-    portfolio = demo_portfolio(clients)
+    portfolio = demo_portfolio(clients, lang=lang)
     target = output / f"xlprof-demo-input-{lang}.xlsx"
     write_with(target, lambda tmp: write_input_workbook(portfolio, tmp, lang=lang))
     click.echo(f"wrote {target}")
@@ -130,13 +130,14 @@ def demo(output: Path, lang: str | None, clients: int) -> None:
 
 def _write_analysis_if_available(a, portfolio, output, lang, stem):
     try:
-        from .workbook.book import write_analysis_book
+        from .workbook.book import STEPS, write_analysis_book
     except ImportError:
         return None
     from .io.atomic import write_with
 
     target = output / f"{stem}-{lang}.xlsx"
-    write_with(target, lambda tmp: write_analysis_book(a, portfolio, tmp))
+    with click.progressbar(length=len(STEPS), label=f"Writing {target.name}", file=sys.stderr) as bar:
+        write_with(target, lambda tmp: write_analysis_book(a, portfolio, tmp, progress=lambda name: bar.update(1)))
     click.echo(f"wrote {target}")
     return target
 

@@ -1,7 +1,8 @@
 """A seeded, realistic demo portfolio: a distributor with a few hundred clients.
 
 Same seed, same portfolio, byte for byte. Designed so the whale curve peaks between
-150 % and 300 % with a tail of loss-making, demanding clients.
+150 % and 300 % with a tail of loss-making, demanding clients. ``lang="es"`` gives the same
+numbers with Spanish names (activities, drivers, resources, regions, company types, notes).
 """
 
 from __future__ import annotations
@@ -49,13 +50,38 @@ NAMES_B = ["Distribución", "Industrial", "Logística", "Foods", "Retail", "Salu
 NAMES_C = ["S.A.", "S.L.", "Ltd", "Group", "& Co.", "S.L.U."]
 
 
-def demo_portfolio(n_clients: int = 300, seed: int = 7) -> Portfolio:
-    """A synthetic portfolio of ``n_clients`` clients (deterministic for a seed)."""
+# Spanish names of the demo's words (the numbers do not depend on the language)
+ES = {
+    "Customer service": "Atención al cliente", "Warehouse": "Almacén", "Field engineering": "Técnicos de campo",
+    "Order entry": "Entrada de pedidos", "Order changes": "Cambios de pedido", "Inquiries": "Consultas",
+    "Returns handling": "Gestión de devoluciones", "Picking lines": "Líneas de preparación",
+    "Rush orders": "Pedidos urgentes", "Custom packaging": "Embalaje a medida", "Site visits": "Visitas",
+    "Technical support": "Soporte técnico", "Training": "Formación", "Deliveries": "Entregas",
+    "Key account management": "Gestión de grandes cuentas",
+    "orders": "pedidos", "changes": "cambios", "inquiries": "consultas", "returns": "devoluciones",
+    "order lines": "líneas de pedido", "rush orders": "pedidos urgentes", "visits": "visitas",
+    "tickets": "incidencias", "sessions": "sesiones", "deliveries": "entregas", "accounts": "cuentas",
+    "North": "Norte", "South": "Sur", "East": "Este", "West": "Oeste", "Central": "Centro",
+    "Foods": "Alimentación", "Retail": "Comercio", "Tech": "Tecnología", "Ltd": "S.L.", "Group": "Grupo",
+    "& Co.": "y Cía.",
+    "=Not a formula: notes are always text": "=No es una fórmula: las notas son siempre texto",
+}
+
+
+def _words(lang: str):
+    """A function giving each demo word in ``lang``."""
+    return (lambda w: ES.get(w, w) if isinstance(w, str) else w) if lang == "es" else (lambda w: w)
+
+
+def demo_portfolio(n_clients: int = 300, seed: int = 7, *, lang: str = "en") -> Portfolio:
+    """A synthetic portfolio of ``n_clients`` clients (deterministic for a seed), with its
+    names in ``lang`` (en or es; the numbers are the same)."""
+    tr = _words(lang)
     rng = np.random.default_rng(seed)
     n = n_clients
     ids = [f"C{i:04d}" for i in range(1, n + 1)]
-    names = [f"{NAMES_A[rng.integers(len(NAMES_A))]} {NAMES_B[rng.integers(len(NAMES_B))]} "
-             f"{NAMES_C[rng.integers(len(NAMES_C))]}" for _ in range(n)]
+    names = [f"{NAMES_A[rng.integers(len(NAMES_A))]} {tr(NAMES_B[rng.integers(len(NAMES_B))])} "
+             f"{tr(NAMES_C[rng.integers(len(NAMES_C))])}" for _ in range(n)]
     revenue = np.round(np.exp(rng.normal(11.4, 1.0, n)), -2)
     size = revenue / np.median(revenue)
     discount_rate = np.clip(rng.normal(0.04, 0.03, n), 0, 0.15)
@@ -76,7 +102,7 @@ def demo_portfolio(n_clients: int = 300, seed: int = 7) -> Portfolio:
         "client_id": ids,
         "client_name": names,
         "account_manager": [MANAGERS[i] for i in rng.integers(len(MANAGERS), size=n)],
-        "region": [REGIONS[i] for i in rng.integers(len(REGIONS), size=n)],
+        "region": [tr(REGIONS[i]) for i in rng.integers(len(REGIONS), size=n)],
         "revenue": revenue,
         "discounts": np.round(revenue * discount_rate, 0),
         "cogs": np.round(revenue * (1 - discount_rate) * (1 - margin), 0),
@@ -95,7 +121,7 @@ def demo_portfolio(n_clients: int = 300, seed: int = 7) -> Portfolio:
         "strategic": rng.random(n) < 0.04,
         "notes": [None] * n,
     })
-    clients.loc[0, "notes"] = "=Not a formula: notes are always text"
+    clients.loc[0, "notes"] = tr("=Not a formula: notes are always text")
     per_size = size ** 0.45  # service grows slower than revenue
     base_units = {
         "Order entry": 60, "Order changes": 12, "Inquiries": 20, "Returns handling": 4,
@@ -111,12 +137,13 @@ def demo_portfolio(n_clients: int = 300, seed: int = 7) -> Portfolio:
             q = rng.poisson(lam).astype(float)
             if act in ("Custom packaging", "Training", "Site visits"):
                 q = np.where(rng.random(n) < 0.5, 0.0, q)
-        rows.append(pd.Series(q, index=ids, name=act))
+        rows.append(pd.Series(q, index=ids, name=tr(act)))
     wide = pd.concat(rows, axis=1)
     volumes = wide.reset_index(names="client_id")
     activities = pd.DataFrame(
-        [{"activity": a, "driver": d, "resource": r, "minutes_per_unit": m, "behavior": b,
+        [{"activity": tr(a), "driver": tr(d), "resource": tr(r), "minutes_per_unit": m, "behavior": b,
           "cost_pool": c} for a, d, r, m, b, c in ACTIVITIES])
-    resources = pd.DataFrame(RESOURCES, columns=["resource", "cost", "capacity_hours", "behavior"])
-    settings = Settings(decision_date=DECISION_DATE, currency="EUR")
+    resources = pd.DataFrame([(tr(r), *rest) for r, *rest in RESOURCES],
+                             columns=["resource", "cost", "capacity_hours", "behavior"])
+    settings = Settings(decision_date=DECISION_DATE, currency="EUR", language=lang)
     return make_portfolio(clients, activities, volumes, resources, settings, source="demo")

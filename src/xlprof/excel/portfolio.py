@@ -32,6 +32,8 @@ SETTINGS_DOC = ("Optional. A key/value range such as the Settings sheet's key an
                 "restructure_burden); default: design values.")
 
 #: Settings an ``XLPROF_`` function reads from a ``settings`` range (design.md section 4).
+#: Settings that settle how the range's own text numbers read (design.md section 5).
+READING_KEYS = ("decimal_separator", "date_order")
 THRESHOLD_KEYS = ("target_net_margin", "margin_span", "late_days_span", "bad_debt_span", "cts_floor",
                   "cts_span", "restructure_burden", "score_terminate", "coverage_min")
 
@@ -60,7 +62,7 @@ def settings_arg(raw: Any) -> Settings:
             if k == 0 and header_map(SETTINGS).get(norm_key(key)) == "key":
                 continue  # the header row
             raise CallError(f"settings: unknown setting {key!r}")
-        if canon in THRESHOLD_KEYS:
+        if canon in THRESHOLD_KEYS or canon in READING_KEYS:
             values[str(key)] = row[1]
     try:
         return Settings.from_mapping(values)
@@ -90,7 +92,18 @@ def _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_ter
     return layout, inputs, rev
 
 
-@excel_function(
+def _scores(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_terms_days, bad_debt, ratings,
+            weights, revenue, settings):
+    """(layout, score, coverage) of the score functions' shared arguments."""
+    layout, inputs, rev = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
+                                      payment_terms_days, bad_debt, ratings, revenue)
+    score, coverage = V.termination_scores(*inputs, weights=weights_arg(weights), revenue=rev,
+                                           settings=settings_arg(settings))
+    return layout, score, coverage
+
+
+#: The arguments the score functions share, one row per client, in signature order.
+SCORE_DOCS = dict(
     net_profit="Net profit of each client: a cell or a column.",
     net_revenue="Net revenue (revenue - discounts) of each client: same rows as net_profit.",
     cost_to_serve="Cost-to-serve of each client: same rows as net_profit.",
@@ -98,6 +111,13 @@ def _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_ter
     payment_terms_days="Optional. Agreed payment terms in days; blank = no payment data.",
     bad_debt="Optional. Bad debt; as a share of revenue it counts in full from bad_debt_span (2%). Blank counts 0.",
     ratings="Optional. Ratings 1-5 in 4 columns: values alignment, communication, needs fit, respect of terms; blank = not rated.",
+)
+SAME_WEIGHTS_DOC = ("Optional. 7 weights as one row or column, in the order of XLPROF_TERMINATION_SCORE. "
+                    "Default 3, 1.5, 1.5, 1, 1, 1, 1.")
+
+
+@excel_function(
+    **SCORE_DOCS,
     weights="Optional. 7 weights as one row or column: profitability, payment, service burden, values, communication, needs fit, respect of terms. Default 3, 1.5, 1.5, 1, 1, 1, 1.",
     revenue=REVENUE_DOC,
     settings=SETTINGS_DOC,
@@ -106,22 +126,14 @@ def XLPROF_TERMINATION_SCORE(net_profit, net_revenue, cost_to_serve, days_to_pay
                              payment_terms_days=None, bad_debt=None, ratings=None, weights=None,
                              revenue=None, settings=None):
     """Termination score 0-100 per client (higher = stronger case to part ways), from the signals with data; blank when none has data."""
-    layout, inputs, rev = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
-                                      payment_terms_days, bad_debt, ratings, revenue)
-    score, _ = V.termination_scores(*inputs, weights=weights_arg(weights), revenue=rev,
-                                    settings=settings_arg(settings))
+    layout, score, _ = _scores(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_terms_days,
+                               bad_debt, ratings, weights, revenue, settings)
     return layout.output(score.reshape(-1, 1))
 
 
 @excel_function(
-    net_profit="Net profit of each client: a cell or a column.",
-    net_revenue="Net revenue (revenue - discounts) of each client: same rows as net_profit.",
-    cost_to_serve="Cost-to-serve of each client: same rows as net_profit.",
-    days_to_pay="Optional. Days the client takes to pay; blank = no payment data.",
-    payment_terms_days="Optional. Agreed payment terms in days; blank = no payment data.",
-    bad_debt="Optional. Bad debt; as a share of revenue it counts in full from bad_debt_span (2%). Blank counts 0.",
-    ratings="Optional. Ratings 1-5 in 4 columns: values alignment, communication, needs fit, respect of terms; blank = not rated.",
-    weights="Optional. 7 weights as one row or column, in the order of XLPROF_TERMINATION_SCORE. Default 3, 1.5, 1.5, 1, 1, 1, 1.",
+    **SCORE_DOCS,
+    weights=SAME_WEIGHTS_DOC,
     revenue=REVENUE_DOC,
     settings=SETTINGS_DOC,
 )
@@ -129,22 +141,14 @@ def XLPROF_SCORE_COVERAGE(net_profit, net_revenue, cost_to_serve, days_to_pay=No
                           payment_terms_days=None, bad_debt=None, ratings=None, weights=None,
                           revenue=None, settings=None):
     """Score coverage per client: the share (0-1) of the signal weights that have data behind the termination score."""
-    layout, inputs, rev = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
-                                      payment_terms_days, bad_debt, ratings, revenue)
-    _, coverage = V.termination_scores(*inputs, weights=weights_arg(weights), revenue=rev,
-                                       settings=settings_arg(settings))
+    layout, _, coverage = _scores(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_terms_days,
+                                  bad_debt, ratings, weights, revenue, settings)
     return layout.output(coverage.reshape(-1, 1))
 
 
 @excel_function(
-    net_profit="Net profit of each client: a cell or a column.",
-    net_revenue="Net revenue (revenue - discounts) of each client: same rows as net_profit.",
-    cost_to_serve="Cost-to-serve of each client: same rows as net_profit.",
-    days_to_pay="Optional. Days the client takes to pay; blank = no payment data.",
-    payment_terms_days="Optional. Agreed payment terms in days; blank = no payment data.",
-    bad_debt="Optional. Bad debt; as a share of revenue it counts in full from bad_debt_span (2%). Blank counts 0.",
-    ratings="Optional. Ratings 1-5 in 4 columns: values alignment, communication, needs fit, respect of terms; blank = not rated.",
-    weights="Optional. 7 weights as one row or column, in the order of XLPROF_TERMINATION_SCORE. Default 3, 1.5, 1.5, 1, 1, 1, 1.",
+    **SCORE_DOCS,
+    weights=SAME_WEIGHTS_DOC,
     lang='Optional. Language of the text: "en" (default) or "es".',
     revenue=REVENUE_DOC,
     settings=SETTINGS_DOC,

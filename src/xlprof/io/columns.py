@@ -7,9 +7,10 @@ decision. Cells that hold no plain value -- :class:`~xlprof.io.cells.ErrorCell`,
 :class:`~xlprof.io.cells.FormulaCell`, :class:`~xlprof.io.cells.PercentCell` -- are refused
 with a message saying what to do, except a percentage where a rate is meant.
 
-Number columns live in :mod:`xlprof.io.numbers`. Each parser returns a :class:`Column`: the values (floats with NaN for blank, or objects with
-None), the cells that could not be read with their reason, and column-level problems (an
-ambiguous or conflicting column is one problem, located at an example cell, not one per cell).
+Number columns live in :mod:`xlprof.io.numbers`. Each parser returns a :class:`Column`: the
+values (floats with NaN for blank, or objects with None), the cells that could not be read with
+their reason, and column-level problems (an ambiguous or conflicting column is one problem,
+located at an example cell, not one per cell).
 """
 
 from __future__ import annotations
@@ -84,10 +85,11 @@ def _takes(name: str) -> tuple[str, str]:
 
 
 def percent_reason(name: str, shown: str) -> str:
+    """Why a percentage cannot stand in number column ``name``, and what to type instead."""
     takes, noun = _takes(name)
+    example = " (work a share out first: 5 % of 1,000 is 50)" if name in _MONEY else ""
     return (f"{shown!r} is a percentage; this column takes {takes}, not a share of something: "
-            f"type the {noun} itself as a plain number (work a share out first, e.g. 5 % of "
-            "1,000 is 50)")
+            f"type the {noun} itself as a plain number{example}")
 
 
 # --- evidence ------------------------------------------------------------------------------
@@ -125,8 +127,6 @@ class Evidence:
         return first, n, text
 
 
-# A column of plain numbers (12, -3, 4.5: what most CSV files hold) is classified in one
-# pass of the C regex engine over the joined distinct texts instead of text by text.
 # --- dates -----------------------------------------------------------------------------------
 
 

@@ -49,7 +49,7 @@ import re
 from typing import Iterable, Mapping
 
 __all__ = [
-    "NUMBER_STRIP", "NUMBER_CLASSES", "NUMBER_PROVES", "number_class", "decide_decimal", "decimal_outcome",
+    "NUMBER_STRIP", "NUMBER_CLASSES", "NUMBER_PROVES", "NUMBER_TWO_WAYS", "number_class", "decide_decimal", "decimal_outcome",
     "to_number", "number_readings",
     "DATE_STRIP", "DATE_CLASSES", "DATE_PROVES", "date_class", "decide_date_order", "to_date",
     "date_readings", "AmbiguousValue", "ConflictingValues", "class_sql",
@@ -102,7 +102,8 @@ NUMBER_PROVES: dict[str, str | None] = {
 }
 """Class -> the decimal separator one value of the class proves (None: proves nothing)."""
 
-_AMBIGUOUS_NUMBER = ("point_or_thousands", "comma_or_thousands")
+NUMBER_TWO_WAYS = ("point_or_thousands", "comma_or_thousands")
+"""The classes that read two ways (which separator is decimal decides their value)."""
 
 _STRIP_RE = re.compile(NUMBER_STRIP)
 _NUMBER_RE = re.compile("|".join(f"(?P<{name}>{rx[1:-1]})" for name, rx in NUMBER_CLASSES.items()))
@@ -138,7 +139,12 @@ class ConflictingValues(ValueError):
 # --- numbers --------------------------------------------------------------------------------
 
 
+_BARE_ENDS = frozenset("0123456789()")
+
+
 def _normalise_number(text: str) -> str:
+    if text[:1] in _BARE_ENDS and text[-1:] in _BARE_ENDS and text[:1]:
+        return text                        # nothing to strip (most values): skip the regex
     return _STRIP_RE.sub("", text)
 
 
@@ -163,7 +169,7 @@ def decimal_outcome(kinds: Iterable[str], *, setting: str = "auto", delimiter: s
         return "conflict"
     if proofs:
         return proofs.pop()
-    if not kinds & set(_AMBIGUOUS_NUMBER):
+    if not kinds & set(NUMBER_TWO_WAYS):
         return None
     if setting in (".", ","):
         return setting
@@ -200,7 +206,7 @@ def decide_decimal(found: Mapping[str, str], *, setting: str = "auto",
             f"{a!r} can only be read with a decimal point and {b!r} only with a decimal comma; "
             f"type every number{_in(scope)} the same way",
             examples={".": a, ",": b}, setting="decimal_separator")
-    ambiguous = [c for c in _AMBIGUOUS_NUMBER if c in found]
+    ambiguous = [c for c in NUMBER_TWO_WAYS if c in found]
     example = found[ambiguous[0]]
     readings = number_readings(example)
     mark = "." if ambiguous[0] == "point_or_thousands" else ","
@@ -249,7 +255,7 @@ def to_number(text: str, decimal: str | None) -> float:
         raise ValueError(f"{text!r} is not a number")
     cls = m.lastgroup
     proves = NUMBER_PROVES[cls]
-    if cls in _AMBIGUOUS_NUMBER:
+    if cls in NUMBER_TWO_WAYS:
         if decimal is None:
             decide_decimal({cls: text}, scope="")   # raises AmbiguousValue with the readings
         sep = decimal

@@ -4,7 +4,10 @@ A column's (a CSV file's) text numbers are classified (:mod:`xlprof.io.evidence`
 separator decided from the classes seen, ``decimal_separator`` and the CSV delimiter, and
 every distinct text read once. A column of plain numbers (``12``, ``-3``, ``4.5``: most CSV
 files) is classified in one pass of the regex engine over its joined distinct texts and
-converted by numpy, which is what makes reading 100,000 clients fast (benchmarks/bench_parse.py).
+converted by numpy; once the separator is decided, grouped texts (``1.234,56``) are converted
+in one ``str.translate`` and numpy pass. That is what makes reading 100,000 clients fast
+(benchmarks/bench_parse.py); anything else (currency, percent, parentheses) is read one
+distinct text at a time by :func:`xlprof.io.evidence.to_number`.
 """
 
 from __future__ import annotations
@@ -132,8 +135,8 @@ def _dependent_number_classes(exc: ValueError) -> set[str]:
     """The classes a failed decision leaves unread: the two-way ones, and after a conflict
     every class that proves a separator."""
     if isinstance(exc, ev.ConflictingValues):
-        return {c for c, sep in ev.NUMBER_PROVES.items() if sep is not None} | set(ev._AMBIGUOUS_NUMBER)
-    return set(ev._AMBIGUOUS_NUMBER)
+        return {c for c, sep in ev.NUMBER_PROVES.items() if sep is not None} | set(ev.NUMBER_TWO_WAYS)
+    return set(ev.NUMBER_TWO_WAYS)
 
 
 def _convert_texts(name: str, e: Evidence, decision: Any) -> dict[str, Any]:
@@ -143,11 +146,25 @@ def _convert_texts(name: str, e: Evidence, decision: Any) -> dict[str, Any]:
     dependent = _dependent_number_classes(decision) if failed else set()
     sep = decision if isinstance(decision, str) else None
     conv: dict[str, Any] = {}
-    if e.plain:
-        conv.update(zip(e.plain, np.array(e.plain, dtype=float).tolist()))
-    for t in e.texts.difference(e.plain) if e.plain else e.texts:
+    plain = e.plain if not isinstance(decision, ev.ConflictingValues) else []   # then 12.5 is unread too
+    if plain:
+        conv.update(zip(plain, np.array(plain, dtype=float).tolist()))
+    rest = e.texts.difference(plain) if plain else e.texts
+    bare = [t for t in rest if t[:1] in _BARE_START and t[-1:] in _DIGITS
+            and ev.NUMBER_PROVES.get(e.cls(t), "?") in (None, sep) and e.cls(t) not in dependent]
+    if bare:                               # grouped numbers (1.234,56): one translate, one numpy pass
+        blob = "\n".join(bare).translate(_UNGROUP[sep or "."])
+        conv.update(zip(bare, np.array(blob.split("\n"), dtype=float).tolist()))
+    for t in rest.difference(bare) if bare else rest:
         conv[t] = _read_text_number(name, t, e.cls(t) if t.strip() else None, sep, dependent)
     return conv
+
+
+_DIGITS = frozenset("0123456789")
+_BARE_START = _DIGITS | {"-", "+"}
+_GROUPERS = {ord(c): None for c in " \u00a0\u202f\u2007'\u2019"}
+# Text without its thousands separators, with "." as the decimal mark, for float().
+_UNGROUP = {".": {**_GROUPERS, ord(","): None}, ",": {**_GROUPERS, ord("."): None, ord(","): "."}}
 
 
 def _read_text_number(name: str, text: str, cls: str | None, sep: str | None, dependent: set[str]):

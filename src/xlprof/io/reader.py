@@ -15,13 +15,13 @@ import pandas as pd
 
 from ..errors import InputError, Problem, UnreadableFileError
 from ..model.analysis import Portfolio
-from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, TABLES, VOLUMES_LONG, header_map
+from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, TABLES, VOLUMES_LONG, column_label, header_map
 from ..settings import Settings
 from ..textnorm import norm_key
 from . import columns as C
 from .cells import RawSheet
-from .tables import (ParsedTable, Reading, _check_unique, _dtype, find_header, find_sheet, parse_column,  # noqa: F401
-                     parse_table, parse_value)
+from .tables import (ParsedTable, Reading, _check_unique, _dtype, find_header, find_sheet, find_sheets,  # noqa: F401
+                     one_sheet, parse_column, parse_table, parse_value)
 from .textfiles import read_csv_folder
 from .volumes import read_volumes
 from .xlsx import read_xlsx
@@ -29,7 +29,7 @@ from .xlsx import read_xlsx
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 __all__ = ["RawSheet", "Reading", "ParsedTable", "find_header", "find_sheet", "parse_column", "parse_table", "parse_value",
-           "portfolio_from_sheets", "read_portfolio", "read_sheets"]
+           "portfolio_from_sheets", "read_portfolio", "read_settings", "read_sheets"]
 
 
 # --- files -> raw sheets ----------------------------------------------------------------
@@ -87,10 +87,10 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
     # Settings first: decimal_separator and date_order settle the other sheets' ambiguous text.
     settings = _read_settings(sheets, source, problems)
     for table in (CLIENTS, ACTIVITIES, RESOURCES):
-        raw = find_sheet(sheets, table)
+        raw, twice = one_sheet(sheets, table, source, problems)
         raws[table.name] = raw
         if raw is None:
-            if table.required:
+            if table.required and not twice:
                 problems.append(Problem(f"missing sheet {table.name} (or {', '.join(table.aliases)}); "
                                         f"sheets found: {', '.join(sheets) or 'none'}", file=source))
             tables[table.name] = None
@@ -109,8 +109,10 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
     if res is not None:
         _check_unique(res, "resource", raws["Resources"], problems)
     volumes = None
-    vraw = find_sheet(sheets, VOLUMES_LONG)
-    if vraw is None:
+    vraw, twice = one_sheet(sheets, VOLUMES_LONG, source, problems)
+    if twice:
+        pass
+    elif vraw is None:
         problems.append(Problem(f"missing sheet Volumes (or {', '.join(VOLUMES_LONG.aliases)}); "
                                 f"sheets found: {', '.join(sheets) or 'none'}", file=source))
     elif clients is not None and acts is not None:
@@ -129,6 +131,7 @@ def _check_activities(acts: ParsedTable, res: ParsedTable | None, raw: RawSheet,
     known = set(res.frame["resource"].dropna()) if res is not None else set()
     known_cf = {k.casefold(): k for k in known}
     f = acts.frame
+    label = {c: acts.headers.get(c) or column_label(c, "en") for c in ("cost_pool", "rate", "minutes_per_unit")}
     unread = set().union(*(acts.unread.get(c, set()) for c in ("cost_pool", "rate", "minutes_per_unit")))
     for i, row in enumerate(f.itertuples(index=False)):
         if i in unread:
@@ -143,22 +146,30 @@ def _check_activities(acts: ParsedTable, res: ParsedTable | None, raw: RawSheet,
                 problems.append(Problem(f"resource {row.resource!r} is not in the Resources sheet{hint}",
                                         column=acts.headers.get("resource"), **where))
             if not has_min:
-                problems.append(Problem("an activity on a resource needs minutes_per_unit",
+                problems.append(Problem(f"an activity on a resource needs {label['minutes_per_unit']}",
                                         column=acts.headers.get("resource"), **where))
             if has_pool or has_rate:
                 problems.append(Problem("an activity on a resource takes its cost from the resource; "
-                                        "leave cost_pool and rate blank", column=acts.headers.get("resource"),
+                                        f"leave {label['cost_pool']} and {label['rate']} blank", column=acts.headers.get("resource"),
                                         **where))
         elif has_pool and has_rate:
-            problems.append(Problem("give cost_pool or rate, not both",
+            problems.append(Problem(f"give {label['cost_pool']} or {label['rate']}, not both",
                                     column=acts.headers.get("cost_pool"), **where))
         elif not has_pool and not has_rate:
-            problems.append(Problem("needs a cost: cost_pool, rate, or a resource with minutes_per_unit",
+            problems.append(Problem(f"needs a cost: {label['cost_pool']}, {label['rate']}, or a resource with "
+                                    f"{label['minutes_per_unit']}",
                                     column=acts.headers.get("activity"), **where))
 
 
+def read_settings(sheets: dict[str, RawSheet], source: str) -> Settings:
+    """The Settings of ``sheets`` on their own (the defaults where they cannot be read;
+    :func:`portfolio_from_sheets` says why), for what is read beside the tables: the
+    ``date_order`` of an analysis book's plan sheets."""
+    return _read_settings(sheets, source, [])
+
+
 def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Problem]) -> Settings:
-    raw = find_sheet(sheets, SETTINGS)
+    raw, _ = one_sheet(sheets, SETTINGS, source, problems)
     if raw is None:
         return Settings()
     pt = parse_table(raw, SETTINGS, problems)

@@ -13,7 +13,7 @@ from ..textnorm import norm_key
 from . import columns as C
 from .cells import RawSheet
 from .columns import text_id
-from .tables import (ParsedTable, _blank, _check_headerless, _data_rows, column_values, find_header,
+from .tables import (ParsedTable, _blank, _check_headerless, _data_rows, check_header_merges, column_values, find_header,
                      parse_numbers, parse_table, reading_for)
 
 
@@ -46,13 +46,18 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
             continue
         act_cols[j] = act
     _check_headerless(raw, h, problems, notes)
+    under = check_header_merges(raw, h, [cid, *act_cols], problems)
     rows = _data_rows(raw, h, [cid, *act_cols])
     id_label = str(raw.rows[h][cid])
     found: list[Problem] = []
-    ok: list[str | None] = []
+    idents = column_values(raw, cid, rows)
+    ok: list[str | None] = _plain_known_ids(idents, client_ids) or []
     seen_rows: dict[str, int] = {}
-    for r, ident in zip(rows, column_values(raw, cid, rows)):
+    for r, ident in zip(rows, idents if not ok else ()):
         w = dict(row=r + 1, column=id_label, **where)
+        if r in under.get(cid, ()):
+            ok.append(None)                # the header's text under its merge: said once
+            continue
         plain = type(ident) is str and ident.strip()[:1] not in ("#", "")
         reason = None if plain else C.marker_reason(ident)
         client = ident.strip() if plain else None if reason else text_id(ident)
@@ -77,6 +82,8 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
     where_rows, acts_of, qty = [], [], []
     for k, (j, act) in enumerate(act_cols.items()):
         pc = parsed[str(j)]
+        if j in under:
+            pc.bad.update({i: None for i, r in enumerate(rows) if r in under[j]})
         for i, msg in list(pc.problems) + list(pc.bad.items()):
             if msg is not None and keep[i]:
                 found.append(Problem(msg, row=rows[i] + 1, column=labels[str(j)], **where))
@@ -97,6 +104,17 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
     return pd.DataFrame({"client_id": pd.Series(ids[r[s]], dtype=object),
                          "activity": pd.Series(names[a[s]], dtype=object),
                          "quantity": pd.Series(np.concatenate(qty)[s] if qty else [], dtype=float)})
+
+
+def _plain_known_ids(idents, client_ids: "_IdMatcher") -> list[str] | None:
+    """The ids as they are when every one is plain text, known to Clients and given once
+    (the usual case, checked at C speed); None when any needs the cell-by-cell path."""
+    if not all(type(v) is str for v in idents):
+        return None
+    ids = [v.strip() for v in idents]
+    if len(set(ids)) != len(ids) or not client_ids.ids.issuperset(ids) or any(i[:1] in ("#", "") for i in ids):
+        return None
+    return ids
 
 
 def _read_long_volumes(raw: RawSheet, client_ids: "_IdMatcher", activities: dict[str, str],

@@ -120,7 +120,7 @@ class ExitScenario:
     sum_drop_impact: float               # economic, penalties included
     sum_drop_impact_ledger: float
     freed_hours: float
-    freed_capacity_cost: float           # committed time-driven cost of the freed minutes
+    freed_capacity_cost: float           # committed time-driven cost of the freed minutes (stays in the P&L)
     new_lead_clients: list[str]
     rates_after: pd.Series               # per activity
     clients: pd.DataFrame                # stayers: client_id, net_profit_after, tier_after, cumulative_profit_share_after
@@ -240,15 +240,19 @@ def tourniquet(clients: pd.DataFrame, cts_matrix: pd.DataFrame, volumes: pd.Data
     its activities by cost, descending, with the avoidable part (variable and avoidable
     fixed) and the client's break-even targets."""
     rows = []
-    avoidable = behavior.isin(AVOIDABLE)
+    names = list(cts_matrix.columns)
+    beh = behavior.reindex(names).tolist()
+    avoidable = behavior.reindex(names).isin(AVOIDABLE).tolist()
+    pos = {cid: i for i, cid in enumerate(cts_matrix.index)}
+    costs_all = cts_matrix.to_numpy(dtype=float)
+    vols_all = volumes.reindex(index=cts_matrix.index, columns=names).to_numpy(dtype=float)
     for c in clients.itertuples(index=False):
-        costs = cts_matrix.loc[c.client_id]
-        vols = volumes.loc[c.client_id]
-        order = sorted((a for a in costs.index if vols[a] > 0), key=lambda a: (-costs[a], a))
-        for a in order:
-            cost = float(costs[a])
-            rows.append((c.client_id, c.client_name, a, behavior[a], float(vols[a]), cost,
-                         cost if avoidable[a] else 0.0,
+        costs, vols = costs_all[pos[c.client_id]].tolist(), vols_all[pos[c.client_id]].tolist()
+        order = sorted((j for j in range(len(names)) if vols[j] > 0), key=lambda j: (-costs[j], names[j]))
+        for j in order:
+            cost = costs[j]
+            rows.append((c.client_id, c.client_name, names[j], beh[j], vols[j], cost,
+                         cost if avoidable[j] else 0.0,
                          cost / c.cost_to_serve if c.cost_to_serve > 0 else np.nan,
                          c.breakeven_price_rise, c.breakeven_cts_cut))
     return pd.DataFrame(rows, columns=TOURNIQUET_COLUMNS)

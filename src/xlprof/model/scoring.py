@@ -21,7 +21,7 @@ def _nan(x) -> bool:
 def argues_for_exit(signal: str, value: float, facts: dict) -> bool:
     """Whether a signal argues for exit (design.md section 4): a computed signal above 0,
     a rating of 3 or less (a rating of 4 or 5 argues for staying)."""
-    if _nan(value):
+    if value != value:  # NaN: no data
         return False
     if signal in RATING_SIGNALS:
         rating = facts.get(signal)

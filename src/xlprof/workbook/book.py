@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 
 from .. import __version__
 from ..model.analysis import Analysis, Portfolio
@@ -32,8 +33,8 @@ from .inputs import new_workbook, quote, setting_name, write_inputs
 from .labels import h, sheet
 from .layout import CTS_FIRST, DROP_COLS, DROP_LIVE, SCORE_COLS, SCORE_FIRST
 from .plans import write_plan, write_tourniquet
-from .writer import (FORMULA_MODES, PROTECT, Cells, Ctx, OutFormats, finish, guard, headers,  # noqa: F401
-                     notice, total_label, udf_column, write_block)
+from .writer import (FORMULA_MODES, PROTECT, Cells, Ctx, OutFormats, finish, headers,  # noqa: F401
+                     notice, total_label, udf_column, write_engine)
 
 # --- Scores -----------------------------------------------------------------------------
 
@@ -96,9 +97,7 @@ def write_scores(ctx: Ctx) -> None:
                    f"=XLPROF_TERMINATION_SCORE({prof('H')},{prof('C')},{prof('E')},{ccol('days_to_pay')},"
                    f"{ccol('payment_terms_days')},{ccol('bad_debt')},{ratings},{W},{ccol('revenue')},"
                    f"{settings_range})", [values[i][9] for i in range(ctx.n)], st.score)
-    engine = blocks["engine"]
-    write_block(ws, engine, ctx.out.text)
-    guard(ctx, ws, engine.row, engine.col, engine.row + max(engine.nrows, 1) - 1, engine.col + engine.ncols - 1)
+    write_engine(ctx, ws, blocks["engine"], ctx.out.text)
     notice(ctx, ws, 0, len(SCORE_COLS))
     last = SCORE_FIRST + max(ctx.n, 1) - 1
     ws.conditional_format(SCORE_FIRST, 9, last, 9, {"type": "3_color_scale", "min_type": "num", "min_value": 0,
@@ -142,12 +141,9 @@ def write_drop_impact(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 10, f"={qp}!$J{e}", x[10], st.hours)
         put(ws, r, 11, f"={qcts}!${cts_cols['freed']}{CTS_FIRST + i + 1}", x[11], st.money)
         put(ws, r, 12, f"=J{e}+IF({cap},K{e}*{vph},0)", x[12], st.money)
-    engine = blocks["engine"]
-    write_block(ws, engine, [ctx.out.text, ctx.out.date])
-    guard(ctx, ws, engine.row, engine.col, engine.row + max(engine.nrows, 1) - 1, engine.col + engine.ncols - 1)
+    write_engine(ctx, ws, blocks["engine"], [ctx.out.text, ctx.out.date])
     tot = blocks["totals"]
     total_label(ctx, ws, tot.row, 1)
-    ws.write_blank(tot.row, 0, None, st.total_blank)
     write_totals(ctx, ws, tot.row, 2, DROP_COLS[2:DROP_LIVE], tot.rows[0], (2, max(ctx.n, 1) + 1),
                  {"freed_hours": st.total_hours})
     notice(ctx, ws, 0, len(DROP_COLS))
@@ -160,17 +156,23 @@ def write_drop_impact(ctx: Ctx, cts_cols: dict[str, str]) -> None:
 # --- the book ---------------------------------------------------------------------------
 
 
+STEPS = ("inputs", "rates", "cts", "profitability", "scores", "drop", "segmentation", "plan", "tourniquet",
+         "archive", "dashboard", "client", "readme", "save")   # what progress() is told, in order
+
+
 def write_analysis_book(a: Analysis, p: Portfolio, path: Path | str, *, formulas: str = "native",
                         source_name: str | None = None, fixed_rates: bool = False,
-                        generated: dt.datetime | None = None) -> int:
+                        generated: tuple[str, dt.datetime] | None = None,
+                        progress: Callable[[str], None] | None = None) -> int:
     """Write the analysis workbook of ``a`` (computed from ``p``) to ``path``.
 
     Returns the number of formula cells written. ``fixed_rates`` writes the activity
     rates as values (split books carry the portfolio's rates). ``generated`` is the time
     the book says it was generated; by default :func:`.dashboard.generation_time` (from
     ``SOURCE_DATE_EPOCH`` or the input file's time, so that the same input gives the
-    same bytes).
+    same bytes). ``progress`` is called with each name of :data:`STEPS` once done.
     """
+    step = progress or (lambda name: None)
     lang = a.lang
     cells = Cells(formulas)
     wb, st = new_workbook(path, currency=a.settings.currency)
@@ -181,24 +183,38 @@ def write_analysis_book(a: Analysis, p: Portfolio, path: Path | str, *, formulas
     inputs = write_inputs(wb, st, p, a.settings.replace(language=lang), lang, ids)
     ctx = Ctx(wb, st, cells, a, p, lang, inputs, len(ids), len(a.activities), ids,
               OutFormats(wb, a.settings.currency), fixed_rates)
+    step("inputs")
     write_rates(ctx, fixed_rates=fixed_rates)
+    step("rates")
     cts_cols = write_cost_to_serve(ctx)
+    step("cts")
     write_profitability(ctx, cts_cols)
+    step("profitability")
     write_scores(ctx)
+    step("scores")
     write_drop_impact(ctx, cts_cols)
+    step("drop")
     seg = charts.write_segmentation(ctx)
+    step("segmentation")
     write_plan(ctx, "plan")
+    step("plan")
     write_tourniquet(ctx)
+    step("tourniquet")
     write_plan(ctx, "archive")
+    step("archive")
     source = source_name or Path(p.source).name or ""
     when = generated if generated is not None else dashboard.generation_time(p.source)
     dashboard.write_dashboard(ctx, dash, seg, source=source, generated=when)
+    step("dashboard")
     client.write_client(ctx, client_ws, selected=getattr(p, "selected_client", None))
+    step("client")
     readme.write_readme(ctx, readme_ws, source_name=source, version=__version__)
+    step("readme")
     for ws in wb.worksheets():
         if ws.name in {inputs.clients.sheet, inputs.activities.sheet, inputs.volumes.sheet} or (
                 inputs.resources and ws.name == inputs.resources.sheet):
             ws.protect("", {**PROTECT, "insert_rows": False})
     wb.get_worksheet_by_name(sheet("dashboard", lang)).activate()
     wb.close()
+    step("save")
     return cells.count

@@ -129,15 +129,17 @@ def write_client(ctx: Ctx, ws, selected: str | None = None) -> None:
     for j, key in enumerate(SUMMARY_KEYS):
         r = R.summary + j
         src = prof.get(key) or scores.get(key) or drop[key]
-        ws.write_string(r, 0, h(key, lang))
         fmt = fmts.get(key, st.signal if key.startswith("signal_") else st.text)
         if key in ("reasons", "action_reason"):
+            ws.write_string(r, 0, h(key, lang), st.wrap)      # top-aligned, like its text
             ws.merge_range(r, 1, r, CHART_COL + CHART_COLS - 1, "", fmt)
             ws.set_row(r, 32)
+        else:
+            ws.write_string(r, 0, h(key, lang))
         ctx.cells.put(ws, r, 1, shown(src), values[j][0], fmt)
     ws.hide_gridlines(2)
     ws.print_area(0, 0, R.summary + len(SUMMARY_KEYS), CHART_COL + CHART_COLS)
-    page_setup(ws)
+    page_setup(ws, fit_height=1)   # one page
     if ctx.protect:
         ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 

@@ -22,7 +22,7 @@ from .dash_parts import RECOMMENDED, waterfall
 
 SUMMARY_KEYS = ["tier", "quadrant", "score", "score_coverage", *(f"signal_{s}" for s in SIGNALS), "reasons",
                 "action", "action_reason", "drop_impact_ledger", "drop_impact", "exit_gain", "exit_date"]
-DATA_COL = 12           # the waterfall's chart data (column M), right of the printed area
+DATA_COL = 16           # the waterfall's chart data (column Q), right of the printed area
 
 
 class ClientRows:

@@ -12,8 +12,8 @@ from . import layout as L
 from .inputs import quote, setting_name
 from .labels import SOURCES, h
 from .layout import CTS_FIRST, PROF_COLS, PROF_LIVE, PROF_RATIOS, RATE_COLS, SUMMED
-from .writer import (Ctx, finish, guard, headers, notice, subtotal, total_label, udf_column, value_cell,
-                     write_block)
+from .writer import (Ctx, finish, headers, notice, subtotal, total_label, udf_column, value_cell, write_block,
+                     write_engine)
 
 PCOL = {k: xl_col_to_name(j) for j, k in enumerate(PROF_COLS)}
 
@@ -158,7 +158,6 @@ def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
             st.hours)
     tot = blocks["totals"]
     total_label(ctx, ws, tot.row, 1)
-    ws.write_blank(tot.row, 0, None, st.total_blank)
     tkeys = [f"a{j}" for j in range(m)] + ["cost_to_serve", "avoidable_cost_to_serve", "freed_capacity_cost",
                                            "service_hours"]
     letters = {k: xl_col_to_name(2 + j) for j, k in enumerate(tkeys)}
@@ -182,9 +181,9 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
     headers(ws, st, 0, PROF_COLS, lang, {"client_id": 10, "client_name": 28, "tier": 10, "quadrant": 17,
                                          "net_margin": 9, "service_hours": 10, "profit_rank": 9,
                                          "cumulative_profit_share": 11, "price_realization": 11,
-                                         "cts_ratio": 11, "breakeven_price_rise": 11, "net_revenue": 15,
-                                         "gross_margin": 15, "cost_to_serve": 15, "financing_cost": 13,
-                                         "bad_debt": 12, "net_profit": 15, "profit_per_hour": 13,
+                                         "cts_ratio": 11, "breakeven_price_rise": 11, "net_revenue": 16,
+                                         "gross_margin": 16, "cost_to_serve": 16, "financing_cost": 14,
+                                         "bad_debt": 13, "net_profit": 16, "profit_per_hour": 13,
                                          "breakeven_cts_cut": 14})
     blocks = L.profitability(ctx.a)
     values = blocks["values"].rows
@@ -237,12 +236,9 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         udf_column(ctx.cells, ws, 1, 7, f"=XLPROF_NET_PROFIT({ccol('revenue')},{ccol('cogs')},{here('E')},"
                                         f"{ccol('discounts')},{here('F')},{here('G')})", [x[7] for x in values], money)
     out = ctx.out
-    engine = blocks["engine"]
-    write_block(ws, engine, [out.integer, out.share, out.text, out.text])
-    guard(ctx, ws, engine.row, engine.col, engine.row + max(engine.nrows, 1) - 1, engine.col + engine.ncols - 1)
+    write_engine(ctx, ws, blocks["engine"], [out.integer, out.share, out.text, out.text])
     tot = blocks["totals"]
     total_label(ctx, ws, tot.row, 1)
-    ws.write_blank(tot.row, 0, None, st.total_blank)
     write_totals(ctx, ws, tot.row, 2, PROF_COLS[2:PROF_LIVE], tot.rows[0], (2, max(ctx.n, 1) + 1),
                  {"service_hours": st.total_hours}, letters=PCOL)
     notice(ctx, ws, 0, len(PROF_COLS))

@@ -13,7 +13,6 @@ import pandas as pd
 from ..i18n import label
 from ..model.analysis import Analysis
 from .cellvalues import _ratio, _sum, clean
-from .labels import SHEETS
 
 TIER_TEXT = {
     "en": "Clients ranked by net profit. Platinum: the most profitable, up to {p:.0%} of the positive profit; "

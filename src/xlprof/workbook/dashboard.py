@@ -22,7 +22,7 @@ from .costs import PCOL
 from .inputs import quote, setting_name
 from .labels import SOURCES, h
 from .layout import DROP_COLS, SCORE_COLS, SCORE_FIRST, STALE_NAME
-from .writer import Ctx, guard, notice, page_setup, value_cell, write_block, wrapped_lines
+from .writer import Ctx, guard, notice, page_setup, write_block, wrapped_lines
 
 T = {
     "title": ("xlprof: client profitability and cost-to-serve", "xlprof: rentabilidad de clientes y coste de servir"),
@@ -229,7 +229,7 @@ def write_dashboard(ctx: Ctx, ws, seg, *, source: str = "", generated=None) -> N
     ws.insert_chart(D.recon_title, CHART_COL, charts.bridge_chart(ctx.wb, ctx, ws.name, D.bridge,
                                                                 L.CHART_DATA_COL + 5, L.CHART_DATA_COL + 2,
                                                                 len(L.BRIDGE_KEYS)), size)
-    ws.insert_chart(D.tiers_title, CHART_COL, charts.tier_chart(ctx.wb, ctx, seg), size)
+    ws.insert_chart(D.tiers_title + 1, CHART_COL, charts.tier_chart(ctx.wb, ctx, seg), size)
     ws.hide_gridlines(2)
     ws.set_h_pagebreaks([D.page2, D.page3])
     ws.print_area(0, 0, D.warnings + most, CHART_COL + CHART_COLS)
@@ -267,7 +267,11 @@ def _reconciliation(ctx: Ctx, ws, values, prof, clients) -> None:
         "difference": f"={b['model_operating_profit']}-{b['ledger_operating_profit']}",
     }
     for i, k in enumerate(L.RECON_KEYS):
-        ws.write_string(D.recon + i, 0, T["recon_rows"][k][lang == "es"])
+        text = T["recon_rows"][k][lang == "es"]
+        lines = wrapped_lines(text, WIDTHS[0])
+        ws.write_string(D.recon + i, 0, text, st.label_wrap if lines > 1 else None)
+        if lines > 1:
+            ws.set_row(D.recon + i, 15 * lines + 2)
         bold = k in ("model_operating_profit", "difference")
         ctx.cells.put(ws, D.recon + i, 1, formulas[k], values[i][0], st.money_bold if bold else st.money)
 

@@ -2,8 +2,8 @@
 
 Two adapters write these blocks: the file writer (XlsxWriter, :mod:`.book`,
 :mod:`.charts`, :mod:`.dashboard`: it adds the formulas, formats, charts and
-protection) and the live-book adapter (:mod:`xlprof.live`: the ribbon's
-Recalculate, one ``range.value = rows`` per block in the workbook open in Excel).
+protection) and the live-book adapter (:mod:`xlprof.excel.live`: the ribbon's and
+xlwings Lite's Recalculate, one ``range.value = rows`` per block in the open workbook).
 
 Every block is a rectangle ``Block(sheet, row, col, rows)`` (0-based, ``sheet`` a
 key of :data:`.labels.SHEETS`) of clean Python values -- ``str``, ``float``,
@@ -48,6 +48,7 @@ from ..model.analysis import Analysis
 from ..model.scoring import ACTIONS
 from ..model.segments import QUADRANTS, TIERS
 from ..settings import SIGNALS
+from .check import figures
 from .client_layout import client_blocks
 from .cellvalues import ENGINE, LIVE, STRUCTURE, Block, _col, _grid, _ratio, _str, _sum, clean  # noqa: F401
 from .dash_parts import LOSS_COLS, MORE_TEXT, RECOMMENDED, REC_COLS, _top, bridge, tier_text, waterfall  # noqa: F401
@@ -376,8 +377,6 @@ def tourniquet(a: Analysis) -> Block:
 
 
 def dashboard(a: Analysis, status: str) -> dict[str, Block]:
-    from .check import figures
-
     s, lang, c = a.summary, a.lang, a.clients
     kpis = [s["clients"], s["revenue"], s["net_revenue"], s["cost_to_serve"], s["net_profit"],
             s["loss_making_clients"], s["losses"]]

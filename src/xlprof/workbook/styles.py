@@ -42,9 +42,10 @@ class Styles:
         self.title = add({"bold": True, "font_size": 14, "font_color": HEADER_FILL})
         self.subtitle = add({"bold": True, "font_size": 11, "font_color": HEADER_FILL})
         self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.label_wrap = add({"text_wrap": True, "valign": "bottom"})
         self.text = add({})
         self.bold = add({"bold": True})
-        self.note = add({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
+        self.note = add({"italic": True, "font_color": "#595959"})
         self.notice = add({"bold": True, "font_color": NOTICE_RED})
         self.stale = add({"font_color": STALE_GREY, "italic": True})
         inp = {"bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"}

@@ -8,6 +8,7 @@ import datetime as dt
 from ..model.analysis import make_portfolio
 from ..settings import Settings
 from .inputs import new_workbook, write_inputs
+from .styles import page_setup, wrapped_lines
 
 INSTRUCTIONS = {
     "en": [
@@ -45,7 +46,19 @@ INSTRUCTIONS = {
 }
 
 
-def example_portfolio():
+ES = {  # the example rows in Spanish
+    "Example Retail S.L.": "Comercial Ejemplo S.L.", "Demanding Industrial S.A.": "Industrial Exigente S.A.",
+    "Steady Foods Ltd": "Alimentación Constante S.L.", "North": "Norte", "South": "Sur",
+    "Order entry": "Entrada de pedidos", "Site visits": "Visitas", "Deliveries": "Entregas",
+    "Account management": "Gestión de la cuenta", "orders": "pedidos", "visits": "visitas",
+    "deliveries": "entregas", "accounts": "cuentas", "Customer service": "Atención al cliente",
+    "Field technicians": "Técnicos de campo",
+}
+
+
+def example_portfolio(lang: str = "en"):
+    """The template's three example clients, with their names in ``lang``."""
+    tr = (lambda w: ES.get(w, w) if isinstance(w, str) else w) if lang == "es" else (lambda w: w)
     clients = [
         dict(client_id="0001", client_name="Example Retail S.L.", account_manager="Ana García", region="North",
              revenue=120000, discounts=6000, cogs=78000, payment_terms_days=30, days_to_pay=35, notice_days=30,
@@ -73,16 +86,23 @@ def example_portfolio():
     ]
     resources = [dict(resource="Customer service", cost=60000, capacity_hours=1500, behavior="committed_fixed"),
                  dict(resource="Field technicians", cost=30000, capacity_hours=500, behavior="variable")]
+    clients = [{k: tr(v) if k in ("client_name", "region") else v for k, v in c.items()} for c in clients]
+    activities = [{k: tr(v) if k in ("activity", "driver", "resource") else v for k, v in a.items()}
+                  for a in activities]
+    volumes = [{tr(k): v for k, v in row.items()} for row in volumes]
+    resources = [{**r, "resource": tr(r["resource"])} for r in resources]
     return make_portfolio(clients, activities, volumes, resources,
-                          Settings(decision_date=dt.date(2026, 12, 1)), source="template")
+                          Settings(decision_date=dt.date(2026, 12, 1), language=lang), source="template")
 
 
 def write_template(path, *, lang: str = "en") -> None:
-    p = example_portfolio()
+    p = example_portfolio(lang)
     wb, st = new_workbook(path, currency=p.settings.currency)
     ws = wb.add_worksheet("Instructions" if lang == "en" else "Instrucciones")
-    ws.set_column(0, 0, 130, st.wrap)
+    ws.set_column(0, 0, 76, st.wrap)   # fits A4 portrait unscaled
     for i, line in enumerate(INSTRUCTIONS[lang]):
         ws.write_string(i, 0, line, st.title if i == 0 else st.wrap)
+        ws.set_row(i, 22 if i == 0 else 15 * wrapped_lines(line, 76) + 3)   # LibreOffice does not grow rows
+    page_setup(ws, landscape=False)
     write_inputs(wb, st, p, p.settings.replace(language=lang), lang, sorted(p.clients["client_id"]))
     wb.close()

@@ -21,7 +21,7 @@ from ..model.analysis import Analysis, Portfolio
 from .cellvalues import excel_serial
 from .inputs import InputLayout, quote
 from .labels import h, sheet
-from .layout import NOTICE, STALE_NAME, Block
+from .layout import NOTICE, STALE_NAME, SUMMED, Block
 from .styles import FOOTER, Styles, money_format, page_setup, wrapped_lines  # noqa: F401
 
 FORMULA_MODES = ("native", "values", "udf")
@@ -128,6 +128,9 @@ def write_block(ws, block: Block, fmts=None, *, row_fmts=None) -> None:
                 value_cell(ws, r, block.col + j, v, fmt)
 
 
+MONEY_COLUMNS = SUMMED | {"cost", "avoidable_cost", "cumulative_profit", "profit_per_hour", "rate"}
+
+
 def headers(ws, st: Styles, row: int, keys: list[str], lang: str, widths: dict[str, int] | None = None,
             raw: dict[int, str] | None = None, *, first_col: int = 0) -> None:
     """A header row whose texts wrap; the row is as tall as its longest header needs
@@ -135,7 +138,7 @@ def headers(ws, st: Styles, row: int, keys: list[str], lang: str, widths: dict[s
     tallest = 1
     for j, k in enumerate(keys):
         text = raw[j] if raw and j in raw else h(k, lang)
-        width = (widths or {}).get(k, 14)
+        width = (widths or {}).get(k, 16 if k in MONEY_COLUMNS else 14)
         ws.write_string(row, first_col + j, text, st.header)
         ws.set_column(first_col + j, first_col + j, width)
         tallest = max(tallest, wrapped_lines(text, width))
@@ -166,7 +169,7 @@ class OutFormats:
             return wb.add_format({**props, "locked": False})
 
         money = money_format(currency)
-        self.text = add()
+        self.text = add(indent=1)       # text after a right-aligned number never touches it
         self.integer = add(num_format="#,##0")
         self.share = add(num_format="0%")
         self.pct = add(num_format="0.0%")
@@ -177,7 +180,7 @@ class OutFormats:
         self.hours = add(num_format="#,##0.0")
         self.qty = add(num_format="General")
         self.date = add(num_format="yyyy-mm-dd")
-        self.wrap = add(text_wrap=True, valign="top")
+        self.wrap = add(text_wrap=True, valign="top", indent=1)
         self.status = add(italic=True, font_color="#595959")
 
 
@@ -235,7 +238,16 @@ def guard(ctx: Ctx, ws, r1: int, c1: int, r2: int, c2: int) -> None:
                                                "format": ctx.st.stale})
 
 
+def write_engine(ctx: Ctx, ws, block: Block, fmts) -> None:
+    """An engine-written block, guarded (see :func:`guard`)."""
+    write_block(ws, block, fmts)
+    guard(ctx, ws, block.row, block.col, block.row + max(block.nrows, 1) - 1, block.col + block.ncols - 1)
+
+
 def total_label(ctx: Ctx, ws, r: int, c: int) -> None:
+    """"Total" in column ``c`` of a totals row, the columns left of it blank (with the rule)."""
+    for j in range(c):
+        ws.write_blank(r, j, None, ctx.st.total_blank)
     ws.write_string(r, c, TOTAL[ctx.lang], ctx.st.total_label)
 
 

@@ -24,11 +24,14 @@ not part of CI; the last scores are in docs/testing.md.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import fnmatch
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -88,6 +91,22 @@ def live(area: str) -> list[str]:
     including the ones not checked yet."""
     eq = equivalent()
     return sorted(n for n, s in results().items() if area_of(n) == area and s not in KILLED and n not in eq)
+
+
+def refresh_copies() -> None:
+    """mutmut copies src/ into mutants/ once and then only regenerates the files it mutates:
+    bring every other source file up to date (after a merge), or the tests would run the
+    new tests against old code."""
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+    mutated = conf.get("only_mutate", [])
+    for src in (ROOT / "src").rglob("*"):
+        rel = src.relative_to(ROOT).as_posix()
+        if not src.is_file() or "__pycache__" in rel or any(fnmatch.fnmatch(rel, p) for p in mutated):
+            continue
+        dst = ROOT / "mutants" / rel
+        if dst.parent.exists() and not (dst.exists() and filecmp.cmp(src, dst, shallow=False)):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
 
 
 def run(area: str, children: int, fresh: bool = False) -> int:
@@ -157,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             survivors(area)
         return 0
     if not args.report:
+        refresh_copies()
         for area in areas:
             code = run(area, args.children, args.fresh)
             if code not in (0, 1):   # 1: mutmut's own "some mutants survived" is not a failure here

@@ -213,3 +213,16 @@ def test_random_cells_in_any_order(cells):
     assert got == exact
     assert extent[0] >= exact_extent[0] and extent[1] >= exact_extent[1]
     assert taken(xml)
+
+
+@pytest.mark.parametrize("every, quick", [(1, False), (20, True)])
+def test_large_sheets_mostly_of_formulas_go_to_the_exact_pass(every, quick):
+    """Formula cells are parsed again by the exact pass's handlers; when most cells of a
+    large sheet are formulas the exact pass alone is cheaper. Same findings either way."""
+    rows = "".join(f'<row r="{r}">' + "".join(
+        f'<c r="{col}{r}"><f>A1+{r}</f><v>{r}</v></c>' if (r + i) % every == 0 else f'<c r="{col}{r}"><v>{r}</v></c>'
+        for i, col in enumerate("ABCDEFGH")) + "</row>" for r in range(1, 5000))
+    xml = part(rows)
+    assert len(xml) > xlsx_scan.SAMPLE
+    formulas = check(xml, quick)[1]
+    assert len(formulas) == sum((r + i) % every == 0 for r in range(1, 5000) for i in range(8))

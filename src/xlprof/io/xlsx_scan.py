@@ -330,7 +330,7 @@ def _candidates(data: bytes, r0: int, r1: int, census: _Census, styles: set[str]
         return data.find(byte, r0, r1) >= 0
 
     quotes = (b'"', b"'") if has(b"'") else (b'"',)
-    marks = census.formulas.tolist()
+    marks: list[int] = []
     if has(b"e"):
         for q in quotes:
             marks += _occurrences(data, q + b"e" + q, r0, r1)
@@ -339,7 +339,7 @@ def _candidates(data: bytes, r0: int, r1: int, census: _Census, styles: set[str]
     for style in styles:
         for q in quotes:
             marks += [i for i in _occurrences(data, q + style.encode() + q, r0, r1) if _after_s(data, i)]
-    return np.asarray(marks, np.int64)
+    return np.concatenate([census.formulas, np.asarray(marks, np.int64)])
 
 
 # --- the quick path --------------------------------------------------------------------
@@ -353,6 +353,8 @@ def _quick(data: bytes, name: str, member: str, styles: set[str], survey: _Surve
     if region is None:
         return None
     r0, r1 = region
+    if _mostly_formulas(data, r0, r1, pfx):
+        return None
     census = _census(data, r0, r1, pfx)
     if census is None or census.rows > MAX_ROWS or census.rows * census.cols > MAX_CELLS:
         return None
@@ -363,13 +365,29 @@ def _quick(data: bytes, name: str, member: str, styles: set[str], survey: _Surve
         marks = _candidates(data, r0, r1, census, styles)
         if len(marks):
             which = np.searchsorted(census.cells, marks, side="right") - 1
-            which = np.unique(which[which >= 0])   # before the first cell: in no cell
-            starts = census.cells[which]
+            chosen = np.zeros(len(census.cells), bool)
+            chosen[which[which >= 0]] = True        # (before the first cell: in no cell)
+            starts = census.cells[chosen]
             stops = census.bounds[np.searchsorted(census.bounds, starts, side="right")]
+            joined = starts[1:] == stops[:-1]       # neighbours in one row: one piece
+            starts, stops = starts[np.r_[True, ~joined]], stops[np.r_[~joined, True]]
             _cells(data, starts, stops, survey, pfx, name, member, styles, out)
     except UnreadableFileError:
         return None
     return out
+
+
+SAMPLE = 1 << 20
+
+
+def _mostly_formulas(data: bytes, r0: int, r1: int, pfx: bytes) -> bool:
+    """Whether a large sheet's first MiB of cells is mostly formulas: every formula cell
+    would be parsed again here, at the exact pass's own cost per cell, so the exact pass
+    alone is cheaper (a choice of speed only: both passes find the same)."""
+    if r1 - r0 <= SAMPLE:
+        return False
+    sample = data[r0:r0 + SAMPLE]
+    return 2 * sample.count(b"<" + pfx + b"f") >= sample.count(b"<" + pfx + b"c ")
 
 
 def _outside(doc: bytes, name: str, member: str, styles: set[str], out: SheetScan) -> bool:

@@ -91,7 +91,7 @@ def raw_xlsxwriter(log, path, *, fast_prepare: bool = False) -> None:
     XlsxWriter's future-function rewriting), to show the cost of formatting alone."""
     import xlsxwriter
 
-    from xlprof.workbook.book import _fast_prepare
+    from xlprof.workbook.writer import _fast_prepare
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                          "strings_to_urls": False})

@@ -59,7 +59,7 @@ import numpy as np
 from ..errors import UnreadableFileError
 from .safety import MAX_CELLS, MAX_ROWS, parse_part
 from .xlsx_parts import MAIN_NS, main_names
-from .xlsx_sheet import SheetScan, _Scanner, scan_exact
+from .xlsx_sheet import SheetScan, scan_elements, scan_exact
 
 FAST = True             # False: always the exact pass (tests compare both paths)
 
@@ -393,14 +393,9 @@ def _mostly_formulas(data: bytes, r0: int, r1: int, pfx: bytes) -> bool:
 def _outside(doc: bytes, name: str, member: str, styles: set[str], out: SheetScan) -> bool:
     """Parse the part without sheetData's content by the exact pass's handlers: merged
     ranges go to ``out``; False when a cell part or another sheetData lies outside."""
-    sc = _Scanner(styles, SheetScan(), member)
     seen = {"cells": 0, "sheetData": 0}
 
-    def setup(p):
-        sc.parser = p
-        p.buffer_text = True
-        inner = sc.handler()
-
+    def counting(inner):
         def start(tag, attrs):
             kind = _CELL_PARTS.get(tag)
             if kind == "sheetData":
@@ -408,12 +403,9 @@ def _outside(doc: bytes, name: str, member: str, styles: set[str], out: SheetSca
             elif kind is not None:
                 seen["cells"] += 1
             inner(tag, attrs)
+        return start
 
-        p.StartElementHandler = start
-
-    parse_part(doc, name, member, setup)
-    sc._finish()
-    out.merged = sc.out.merged
+    out.merged = scan_elements(doc, name, member, styles, counting).merged
     return seen == {"cells": 0, "sheetData": 1}
 
 
@@ -430,15 +422,6 @@ def _cells(data: bytes, starts: np.ndarray, stops: np.ndarray, survey: _Survey, 
     body = b"".join(data[i:j] for i, j in zip(starts.tolist(), stops.tolist()))
     doc = (head + b"<" + pfx + b"sheetData" + "".join(decls).encode() + b">" + body
            + b"</" + pfx + b"sheetData>")
-    found = SheetScan()
-    sc = _Scanner(styles, found, member)
-
-    def setup(p):
-        sc.parser = p
-        p.buffer_text = True
-        p.StartElementHandler = sc.handler()
-
-    parse_part(doc, name, member, setup)
-    sc._finish()
+    found = scan_elements(doc, name, member, styles)
     out.errors, out.formulas, out.styled = found.errors, found.formulas, found.styled
 

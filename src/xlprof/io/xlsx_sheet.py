@@ -13,6 +13,7 @@ element wherever it can prove them the same, and calls this pass everywhere else
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .safety import NS_SEP, check_extent, parse_part, stop
 from .xlsx_parts import main_names, parse_range
@@ -236,19 +237,29 @@ class _Scanner:
         self.pending = False
 
 
-def scan_exact(data: bytes, name: str, member: str, sheet: str, styles: set[str]) -> SheetScan:
-    """Scan one worksheet part; raises UnreadableFileError when it is unsafe, damaged or
-    too large (before any cell is stored beyond the sparse findings)."""
+def scan_elements(data: bytes, name: str, member: str, styles: set[str],
+                  wrap: Callable[[Callable], Callable] | None = None) -> SheetScan:
+    """Parse ``data`` (a worksheet part, or pieces of one wrapped in a root) with the exact
+    pass's handlers; ``wrap(handler)`` may stand in front of the start handler. The extent
+    found is in ``rows``/``cols``, not checked; raises UnreadableFileError."""
     out = SheetScan()
     sc = _Scanner(styles, out, member)
 
     def setup(p):
         sc.parser = p
         p.buffer_text = True
-        p.StartElementHandler = sc.handler()
+        handler = sc.handler()
+        p.StartElementHandler = wrap(handler) if wrap is not None else handler
 
     parse_part(data, name, member, setup)
     sc._finish()
     out.rows, out.cols = sc.max_row, sc.max_col
+    return out
+
+
+def scan_exact(data: bytes, name: str, member: str, sheet: str, styles: set[str]) -> SheetScan:
+    """Scan one worksheet part; raises UnreadableFileError when it is unsafe, damaged or
+    too large (before any cell is stored beyond the sparse findings)."""
+    out = scan_elements(data, name, member, styles)
     check_extent(out.rows, out.cols, name, sheet)
     return out

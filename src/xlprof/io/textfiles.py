@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import UnreadableFileError
+from ..messages import msg
 from .cells import RawSheet
 from .safety import MAX_ROWS
 
@@ -50,7 +51,7 @@ def read_csv_folder(folder: Path, score_header: Callable[[list[str]], int] | Non
     folder = Path(folder)
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     if not files:
-        raise UnreadableFileError(str(folder), "holds no .csv files (expected Clients.csv, Activities.csv, Volumes.csv)")
+        raise UnreadableFileError(str(folder), msg("no_csv_files"))
     return {f.stem: read_text_table(f, score_header) for f in files}
 
 
@@ -60,18 +61,18 @@ def read_text_table(path: Path, score_header: Callable[[list[str]], int] | None 
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
-            raise UnreadableFileError(name, f"is too large ({size / 2**20:,.0f} MiB; limit {MAX_TEXT_BYTES // 2**20} MiB)")
+            raise UnreadableFileError(name, msg("text_too_large", size=size / 2**20, limit=MAX_TEXT_BYTES // 2**20))
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableFileError(name, f"cannot be read ({exc.strerror or exc})") from None
+        raise UnreadableFileError(name, msg("cannot_read", detail=exc.strerror or str(exc))) from None
     text, encoding = decode_text(data, name)
     text, delimiter = choose_delimiter(text, score_header)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise UnreadableFileError(name, f"is not valid CSV ({exc})") from None
+        raise UnreadableFileError(name, msg("not_valid_csv", detail=str(exc))) from None
     if len(rows) > MAX_ROWS:
-        raise UnreadableFileError(name, f"has {len(rows):,} rows (limit {MAX_ROWS:,})")
+        raise UnreadableFileError(name, msg("too_many_rows", rows=len(rows), limit=MAX_ROWS))
     return RawSheet(name, path.stem, rows, delimiter=delimiter, encoding=encoding)
 
 
@@ -87,7 +88,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     if utf16:
         return _decode(data, utf16, "UTF-16", name), "UTF-16"
     if b"\x00" in data:
-        raise UnreadableFileError(name, "is not a text CSV file (binary content)")
+        raise UnreadableFileError(name, msg("binary_csv"))
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -99,8 +100,7 @@ def _decode(data: bytes, codec: str, label: str, name: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise UnreadableFileError(name, f"starts like {label} text but byte {exc.start:,} is not {label}; "
-                                        "save it again as CSV UTF-8") from None
+        raise UnreadableFileError(name, msg("bad_bom_text", label=label, at=exc.start)) from None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -142,9 +142,7 @@ def _single_byte(data: bytes, name: str) -> tuple[str, str]:
     if plausible:
         codec = plausible[0]
         return texts[codec], {"cp1252": "Windows-1252", "mac_roman": "Mac Roman"}[codec]
-    raise UnreadableFileError(
-        name, "is not UTF-8, and its accented letters read neither as Windows-1252 nor as Mac Roman "
-              "text; save it from Excel as \"CSV UTF-8 (Comma delimited)\"")
+    raise UnreadableFileError(name, msg("unknown_encoding"))
 
 
 def _implausible(text: str) -> int:

@@ -5,6 +5,7 @@
     python scripts/mutation.py --report         # only print the scores of the last runs
     python scripts/mutation.py --survivors model   # list the live mutants of an area
     python scripts/mutation.py --fresh model    # rerun every mutant of the area, killed ones too
+    python scripts/mutation.py model --only 'xlprof.model.formulas.*'   # a part of an area
 
 mutmut (``pip install -c constraints.txt -e '.[dev]'``) copies the project into ``mutants/``,
 seeds one small bug at a time (a flipped comparison, a changed constant, a dropped
@@ -109,13 +110,16 @@ def refresh_copies() -> None:
             shutil.copy2(src, dst)
 
 
-def run(area: str, children: int, fresh: bool = False) -> int:
+def run(area: str, children: int, fresh: bool = False, only: str | None = None) -> int:
     """mutmut over ``area``: every mutant not killed yet (mutmut reruns the ones named), or
-    with ``fresh`` all of them; the first run of an area generates and runs them all."""
+    with ``fresh`` all of them; the first run of an area generates and runs them all.
+    ``only``: a glob on mutant names (e.g. ``xlprof.model.formulas.*``) to run a part of it."""
     patterns, _ = AREAS[area]
+    if only:
+        patterns = (only,)
     res = results()
     if not fresh and any(area_of(n) == area for n in res):
-        patterns = tuple(live(area))
+        patterns = tuple(n for n in live(area) if not only or fnmatch.fnmatch(n, only))
         if not patterns:
             return 0
     # XLPROF_TEST_EXAMPLES caps the hypothesis examples and runs the properties last (tests/_hypo.py,
@@ -165,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--survivors", action="store_true", help="list the live mutants of the areas")
     ap.add_argument("--fresh", action="store_true",
                     help="rerun every mutant (default: only the ones not killed by the last runs)")
+    ap.add_argument("--only", metavar="GLOB", help="only the mutants whose name matches, e.g. 'xlprof.model.formulas.*'")
     ap.add_argument("--children", type=int, default=1, help="parallel mutants (default 1: a 2-core machine)")
     args = ap.parse_args(argv)
     areas = args.areas or list(AREAS)
@@ -178,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report:
         refresh_copies()
         for area in areas:
-            code = run(area, args.children, args.fresh)
+            code = run(area, args.children, args.fresh, args.only)
             if code not in (0, 1):   # 1: mutmut's own "some mutants survived" is not a failure here
                 print(f"mutmut exited {code}", file=sys.stderr)
                 return code

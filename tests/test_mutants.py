@@ -1,10 +1,12 @@
 """Tests written to kill mutants that survived the rest of the suite (scripts/mutation.py).
 
 Each test names the bug it catches -- a flipped comparison, a dropped term, a wrong
-default -- with hand-worked numbers; see docs/testing.md for the run and the scores.
+default -- with hand-worked numbers; the run and the scores are in README.md (Tests).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import pytest
@@ -35,3 +37,43 @@ def test_blank_results_are_float_nan_never_none(f, args):
     out = f(*args)
     assert out.dtype == np.float64
     assert np.isnan(out[0]) and not np.isnan(out[1])
+
+
+# --- the exit-date rule: its defaults and a blank penalty -----------------------------------
+# Decision 2026-01-01, notice out 14 days later (2026-01-15), 30 days' notice: earliest exit
+# 2026-02-14; a contract ending 2026-07-14 is 150 days later = 150 x 12 / 365 = 4.93 months.
+D = dt.date(2026, 1, 1)
+EARLIEST = dt.date(2026, 2, 14)
+END = dt.date(2026, 7, 14)
+
+
+def test_exit_date_default_lead_is_14_days():
+    # notice 2026-01-15 (not the 16th), + 30 days
+    assert F.exit_date(D, 30.0, None) == EARLIEST
+
+
+def test_exit_date_default_penalty_is_none():
+    # gain lost by waiting 0.1 x 4.93 = 0.49; no penalty (0 < 0.49) -> leave early; a default
+    # penalty of 1 would keep the client to the contract end
+    assert F.exit_date(D, 30.0, END, monthly_gain=0.1) == EARLIEST
+
+
+def test_exit_date_default_monthly_gain_is_none():
+    # penalty 2 and nothing to gain by leaving early (0 x 4.93 = 0): wait for the contract end;
+    # a default gain of 1 a month (4.93) would leave early
+    assert F.exit_date(D, 30.0, END, exit_penalty=2.0) == END
+
+
+@pytest.mark.parametrize("blank", [None, NAN])
+def test_exit_date_blank_penalty_counts_zero(blank):
+    # as above: 0 < 0.49 -> early; a blank read as 1 would give the contract end
+    assert F.exit_date(D, 30.0, END, exit_penalty=blank, monthly_gain=0.1) == EARLIEST
+    # and 0 < 0 is false: with no gain either, the contract end
+    assert F.exit_date(D, 30.0, END, exit_penalty=blank, monthly_gain=0.0) == END
+
+
+def test_cost_to_serve_takes_rates_as_a_column():
+    # rates as a column (2 x 1), as the Excel functions may pass them: one figure per client,
+    # 1 x 10 + 2 x 20 = 50 (a rates array left 2-D would give a 1 x 1 matrix)
+    out = F.cost_to_serve([[1.0, 2.0]], [[10.0], [20.0]])
+    assert out.shape == (1,) and out[0] == 50.0

@@ -12,6 +12,7 @@ harness on the unbroken engine: the failures below come from the breaks, not fro
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 import test_metamorphic as M
@@ -24,11 +25,11 @@ SEARCH = settings(max_examples=80, derandomize=True, database=None, phases=[Phas
                   suppress_health_check=list(HealthCheck))
 
 
-def fails(prop, body=None, n=80, **fixtures) -> AssertionError | None:
+def fails(prop, body=None, n=80, errors=(AssertionError,), **fixtures) -> Exception | None:
     """Run the body of the property ``prop`` (the function under its ``@given``), or ``body``
     taking the same arguments, on examples drawn from ``prop``'s own strategies; the first
-    AssertionError raised, or None if every example passed. ``fixtures`` (pytest's) are passed
-    by name, as pytest would."""
+    AssertionError (or other ``errors``) raised, or None if every example passed. ``fixtures``
+    (pytest's) are passed by name, as pytest would."""
     inner = body or prop.hypothesis.inner_test
     strategies = prop.hypothesis._given_kwargs       # the property's own @given(...) strategies
 
@@ -39,7 +40,7 @@ def fails(prop, body=None, n=80, **fixtures) -> AssertionError | None:
 
     try:
         search()
-    except AssertionError as exc:
+    except errors as exc:
         return exc
     return None
 
@@ -135,3 +136,23 @@ def test_function_properties_detect_a_function_that_always_fails(monkeypatch, ud
 
     monkeypatch.setattr(F, "cost_to_serve", boom)
     assert fails(U.test_cost_to_serve_and_hours_values, udfs=udfs) is not None
+
+
+# --- the reader's "raises only ValueError" properties (test_reader_properties.py) ------------
+
+@pytest.mark.parametrize("prop, parser", [
+    ("test_parse_number_raises_only_value_error", "parse_number"),
+    ("test_parse_bool_raises_only_value_error", "parse_bool"),
+    ("test_parse_date_raises_only_value_error", "parse_date"),
+])
+def test_reader_properties_detect_a_parser_that_always_refuses(monkeypatch, prop, parser):
+    # refusing everything raises only ValueError: the property must still fail (here with the
+    # refusal of a valid rendering of a known value, which it reads before the random cell)
+    import test_reader_properties as RP
+    import xlprof.textnorm as textnorm
+
+    def refuse(*args, **kwargs):
+        raise ValueError("not a value")
+
+    monkeypatch.setattr(textnorm, parser, refuse)
+    assert fails(getattr(RP, prop), errors=(AssertionError, ValueError)) is not None

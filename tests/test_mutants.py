@@ -77,3 +77,12 @@ def test_cost_to_serve_takes_rates_as_a_column():
     # 1 x 10 + 2 x 20 = 50 (a rates array left 2-D would give a 1 x 1 matrix)
     out = F.cost_to_serve([[1.0, 2.0]], [[10.0], [20.0]])
     assert out.shape == (1,) and out[0] == 50.0
+
+
+def test_termination_score_takes_weights_as_a_column():
+    # weights as a column (7 x 1): one score per client. Signals 1, 0, 0, 0.5, ... with
+    # weights 3, 1.5, 1.5, 1, 1, 1, 1: (3 + 0.5) / 10 x 100 = 35; coverage 1
+    score, coverage = F.termination_score([[1.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0]],
+                                          [[3.0], [1.5], [1.5], [1.0], [1.0], [1.0], [1.0]])
+    assert score.shape == (1,) and coverage.shape == (1,)
+    assert score[0] == pytest.approx(35.0) and coverage[0] == 1.0

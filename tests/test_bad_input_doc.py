@@ -55,7 +55,7 @@ def _problems(doc: str, sources: dict[str, tuple[str, set[str]]]) -> list[str]:
     rows = 0
     for ln, first, cell in _rows_with_a_test_column(doc):
         rows += 1
-        refs = re.findall(r"`([^`]+)`", cell)
+        refs = re.findall(r"`([^`]+)`", re.sub(r"\([^()]*\)", "", cell))   # (remarks) name no test
         if not refs:
             problems.append(f"line {ln} ({first[:60]}): no test named")
             continue

@@ -4,6 +4,8 @@
    whole write (engine already run) against raw XlsxWriter writing exactly the same
    cells -- values and formulas with their cached values, no formatting, no charts --
    replayed from a recording of xlprof's own writes. Reports the ratio (aim <= 1.5x).
+   Also against the floor: a minimal streaming XML writer of the same cells plus deflate
+   (``_floor_xlsx.py``); the aim is xlprof <= 3x the floor.
 2. Batch: 50 books split from one portfolio with --jobs 2 against --jobs 1.
 
 Run: python benchmarks/bench_workbook.py [--clients 10000] [--activities 20] [--repeat 3]
@@ -24,6 +26,9 @@ import pandas as pd
 from xlprof.model import analyze
 from xlprof.model.analysis import make_portfolio
 from xlprof.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _floor_xlsx import group, write_floor  # noqa: E402
 
 
 def big_portfolio(n: int, m: int, seed: int = 1):
@@ -91,7 +96,7 @@ def raw_xlsxwriter(log, path, *, fast_prepare: bool = False) -> None:
     XlsxWriter's future-function rewriting), to show the cost of formatting alone."""
     import xlsxwriter
 
-    from xlprof.workbook.book import _fast_prepare
+    from xlprof.workbook.writer import _fast_prepare
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                          "strings_to_urls": False})
@@ -142,6 +147,8 @@ def main(argv=None) -> int:
         t_x = timeit(lambda: write_analysis_book(a, p, d / "x.xlsx"), args.repeat)
         t_raw = timeit(lambda: raw_xlsxwriter(log, d / "raw.xlsx"), args.repeat)
         t_raw_fast = timeit(lambda: raw_xlsxwriter(log, d / "raw2.xlsx", fast_prepare=True), args.repeat)
+        grouped = group(log)
+        t_floor = timeit(lambda: write_floor(grouped, d / "floor.xlsx"), args.repeat)
         print(f"analysis workbook {args.clients:,} clients x {args.activities} activities: "
               f"{len(log):,} cells, {n_f:,} formulas")
         print(f"  engine (analyze)        {t_engine:6.2f} s")
@@ -150,6 +157,8 @@ def main(argv=None) -> int:
         print(f"  ratio xlprof / raw      {t_x / t_raw:6.2f}x")
         print(f"  raw XlsxWriter + the same formula shortcut {t_raw_fast:6.2f} s; "
               f"ratio {t_x / t_raw_fast:.2f}x (the cost of formats, validation, charts)")
+        print(f"  minimal streaming XML + deflate, same cells (the floor) {t_floor:6.2f} s; "
+              f"xlprof / floor {t_x / t_floor:.2f}x, raw+shortcut / floor {t_raw_fast / t_floor:.2f}x")
         if not args.skip_batch:
             from click.testing import CliRunner
 

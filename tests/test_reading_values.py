@@ -280,3 +280,12 @@ def test_a_conflicting_column_reads_none_of_its_proving_cells():
     conflict = evidence.ConflictingValues("x", examples={".": "12.5", ",": "1,5"}, setting="decimal_separator")
     col = number_column("revenue", "number", True, values, conflict, number_evidence(values))
     assert list(col.bad) == [0] and col.values[1] == 7.0
+
+
+def test_setting_messages_name_the_key_as_the_user_typed_it(tmp_path):
+    folder = write_csv_folder(tmp_path / "s", tables_with(settings={"Fecha de decisión": "03/04/2026"}))
+    rows = (folder / "Settings.csv").read_text(encoding="utf-8").splitlines()
+    folder_rows = [r for r in rows if not r.startswith("decision_date,")]
+    (folder / "Settings.csv").write_text("\n".join(folder_rows) + "\n", encoding="utf-8")
+    out = expect(run("validate", folder), EXIT_INPUT)
+    assert "setting Fecha de decisión: '03/04/2026' can be 3 April 2026 (day first)" in out

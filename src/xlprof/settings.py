@@ -129,7 +129,7 @@ class Settings:
             try:
                 parsed[key] = _parse_setting(key, raw, **reading)
             except ValueError as exc:
-                problems.append(Problem(f"setting {key}: {exc}", **where))
+                problems.append(Problem(f"setting {str(raw_key).strip()}: {exc}", **where))
         if problems:
             raise InputError(problems)
         settings = cls(**parsed)

@@ -257,14 +257,14 @@ def write_inputs(wb, st: Styles, portfolio: Portfolio, settings: Settings, lang:
     ws_set = wb.add_worksheet(names["Settings"])
     refs = write_settings(wb, ws_set, st, settings, lang)
     c = portfolio.clients.set_index("client_id", drop=False).loc[client_order]
-    ws_c = wb.add_worksheet(names["Clients"])
+    ws_c = wb.add_worksheet(names["Clients"]).stream()      # per-client sheets: written to disk as they fill
     clients = write_table(ws_c, st, CLIENTS, c, lang,
                           money_cols=("revenue", "discounts", "cogs", "bad_debt", "exit_penalty"),
                           widths={"client_name": 30, "notes": 40, "account_manager": 18})
     ws_a = wb.add_worksheet(names["Activities"])
     acts = write_table(ws_a, st, ACTIVITIES, portfolio.activities, lang,
                        money_cols=("cost_pool", "rate"), widths={"activity": 26, "resource": 20})
-    ws_v = wb.add_worksheet(names["Volumes"])
+    ws_v = wb.add_worksheet(names["Volumes"]).stream()
     vols = write_volumes(ws_v, st, portfolio, lang, client_order)
     res = None
     if len(portfolio.resources):
@@ -275,10 +275,11 @@ def write_inputs(wb, st: Styles, portfolio: Portfolio, settings: Settings, lang:
 
 
 def new_workbook(path, *, currency: str):
-    """An XlsxWriter workbook set up for byte-identical output."""
-    import xlsxwriter
+    """An XlsxWriter workbook set up for byte-identical output (:class:`.stream.Book`: its
+    per-client sheets may be streamed to disk as they fill)."""
+    from .stream import Book
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+    wb = Book(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False, "nan_inf_to_errors": False})
     wb.set_properties({"created": dt.datetime(2000, 1, 1), "author": "xlprof", "company": ""})
     wb.set_calc_mode("auto")

@@ -34,12 +34,11 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import COL_NAMES, xl_col_to_name
-from xlsxwriter.worksheet import CellFormulaTuple
+from xlsxwriter.utility import COL_NAMES, xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import CellArrayFormulaTuple, CellFormulaTuple
 from xlsxwriter.worksheet import Worksheet as _XlsxWorksheet
 
 BLOCK = 16                       # XlsxWriter computes a row's ``spans`` over blocks of 16 rows
@@ -78,7 +77,6 @@ class Worksheet(_XlsxWorksheet):
         super().__init__()
         self._spill = None       # the temporary file of rows written out (streaming)
         self._open = 0           # first row not written out yet (a multiple of BLOCK)
-        self._hold = 0
         self._keep: frozenset[int] = frozenset()
         self._kept: dict[int, dict[int, Any]] = {}
 
@@ -96,17 +94,8 @@ class Worksheet(_XlsxWorksheet):
         self._keep = frozenset(keep)
         return self
 
-    @contextmanager
-    def hold(self) -> Iterator[None]:
-        """Write nothing out while inside (e.g. an array formula padding rows ahead)."""
-        self._hold += 1
-        try:
-            yield
-        finally:
-            self._hold -= 1
-
     def _opening(self, row: int) -> None:
-        if self._spill is not None and not self._hold and row >= self._open + BLOCK:
+        if self._spill is not None and row >= self._open + BLOCK:
             self._write_out(row - row % BLOCK)
 
     def _write_out(self, upto: int) -> None:
@@ -141,6 +130,17 @@ class Worksheet(_XlsxWorksheet):
         if self._check_dimensions(row, col):
             return -1
         self.table[row][col] = CellFormulaTuple(formula[1:] if formula[:1] == "=" else formula, fmt, value)
+        return 0
+
+    def put_array_formula(self, first: int, col: int, last: int, formula: str, fmt=None, value: Any = 0) -> int:
+        """``write_array_formula`` over rows ``first``..``last`` of one column, without the
+        zeros XlsxWriter pads the other cells with (they would reach rows far ahead of a
+        streamed sheet): the caller writes every other cell of the range itself."""
+        if self._check_dimensions(first, col) or self._check_dimensions(last, col):
+            return -1
+        ref = xl_rowcol_to_cell(first, col) if first == last else \
+            f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last, col)}"
+        self.table[first][col] = CellArrayFormulaTuple(self._prepare_formula(formula), fmt, value, ref, "static")
         return 0
 
     # --- serialising ------------------------------------------------------------------------
@@ -264,3 +264,18 @@ class Book(xlsxwriter.Workbook):
         if self._xf_now:
             fmt._get_xf_index()
         return fmt
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Close the streamed sheets' temporary files (after close(), or when the writing
+        failed and the file is abandoned)."""
+        for ws in self.worksheets():
+            spill = getattr(ws, "_spill", None)
+            if spill is not None:
+                spill.close()
+                ws._spill = None

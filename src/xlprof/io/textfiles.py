@@ -20,16 +20,15 @@ What Excel and friends write, and how it is read (docs/bad-input.md, "Text files
 from __future__ import annotations
 
 import csv
-import io
+import itertools
+import re
 import unicodedata
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..errors import UnreadableFileError
-from .cells import RawSheet
-from .safety import MAX_ROWS
+from .cells import ColumnRows, RawSheet
 
-MAX_TEXT_BYTES = 512 * 2**20
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_SCAN_LINES = 20
 
@@ -55,24 +54,70 @@ def read_csv_folder(folder: Path, score_header: Callable[[list[str]], int] | Non
 
 
 def read_text_table(path: Path, score_header: Callable[[list[str]], int] | None = None) -> RawSheet:
-    """One CSV or tab-separated text file as a raw sheet (cells are text, blanks ``""``)."""
+    """One CSV or tab-separated text file as a raw sheet (cells are text, blanks ``""``),
+    read by column: :func:`read_columns`."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise UnreadableFileError(name, f"is too large ({size / 2**20:,.0f} MiB; limit {MAX_TEXT_BYTES // 2**20} MiB)")
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFileError(name, f"cannot be read ({exc.strerror or exc})") from None
     text, encoding = decode_text(data, name)
-    text, delimiter = choose_delimiter(text, score_header)
+    del data
+    rest, delimiter = choose_delimiter(text, score_header)
+    skip = len(text) - len(rest)            # Excel's "sep=;" line
+    del rest
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        columns, n = read_columns(lines_of(text, skip), delimiter)
     except csv.Error as exc:
         raise UnreadableFileError(name, f"is not valid CSV ({exc})") from None
-    if len(rows) > MAX_ROWS:
-        raise UnreadableFileError(name, f"has {len(rows):,} rows (limit {MAX_ROWS:,})")
-    return RawSheet(name, path.stem, rows, delimiter=delimiter, encoding=encoding)
+    return RawSheet(name, path.stem, ColumnRows(columns, n), delimiter=delimiter, encoding=encoding,
+                    columns=columns)
+
+
+CHUNK_ROWS = 1 << 14
+
+
+def read_columns(lines: Iterable[str], delimiter: str) -> tuple[list[list[str | None]], int]:
+    """The fields of ``lines`` (:func:`csv.reader`) by column, and the number of rows.
+
+    A row shorter than the widest has None in the columns it lacks (as a cell beyond the end
+    of a row reads). Read a block of rows at a time and transposed at C speed (``zip``), so
+    no list per row is kept; in a column whose first block repeats its texts (quantities,
+    ratings, days, names of managers), equal texts share one string object, so memory
+    grows with the cells' count, not their text.
+    """
+    reader = csv.reader(lines, delimiter=delimiter)
+    columns: list[list[str | None]] = []
+    memos: list[dict | None] = []
+    n = 0
+    while chunk := list(itertools.islice(reader, CHUNK_ROWS)):
+        width = max(map(len, chunk))
+        for _ in range(width - len(columns)):
+            columns.append([None] * n)
+            memos.append({})
+        width = len(columns)
+        if min(map(len, chunk)) < width:
+            chunk = [row if len(row) == width else row + [None] * (width - len(row)) for row in chunk]
+        for j, values in enumerate(zip(*chunk)):
+            memo = memos[j]
+            if memo is None:
+                columns[j].extend(values)
+                continue
+            columns[j].extend(map(memo.setdefault, values, values))
+            if n == 0 and len(memo) > len(values) // 2:     # mostly distinct: sharing saves nothing
+                memos[j] = None
+        n += len(chunk)
+    return columns, n
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def lines_of(text: str, start: int = 0) -> Iterator[str]:
+    """The lines of ``text`` from ``start``, each with its line end (CRLF, LF or CR alone), as
+    ``io.StringIO(text, newline="")`` gives them -- without its copy of the text at four bytes
+    a character."""
+    return (m.group() for m in _LINE.finditer(text, start))
 
 
 # --- encodings ------------------------------------------------------------------------------
@@ -188,12 +233,7 @@ def choose_delimiter(text: str, score_header: Callable[[list[str]], int] | None)
 
 
 def _head_lines(text: str) -> list[str]:
-    lines = []
-    for line in io.StringIO(text, newline=""):
-        lines.append(line)
-        if len(lines) >= HEADER_SCAN_LINES:
-            break
-    return lines
+    return list(itertools.islice(lines_of(text), HEADER_SCAN_LINES))
 
 
 def _rows(lines: Iterable[str], delimiter: str) -> list[list[str]]:

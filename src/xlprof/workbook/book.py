@@ -200,7 +200,7 @@ def _write_sheets(wb, st, cells: Cells, a: Analysis, p: Portfolio, *, source_nam
     readme_ws = wb.add_worksheet(sheet("readme", lang))
     dash = wb.add_worksheet(sheet("dashboard", lang))
     client_ws = wb.add_worksheet(sheet("client", lang))
-    inputs = write_inputs(wb, st, p, a.settings.replace(language=lang), lang, ids)
+    inputs = write_inputs(wb, st, p, a.settings.replace(language=lang), lang, ids, a.volumes)
     ctx = Ctx(wb, st, cells, a, p, lang, inputs, len(ids), len(a.activities), ids,
               OutFormats(wb, a.settings.currency), fixed_rates)
     step("inputs")

@@ -139,6 +139,9 @@ def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
     C = ctx.inputs.clients
     qc = quote(C.sheet)
     put = ctx.cells.put
+    # each activity's cell: its Volumes cell times its rate (row 4); formula = head + row + tail
+    heads = [f"={qv}!{xl_col_to_name(1 + j)}" for j in range(m)]
+    tails = [f"*{xl_col_to_name(2 + j)}$4" for j in range(m)]
     for i in range(ctx.n):
         r = CTS_FIRST + i
         er = r + 1
@@ -148,9 +151,7 @@ def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
         put(ws, r, 0, f"={qc}!$A{cr}", x[0], st.text)
         put(ws, r, 1, f"={qc}!$B{cr}", x[1], st.text)
         for j in range(m):
-            col = xl_col_to_name(2 + j)
-            vcol = xl_col_to_name(1 + j)
-            put(ws, r, 2 + j, f"={qv}!{vcol}{vr}*{col}$4", x[2 + j], st.money)
+            put(ws, r, 2 + j, f"{heads[j]}{vr}{tails[j]}", x[2 + j], st.money)
         put(ws, r, 2 + m, f"=SUM({first}{er}:{last}{er})", x[2 + m], st.money)
         put(ws, r, 3 + m, f"=SUMPRODUCT({first}{er}:{last}{er},{first}$2:{last}$2)", x[3 + m], st.money)
         put(ws, r, 4 + m, f"=SUMPRODUCT({first}{er}:{last}{er},{first}$5:{last}$5)", x[4 + m], st.money)

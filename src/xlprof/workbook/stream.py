@@ -31,20 +31,20 @@ Upstream: XlsxWriter 3.3.1 ``worksheet.py`` (``_write_rows``, ``_write_cell``,
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import COL_NAMES, xl_col_to_name, xl_rowcol_to_cell
-from xlsxwriter.worksheet import CellArrayFormulaTuple, CellFormulaTuple
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import (CellArrayFormulaTuple, CellBlankTuple, CellDatetimeTuple, CellFormulaTuple,
+                                  CellNumberTuple, CellStringTuple)
 from xlsxwriter.worksheet import Worksheet as _XlsxWorksheet
 
 BLOCK = 16                       # XlsxWriter computes a row's ``spans`` over blocks of 16 rows
-_ESCAPE = re.compile('["&<>\n]')  # what XlsxWriter's _escape_data looks for (xmlwriter.xml_escapes)
+COMPRESSION = 1                  # zlib level: 4x faster than XlsxWriter's 6, files about a quarter larger
 _ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
-_FAST = frozenset(("Number", "Datetime", "String", "Formula", "Blank"))
+_FAST = frozenset((CellNumberTuple, CellDatetimeTuple, CellStringTuple, CellFormulaTuple, CellBlankTuple))
 _LETTERS = [xl_col_to_name(c) for c in range(16384)]
 
 
@@ -53,10 +53,10 @@ class RowOrderError(RuntimeError):
 
 
 def _escape(text: str) -> str:
-    """XlsxWriter's ``_escape_data`` for text."""
-    if _ESCAPE.search(text) is None:
-        return text
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """XlsxWriter's ``_escape_data`` for text (without its regular expression)."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 class _Rows(dict):
@@ -79,6 +79,7 @@ class Worksheet(_XlsxWorksheet):
         self._open = 0           # first row not written out yet (a multiple of BLOCK)
         self._keep: frozenset[int] = frozenset()
         self._kept: dict[int, dict[int, Any]] = {}
+        self._styles: dict[Any, str] = {}   # format -> ' s="N"'
 
     # --- streaming ----------------------------------------------------------------------
 
@@ -115,10 +116,24 @@ class Worksheet(_XlsxWorksheet):
         self._open = upto
 
     def _check_dimensions(self, row: int, col: int, ignore_row: bool = False, ignore_col: bool = False) -> int:
-        if not ignore_row and row < self._open:
-            raise RowOrderError(f"sheet {self.name}: row {row + 1} was written to after it was saved "
-                                f"(rows are written top to bottom; rows up to {self._open} are on disk)")
-        return super()._check_dimensions(row, col, ignore_row, ignore_col)
+        # XlsxWriter's _check_dimensions (one call, not two: it runs for every cell), refusing a
+        # row already written out
+        if row < 0 or col < 0 or row >= self.xls_rowmax or col >= self.xls_colmax:
+            return -1
+        if not ignore_row:
+            if row < self._open:
+                raise RowOrderError(f"sheet {self.name}: row {row + 1} was written to after it was saved "
+                                    f"(rows are written top to bottom; rows up to {self._open} are on disk)")
+            if self.dim_rowmin is None or row < self.dim_rowmin:
+                self.dim_rowmin = row
+            if self.dim_rowmax is None or row > self.dim_rowmax:
+                self.dim_rowmax = row
+        if not ignore_col:
+            if self.dim_colmin is None or col < self.dim_colmin:
+                self.dim_colmin = col
+            if self.dim_colmax is None or col > self.dim_colmax:
+                self.dim_colmax = col
+        return 0
 
     # --- storing --------------------------------------------------------------------------
 
@@ -131,6 +146,28 @@ class Worksheet(_XlsxWorksheet):
             return -1
         self.table[row][col] = CellFormulaTuple(formula[1:] if formula[:1] == "=" else formula, fmt, value)
         return 0
+
+    # write_number/write_string/write_blank without the decorator that reads "A1" arguments
+    # (their undecorated versions, with the common case inline)
+
+    def put_number(self, row: int, col: int, number: float, fmt=None) -> int:
+        if number - number != 0:                 # NaN, inf: XlsxWriter says what is wrong
+            return self._write_number(row, col, number, fmt)
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = CellNumberTuple(number, fmt)
+        return 0
+
+    def put_string(self, row: int, col: int, string: str, fmt=None) -> int:
+        if len(string) > self.xls_strmax // 2:  # maybe past Excel's limit: XlsxWriter truncates
+            return self._write_string(row, col, string, fmt)
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = CellStringTuple(self.str_table._get_shared_string_index(string), fmt)
+        return 0
+
+    def put_blank(self, row: int, col: int, fmt=None) -> int:
+        return self._write_blank(row, col, None, fmt)
 
     def put_array_formula(self, first: int, col: int, last: int, formula: str, fmt=None, value: Any = 0) -> int:
         """``write_array_formula`` over rows ``first``..``last`` of one column, without the
@@ -194,25 +231,31 @@ class Worksheet(_XlsxWorksheet):
         """The ``<c>`` elements of one row, as XlsxWriter's ``_write_cell`` writes them."""
         rn = str(row + 1)
         out = []
+        styles = self._styles
         row_fmt = self.row_info[row].row_format if row in self.row_info else None
         for col in sorted(cells):
             cell = cells[col]
-            kind = type(cell).__name__
+            kind = type(cell)
             if kind not in _FAST:
                 if out:
                     self.fh.write("".join(out))
                     out.clear()
                 self._write_cell(row, col, cell)
                 continue
-            fmt = cell.format
+            fmt = cell[-1] if kind is CellBlankTuple else cell[1]
             if fmt is None:
                 fmt = row_fmt
                 if fmt is None and col in self.col_info:
                     fmt = self.col_info[col].column_format
-            ref = (COL_NAMES[col] if col in COL_NAMES else _LETTERS[col]) + rn
-            attr = f' r="{ref}"' if fmt is None else f' r="{ref}" s="{fmt._get_xf_index()}"'
-            if kind == "Formula":
-                value = cell.value
+            if fmt is None:
+                attr = f' r="{_LETTERS[col]}{rn}"'
+            else:
+                s = styles.get(fmt)
+                if s is None:
+                    s = styles[fmt] = f' s="{fmt._get_xf_index()}"'
+                attr = f' r="{_LETTERS[col]}{rn}"{s}'
+            if kind is CellFormulaTuple:
+                formula, _, value = cell
                 if isinstance(value, bool):
                     attr += ' t="b"'
                     value = 1 if value else 0
@@ -222,13 +265,13 @@ class Worksheet(_XlsxWorksheet):
                     elif value:
                         attr += ' t="str"'
                     value = _escape(value)
-                out.append(f"<c{attr}><f>{_escape(cell.formula)}</f><v>{value}</v></c>")
-            elif kind == "String":
-                out.append(f'<c{attr} t="s"><v>{cell.string}</v></c>')
-            elif kind == "Blank":
+                out.append(f"<c{attr}><f>{_escape(formula)}</f><v>{value}</v></c>")
+            elif kind is CellStringTuple:
+                out.append(f'<c{attr} t="s"><v>{cell[0]}</v></c>')
+            elif kind is CellBlankTuple:
                 out.append(f"<c{attr}/>")
             else:
-                out.append(f"<c{attr}><v>{cell.number:.16G}</v></c>")
+                out.append(f"<c{attr}><v>{cell[0]:.16G}</v></c>")
         if out:
             self.fh.write("".join(out))
 
@@ -250,7 +293,8 @@ class Worksheet(_XlsxWorksheet):
 class Book(xlsxwriter.Workbook):
     """An XlsxWriter workbook of :class:`Worksheet` sheets whose formats get their XF index
     when created, in creation order (XlsxWriter gives it when a cell first uses the format,
-    so a sheet written out early would renumber the styles)."""
+    so a sheet written out early would renumber the styles), deflated at zlib level
+    :data:`COMPRESSION` (XlsxWriter: zlib's default, 6)."""
 
     worksheet_class = Worksheet
 
@@ -271,6 +315,20 @@ class Book(xlsxwriter.Workbook):
         finally:
             self.discard()
 
+    def _store_workbook(self) -> None:
+        # XlsxWriter's _store_workbook creates its ZipFile without a compression level (zlib's
+        # default, 6) and offers no option for it: give the module's ZipFile one for the call.
+        import functools
+
+        from xlsxwriter import workbook as module
+
+        zipfile_class = module.ZipFile
+        module.ZipFile = functools.partial(zipfile_class, compresslevel=COMPRESSION)
+        try:
+            super()._store_workbook()
+        finally:
+            module.ZipFile = zipfile_class
+
     def discard(self) -> None:
         """Close the streamed sheets' temporary files (after close(), or when the writing
         failed and the file is abandoned)."""
@@ -279,3 +337,53 @@ class Book(xlsxwriter.Workbook):
             if spill is not None:
                 spill.close()
                 ws._spill = None
+
+
+def prepare_formula(formula: str, expand_future_functions: bool = False) -> str:
+    """XlsxWriter's ``_prepare_formula`` for xlprof's formulas: they use no future or
+    dynamic-array functions (a test checks every one), so its ~30 regular expressions are
+    skipped and only the leading ``=`` goes."""
+    return formula[1:] if formula.startswith("=") else formula
+
+
+def worksheet_class(*, serialiser: bool = True, streamed: bool = True, shortcut: bool = True) -> type:
+    """:class:`Worksheet`, or a variant with some of its optimisations switched off, for the
+    checks that they change no byte (tests/test_scale_writer.py) and for measuring what each
+    buys (benchmarks/bench_workbook.py): ``serialiser`` (its cell serialiser, else
+    XlsxWriter's; streaming needs it), ``streamed`` (per-client sheets to disk, else every
+    cell in memory), ``shortcut`` (cells stored without XlsxWriter's argument decorator and
+    per-formula regular expressions). All off: XlsxWriter's own code path. Use as
+    ``Book.worksheet_class``."""
+    if serialiser and streamed and shortcut:
+        return Worksheet
+    plain = _XlsxWorksheet
+
+    def stream_(self, keep=()):
+        return Worksheet.stream(self, keep) if streamed else self
+
+    def put_formula(self, r, c, formula, fmt=None, value=0):
+        if shortcut:
+            return Worksheet.put_formula(self, r, c, formula, fmt, value)
+        return self.write_formula(r, c, formula, fmt, value)
+
+    def put_number(self, r, c, x, fmt=None):
+        return Worksheet.put_number(self, r, c, x, fmt) if shortcut else self.write_number(r, c, x, fmt)
+
+    def put_string(self, r, c, text, fmt=None):
+        return Worksheet.put_string(self, r, c, text, fmt) if shortcut else self.write_string(r, c, text, fmt)
+
+    def put_blank(self, r, c, fmt=None):
+        return self.write_blank(r, c, None, fmt)
+
+    def put_array_formula(self, first, c, last, formula, fmt=None, value=0):
+        if streamed:     # XlsxWriter pads the range with zeros: rows far ahead of a streamed sheet
+            return Worksheet.put_array_formula(self, first, c, last, formula, fmt, value)
+        return self.write_array_formula(first, c, last, c, formula, fmt, value)
+
+    def prepare(self):
+        return prepare_formula if shortcut else plain._prepare_formula.__get__(self)
+
+    return type("Worksheet", (Worksheet if serialiser else plain,),
+                {"stream": stream_, "put_formula": put_formula, "put_array_formula": put_array_formula,
+                 "put_number": put_number, "put_string": put_string, "put_blank": put_blank,
+                 "_prepare_formula": property(prepare, lambda self, fn: None)})

@@ -22,6 +22,7 @@ from .cellvalues import excel_serial
 from .inputs import InputLayout, quote
 from .labels import h, sheet
 from .layout import NOTICE, STALE_NAME, SUMMED, Block
+from .stream import prepare_formula
 from .styles import FOOTER, Styles, money_format, page_setup, wrapped_lines  # noqa: F401
 
 FORMULA_MODES = ("native", "values", "udf")
@@ -39,6 +40,8 @@ TOTAL = {"en": "Total", "es": "Total"}
 
 def cached(v: Any) -> Any:
     """The cached result XlsxWriter stores: numbers as float, blanks as ''."""
+    if type(v) is float:
+        return v if v == v else ""
     if v is None or v is pd.NaT:
         return ""
     if isinstance(v, (bool, np.bool_)):
@@ -49,12 +52,6 @@ def cached(v: Any) -> Any:
     if isinstance(v, dt.date):
         return excel_serial(v)
     return v
-
-
-def _fast_prepare(formula: str, expand_future_functions: bool = False) -> str:
-    # Our formulas use no future or dynamic-array functions (a test checks it), so the
-    # ~30 regular expressions of XlsxWriter's _prepare_formula are skipped.
-    return formula[1:] if formula.startswith("=") else formula
 
 
 class Cells:
@@ -70,7 +67,7 @@ class Cells:
         """``ws`` set up for the computed cells; ``stream``: a per-client sheet, written to disk
         as it fills (rows top to bottom; ``keep`` the columns a chart draws, see
         :meth:`.stream.Worksheet.stream`)."""
-        ws._prepare_formula = _fast_prepare
+        ws._prepare_formula = prepare_formula
         if stream:
             ws.stream(keep)
         return ws
@@ -99,22 +96,27 @@ def udf_cell(cells: Cells, ws, first: int, last: int, r: int, c: int, formula: s
 
 
 def value_cell(ws, r: int, c: int, v: Any, fmt=None) -> None:
-    if v is None or (isinstance(v, str) and v == ""):
-        ws.write_blank(r, c, None, fmt)
+    if type(v) is float:
+        if v == v:
+            ws.put_number(r, c, v, fmt)
+        else:
+            ws.put_blank(r, c, fmt)
+    elif v is None or (isinstance(v, str) and v == ""):
+        ws.put_blank(r, c, fmt)
     elif isinstance(v, (bool, np.bool_)):
         ws.write_boolean(r, c, bool(v), fmt)
     elif isinstance(v, (int, float, np.integer, np.floating)):
         f = float(v)
         if math.isnan(f):
-            ws.write_blank(r, c, None, fmt)
+            ws.put_blank(r, c, fmt)
         else:
-            ws.write_number(r, c, f, fmt)
+            ws.put_number(r, c, f, fmt)
     elif isinstance(v, dt.datetime):
         ws.write_datetime(r, c, v, fmt)
     elif isinstance(v, dt.date):
         ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), fmt)
     else:
-        ws.write_string(r, c, str(v), fmt)
+        ws.put_string(r, c, str(v), fmt)
 
 
 def write_block(ws, block: Block, fmts=None, *, row_fmts=None) -> None:
@@ -133,7 +135,7 @@ def write_cells(ws, r: int, c: int, values: list, fmts=None) -> None:
     for j, v in enumerate(values):
         fmt = fmts[j] if per_col else fmts
         if isinstance(v, str):
-            ws.write_string(r, c + j, v, fmt)
+            ws.put_string(r, c + j, v, fmt)
         else:
             value_cell(ws, r, c + j, v, fmt)
 

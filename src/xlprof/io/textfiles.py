@@ -20,11 +20,11 @@ What Excel and friends write, and how it is read (docs/bad-input.md, "Text files
 from __future__ import annotations
 
 import csv
+import io
 import itertools
-import re
 import unicodedata
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from ..errors import UnreadableFileError
 from .cells import ColumnRows, RawSheet
@@ -62,12 +62,14 @@ def read_text_table(path: Path, score_header: Callable[[list[str]], int] | None 
     except OSError as exc:
         raise UnreadableFileError(name, f"cannot be read ({exc.strerror or exc})") from None
     text, encoding = decode_text(data, name)
-    del data
     rest, delimiter = choose_delimiter(text, score_header)
     skip = len(text) - len(rest)            # Excel's "sep=;" line
-    del rest
+    del text, rest                          # read again line by line, in C, from the bytes
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding=_codec(data, encoding), newline="")
+    if skip:
+        lines.read(skip)
     try:
-        columns, n = read_columns(lines_of(text, skip), delimiter)
+        columns, n = read_columns(lines, delimiter)
     except csv.Error as exc:
         raise UnreadableFileError(name, f"is not valid CSV ({exc})") from None
     return RawSheet(name, path.stem, ColumnRows(columns, n), delimiter=delimiter, encoding=encoding,
@@ -110,14 +112,14 @@ def read_columns(lines: Iterable[str], delimiter: str) -> tuple[list[list[str | 
     return columns, n
 
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
-def lines_of(text: str, start: int = 0) -> Iterator[str]:
-    """The lines of ``text`` from ``start``, each with its line end (CRLF, LF or CR alone), as
-    ``io.StringIO(text, newline="")`` gives them -- without its copy of the text at four bytes
-    a character."""
-    return (m.group() for m in _LINE.finditer(text, start))
+def _codec(data: bytes, label: str) -> str:
+    """The codec :func:`decode_text` decoded ``data`` with, from the name it gave."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return codec
+    if label == "UTF-16":
+        return _utf16_without_bom(data) or "utf-16"
+    return {"UTF-8": "utf-8", "Windows-1252": "cp1252", "Mac Roman": "mac_roman"}[label]
 
 
 # --- encodings ------------------------------------------------------------------------------
@@ -233,7 +235,14 @@ def choose_delimiter(text: str, score_header: Callable[[list[str]], int] | None)
 
 
 def _head_lines(text: str) -> list[str]:
-    return list(itertools.islice(lines_of(text), HEADER_SCAN_LINES))
+    """The first lines of ``text`` with their line ends, as ``io.StringIO(text, newline="")``
+    gives them -- from the text's start only (StringIO copies the text at four bytes a
+    character), unless 20 lines do not fit in it."""
+    head = text[:1 << 16]
+    lines = list(itertools.islice(io.StringIO(head, newline=""), HEADER_SCAN_LINES + 1))
+    if len(lines) <= HEADER_SCAN_LINES and len(head) < len(text):     # the last line may be cut
+        lines = list(itertools.islice(io.StringIO(text, newline=""), HEADER_SCAN_LINES))
+    return lines[:HEADER_SCAN_LINES]
 
 
 def _rows(lines: Iterable[str], delimiter: str) -> list[list[str]]:

@@ -212,7 +212,7 @@ def expect(result: Result, code: int, *fragments: str) -> str:
 
 
 def problem_lines(out: str) -> list[str]:
-    """The located problem lines of an "xlprof: N problem(s)" message."""
+    """The located problem lines of an "xlprof: N problems" message."""
     return [ln.strip() for ln in out.splitlines() if ln.startswith("  ")]
 
 

@@ -158,7 +158,7 @@ def test_settings_unknown_and_repeated_keys(tmp_path):
         wb["Settings"].append(["Currency", "USD"])     # the row after
 
     book = bad_book(tmp_path, fn)
-    out = expect(run("validate", book), EXIT_INPUT, "2 problem(s)")
+    out = expect(run("validate", book), EXIT_INPUT, "2 problems")
     assert_located(out, book, "Settings", first_free, "key",
                    "unknown setting 'colour'; known settings: period_months")
     assert_located(out, book, "Settings", first_free + 1, "value", "setting 'currency' is given twice")
@@ -308,7 +308,7 @@ def test_empty_workbook(tmp_path):
 
     book = tmp_path / "empty.xlsx"
     openpyxl.Workbook().save(book)
-    out = expect(run("validate", book), EXIT_INPUT, "3 problem(s)")
+    out = expect(run("validate", book), EXIT_INPUT, "3 problems")
     for sheet in ("Clients", "Activities", "Volumes"):
         assert_located(out, book, None, None, None, f"missing sheet {sheet}")
 
@@ -404,7 +404,7 @@ def test_long_volumes_duplicates_and_unknowns(tmp_path):
         ["C0404", "Training", 1],         # row 5: unknown client
         ["C0003", "Gift wrapping", 1],    # row 6: unknown activity
     ]))
-    out = expect(run("validate", book), EXIT_INPUT, "4 problem(s)")
+    out = expect(run("validate", book), EXIT_INPUT, "4 problems")
     assert_located(out, book, "Volumes", 3, "Activity",
                    "client 'C0001' and activity 'Order entry' appear twice (first in row 2)")
     assert_located(out, book, "Volumes", 4, "Quantity", "-1.0 is negative")
@@ -439,7 +439,7 @@ def test_all_problems_reported_in_one_run(tmp_path):
         wb["Volumes"]["B14"] = 1
 
     book = bad_book(tmp_path, fn)
-    out = expect(run("validate", book), EXIT_INPUT, "3 problem(s) in the inputs")
+    out = expect(run("validate", book), EXIT_INPUT, "3 problems in the inputs")
     assert len(problem_lines(out)) == 3
     assert_located(out, book, "Clients", 3, "Revenue", "'lots' is not a number")
     assert_located(out, book, "Activities", 4, "Behavior", "'sometimes' is not a cost behaviour")
@@ -453,7 +453,7 @@ def test_many_problems_are_capped(tmp_path):
                 wb["Clients"][f"{c}{r}"] = "?"
 
     book = bad_book(tmp_path, fn)
-    out = expect(run("validate", book), EXIT_INPUT, f"{N_CLIENTS * 5} problem(s)", "... and 10 more")
+    out = expect(run("validate", book), EXIT_INPUT, f"{N_CLIENTS * 5} problems", "... and 10 more")
     assert len(problem_lines(out)) == 51
 
 

@@ -1,7 +1,8 @@
 """xlprof ingest: the hand-worked example (tests/_ingest_hand.py), every number by hand.
 
 Period 2025. Sales (';' CSV, decimal commas, credit note CN1 typed with positive amounts):
-  C1: list 1000 + 500 - 200 (CN1) = 1300, net 900 + 500 - 200 = 1200 -> discounts 100,
+  C1: invoiced list 1000 + 500 = 1500 (revenue); discounts (1000 - 900) + (500 - 500) plus the
+      credit note CN1's 200 (returns and allowances) = 300; net revenue 1200 = 900 + 500 - 200;
       cost 600 + 300 - 120 = 780; F0 (2024-12-20) is outside the period.
   C2: list 2000, net 1800 -> discounts 200, cost 1500.   C3 (not in the master): 300, 0, 100.
 Receivables (amount-weighted, open items counted to 2025-12-31):
@@ -19,6 +20,7 @@ C1 2 (F1, F2), C2 1, C3 1.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 import pytest
@@ -42,7 +44,7 @@ def test_client_figures_by_hand(hand):
     _, _, p, _, _ = hand
     c = p.clients.set_index("client_id")
     assert list(c.index) == ["C1", "C2", "C3"]
-    assert c.loc["C1", ["revenue", "discounts", "cogs", "bad_debt"]].tolist() == [1300.0, 100.0, 780.0, 0.0]
+    assert c.loc["C1", ["revenue", "discounts", "cogs", "bad_debt"]].tolist() == [1500.0, 300.0, 780.0, 0.0]
     assert c.loc["C2", ["revenue", "discounts", "cogs", "bad_debt"]].tolist() == [2000.0, 200.0, 1500.0, 150.0]
     assert c.loc["C3", ["revenue", "discounts", "cogs", "bad_debt"]].tolist() == [300.0, 0.0, 100.0, 0.0]
     assert c.loc["C1", "days_to_pay"] == pytest.approx(66000 / 1400)
@@ -103,7 +105,28 @@ def test_cli_writes_a_valid_input_workbook_with_sources_sheet(hand, tmp_path):
     flat = [[str(v) for v in row] for row in rows]
     checks = [row for row in flat if "read - used - left out" in row]
     assert len(checks) == 4 and all(float(v) == 0 for row in checks for v in row[4:] if v not in ("",))
-    assert any(row[:4] == ["raw/write_offs.csv", "3.0", "amount", "n/a"] for row in flat)
+    assert any(row[:5] == ["raw/write_offs.csv", "", "3.0", "amount", "n/a"] for row in flat)
+    read = next(row for row in flat if row[:4] == ["sales", "sales lines", "raw/sales.csv", "read"])
+    assert read[4:8] == ["6.0", "4299.0", "4599.0", "2381.0"]          # rows, net, list, cost as read
+
+
+@pytest.mark.libreoffice
+def test_sources_balance_recalculates_to_zero_in_libreoffice(hand, tmp_path):
+    """The check rows are live formulas; LibreOffice computes the same values (0)."""
+    try:
+        from . import lo
+    except ImportError:
+        import lo
+    if not lo.soffice_path():
+        pytest.skip("LibreOffice is not installed")
+    _, book, _, _, _ = hand
+    for lang in ("en", "es"):
+        out = tmp_path / f"input-{lang}.xlsx"
+        assert CliRunner().invoke(main, ["ingest", str(book), "-o", str(out), "--lang", lang]).exit_code == 0
+        redone = lo.recalc(out, tmp_path / f"lo-{lang}")
+        formulas = lo.read_formula_cells(out)["Sources" if lang == "en" else "Fuentes"]
+        assert len(formulas) == 4 * 4                                   # 4 files x (rows, net, list, cost)
+        assert lo.compare_recalculated(out, redone) == []
 
 
 def test_byte_identical(hand, tmp_path):
@@ -126,16 +149,27 @@ def test_explain_lists_a_clients_rows(hand):
 
 
 def test_show_sql_prints_the_statements(hand):
-    _, book, _, _, _ = hand
+    _, book, _, ing, _ = hand
     r = CliRunner().invoke(main, ["ingest", str(book), "--show-sql", "--explain", "C1"])
     assert "all_varchar=true" in r.output and "GROUP BY client" in r.output
+    # runnable elsewhere as printed: a fresh DuckDB gives the same provenance
+    import duckdb
+
+    statements = [s[s.index("WITH rows"):] for s in r.output.split(";\n") if "WITH rows" in s]
+    assert len(statements) == 4
+    cur = duckdb.connect().execute(statements[0])            # the sales source
+    names = [d[0] for d in cur.description]
+    got = sorted((rec["_key"], rec["rows"], rec["list"]) for rec in (dict(zip(names, r)) for r in cur.fetchall())
+                 if rec["_part"] == "prov")
+    want = sorted((r["status"], r["rows"], r["list"]) for r in ing.provenance.to_dict("records") if r["source"] == "sales")
+    assert got == want == [("outside_period", 1, Decimal("999")), ("used", 5, Decimal("3600"))]
 
 
 def test_period_from_the_command_line(hand, tmp_path):
     _, book, _, _, _ = hand
     p, ing, _ = ingest_portfolio(book, start=dt.date(2024, 12, 1), end=dt.date(2025, 12, 31))
     c = p.clients.set_index("client_id")
-    assert c.loc["C1", "revenue"] == 1300.0 + 999.0       # F0 (2024-12-20) now inside
+    assert c.loc["C1", "revenue"] == 1500.0 + 999.0       # F0 (2024-12-20) now inside
     assert p.settings.period_months == 13.0
 
 
@@ -164,7 +198,7 @@ def test_template_reads_back(tmp_path):
 def test_spanish_sources_book(tmp_path):
     book = write_hand_example(tmp_path, lang="es")
     p, _, _ = ingest_portfolio(book)
-    assert p.clients.set_index("client_id").loc["C1", "revenue"] == 1300.0
+    assert p.clients.set_index("client_id").loc["C1", "revenue"] == 1500.0
 
 
 def _one_source(tmp_path, text: str, *, amount="amount", encoding="utf-8"):
@@ -223,3 +257,43 @@ def test_filter_literals_are_data_not_sql(tmp_path):
     for bad in ("type = ", "type 'x'", "a = 'x' or b = 'y'", "qty > 'x'"):
         with pytest.raises(FilterError):
             parse_filter(bad)
+
+
+def _sales(tmp_path, text: str):
+    from xlprof.ingest.template import write_sources_book
+
+    (tmp_path / "sales.csv").write_text(text, encoding="utf-8")
+    book = tmp_path / "src.xlsx"
+    write_sources_book(book, sources=[dict(source="s", path="sales.csv", kind="sales_lines", client_column="client",
+                                           date_column="date", document_column="doc", net_amount_column="net",
+                                           list_amount_column="list", cost_column="cost", credit_when="type = 'CN'")],
+                       drivers=[dict(activity="Lines", source="s", measure="rows", behavior="variable", rate=1)],
+                       settings=[("period_start", dt.date(2025, 1, 1)), ("period_end", dt.date(2025, 12, 31))])
+    return book
+
+
+def test_credits_beyond_sales_make_net_revenue_negative(tmp_path):
+    """A client whose credit note (for a sale of last year) exceeds its sales this period:
+    revenue 100 invoiced, discounts 10 + 300 credited -> net revenue -210, which the model
+    handles (net margin blank, profitability signal 1)."""
+    book = _sales(tmp_path, "client,date,doc,list,net,cost,type\n"
+                            "C1,2025-02-01,F1,100,90,0,INV\nC1,2025-03-01,CN1,300,300,0,CN\n"
+                            "C2,2025-02-01,F2,500,500,200,INV\n")
+    p, ing, _ = ingest_portfolio(book)
+    c = p.clients.set_index("client_id")
+    assert c.loc["C1", ["revenue", "discounts", "cogs"]].tolist() == [100.0, 310.0, 0.0]
+    from xlprof.model import analyze
+
+    a = analyze(p).clients.set_index("client_id")
+    assert a.loc["C1", "net_revenue"] == -210.0 and math.isnan(a.loc["C1", "net_margin"])
+
+
+def test_a_negative_cost_of_sales_is_refused_at_the_raw_rows(tmp_path):
+    book = _sales(tmp_path, "client,date,doc,list,net,cost,type\n"
+                            "C1,2025-02-01,F1,100,100,40,INV\nC1,2025-03-01,CN1,300,300,120,CN\n"
+                            "C1,2025-03-02,CN2,50,50,20,CN\nC2,2025-02-01,F2,500,500,200,INV\n")
+    r = CliRunner().invoke(main, ["ingest", str(book), "-o", str(tmp_path / "o.xlsx")])
+    assert r.exit_code == 1, r.output
+    assert "sales.csv, row 3, column cost: client C1: cost of sales over the period comes to -100.00" in r.output
+    assert "(sales.csv rows 3, 4)" in r.output and "start the period earlier" in r.output
+    assert "ingested clients" not in r.output and not (tmp_path / "o.xlsx").exists()

@@ -353,7 +353,7 @@ def test_bad_inputs_get_a_located_alert_and_only_a_status_line(demo, remote):
     run = run_in_remote_book(payload, "xlprof:main")
     assert run["error"] is None, run["traceback"]
     message, writes = _only_status(run, payload)
-    assert "2 problem(s)" in message
+    assert "2 problems in the inputs" in message
     assert "demo.xlsx, sheet Clients, row 4, column Revenue: 'n/a' is not a number" in message
     assert "sheet TransitionPlan, row 2, column Status" in message
     (status,) = writes

@@ -4,7 +4,9 @@ Random grids of numbers (General, 0 %, 0000 and date formats), text, booleans, e
 values and formulas are written with XlsxWriter; the worksheet is then re-serialised the
 ways other writers spell the same XML (``x:`` prefixes as the Open XML SDK writes, another
 default-namespace prefix, single quotes, reversed attribute order, line breaks inside tags).
-Every spelling must give the raw sheet of the original, cell for cell, marker for marker.
+Every spelling must give the raw sheet of the original, cell for cell, marker for marker,
+through the quick worksheet pass (``io/xlsx_scan.py``, which must take every spelling but
+reordered attributes and line breaks inside tags) and through the exact pass alike.
 (Character references in attribute values, ``r="&#65;1"``, which no writer produces, make
 python-calamine refuse the file: exit 3, never a different value.)
 """
@@ -18,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _inputs import rewrite_zip, sheet_part
+from xlprof.io import xlsx_scan
 from xlprof.io.cells import ErrorCell, PercentCell
 from xlprof.io.reader import read_sheets
 
@@ -114,6 +117,20 @@ def _cells(raw):
     return [list(r) for r in raw.rows]
 
 
+def _exact(book):
+    """The book read with the exact worksheet pass only."""
+    xlsx_scan.FAST = False
+    try:
+        return read_sheets(book)["Data"]
+    finally:
+        xlsx_scan.FAST = True
+
+
+def _quick_takes(xml: bytes) -> bool:
+    survey = xlsx_scan._survey(xml, "book", "sheet")
+    return xlsx_scan._quick(xml, "book", "sheet", {"1", "2", "3"}, survey) is not None
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=grid, prefix=st.sampled_from(["", "x", "main"]), quote=st.sampled_from(['"', "'"]),
        reverse=st.booleans(), breaks=st.booleans())
@@ -136,8 +153,14 @@ def test_any_spelling_reads_the_same_cells(tmp_path_factory, rows, prefix, quote
     part = sheet_part(book, "Data")
     with zipfile.ZipFile(book) as z:
         xml = z.read(part)
-    spelt = rewrite_zip(book, folder / "spelt.xlsx",
-                        replace={part: _spell(xml, prefix, quote, reverse, breaks)})
+    spelling = _spell(xml, prefix, quote, reverse, breaks)
+    spelt = rewrite_zip(book, folder / "spelt.xlsx", replace={part: spelling})
     got = read_sheets(spelt)["Data"]
     assert _cells(got) == _cells(expected)
     assert got.errors == expected.errors
+    exact = _exact(spelt)
+    assert _cells(exact) == _cells(expected)
+    assert exact.errors == expected.errors
+    assert _quick_takes(xml)
+    if not (reverse or breaks):
+        assert _quick_takes(spelling)

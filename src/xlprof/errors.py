@@ -108,7 +108,7 @@ def format_error(exc: XlprofError, max_shown: int = 50) -> str:
     """The message the command line prints for ``exc`` (every input problem, up to ``max_shown``)."""
     if isinstance(exc, InputError):
         probs = exc.problems
-        head = f"{len(probs)} problem(s) in the inputs:" if len(probs) > 1 else "problem in the inputs:"
+        head = f"{len(probs):,} problems in the inputs:" if len(probs) > 1 else "problem in the inputs:"
         lines = [f"  {p}" for p in probs[:max_shown]]
         if len(probs) > max_shown:
             lines.append(f"  ... and {len(probs) - max_shown} more")

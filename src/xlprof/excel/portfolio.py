@@ -32,6 +32,8 @@ SETTINGS_DOC = ("Optional. A key/value range such as the Settings sheet's key an
                 "restructure_burden); default: design values.")
 
 #: Settings an ``XLPROF_`` function reads from a ``settings`` range (design.md section 4).
+#: Settings that settle how the range's own text numbers read (design.md section 5).
+READING_KEYS = ("decimal_separator", "date_order")
 THRESHOLD_KEYS = ("target_net_margin", "margin_span", "late_days_span", "bad_debt_span", "cts_floor",
                   "cts_span", "restructure_burden", "score_terminate", "coverage_min")
 
@@ -60,7 +62,7 @@ def settings_arg(raw: Any) -> Settings:
             if k == 0 and header_map(SETTINGS).get(norm_key(key)) == "key":
                 continue  # the header row
             raise CallError(f"settings: unknown setting {key!r}")
-        if canon in THRESHOLD_KEYS:
+        if canon in THRESHOLD_KEYS or canon in READING_KEYS:
             values[str(key)] = row[1]
     try:
         return Settings.from_mapping(values)

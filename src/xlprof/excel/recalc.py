@@ -278,7 +278,7 @@ def _problems_text(problems: list[Problem], lang: str) -> str:
 def plan_recalculation(src: SheetSource, *, book_name: str = "", book_path: str | None = None,
                        now: dt.datetime | None = None) -> Recalculation:
     """Everything Recalculate will write into the book read by ``src`` -- or why not."""
-    from ..io.reader import RawSheet, portfolio_from_sheets
+    from ..io.reader import RawSheet, portfolio_from_sheets, read_settings
     from ..workbook.regen import read_plan_sheet
 
     now = now or dt.datetime.now()
@@ -302,7 +302,8 @@ def plan_recalculation(src: SheetSource, *, book_name: str = "", book_path: str 
 
     missing = [SHEETS[k][lang] for k in _ESSENTIAL if sheet[k] is None]
     if missing:
-        return failed(text("missing", lang, sheets=", ".join(missing), regen=regen), ", ".join(missing))
+        return failed(text("missing", lang, count=len(missing), sheets=", ".join(missing), regen=regen),
+                      ", ".join(missing))
 
     # read: input sheets, the editable plan sheets, and the small sheets the checks need
     inputs = {n: src.values(n) for n in _input_sheet_names(names)}
@@ -312,9 +313,10 @@ def plan_recalculation(src: SheetSource, *, book_name: str = "", book_path: str 
     notes: list[str] = []
     try:
         problems: list[Problem] = []  # every problem at once: inputs, then the plan sheets
-        plan = read_plan_sheet(RawSheet(book_name, sheet["plan"], plan_rows), problems)
-        archive = read_plan_sheet(RawSheet(book_name, sheet["archive"], archive_rows), problems)
         raws = {n: RawSheet(book_name, n, rows) for n, rows in inputs.items()}
+        order = read_settings(raws, book_name).date_order   # dates typed in the plan follow it
+        plan = read_plan_sheet(RawSheet(book_name, sheet["plan"], plan_rows), problems, order)
+        archive = read_plan_sheet(RawSheet(book_name, sheet["archive"], archive_rows), problems, order)
         try:
             portfolio = portfolio_from_sheets(raws, book_name, notes)
         except InputError as exc:

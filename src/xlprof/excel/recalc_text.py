@@ -16,15 +16,21 @@ TEXT = {
               "Recalcular actualiza los libros de análisis escritos por 'xlprof generate' o 'xlprof demo'. "
               "No se ha cambiado nada.",
     },
-    "missing": {
-        "en": "This xlprof workbook lost its sheet(s) {sheets}. Nothing was changed.\n\n{regen}",
-        "es": "A este libro de xlprof le faltan las hojas {sheets}. No se ha cambiado nada.\n\n{regen}",
+    "missing": {  # (one, other): chosen by ``count``
+        "en": ("This xlprof workbook lost its sheet {sheets}. Nothing was changed.\n\n{regen}",
+               "This xlprof workbook lost its sheets {sheets}. Nothing was changed.\n\n{regen}"),
+        "es": ("A este libro de xlprof le falta la hoja {sheets}. No se ha cambiado nada.\n\n{regen}",
+               "A este libro de xlprof le faltan las hojas {sheets}. No se ha cambiado nada.\n\n{regen}"),
     },
     "bad_inputs": {
-        "en": "Nothing was changed: {count} problem(s) in the inputs.\n\n{problems}\n\n"
-              "Correct them and press Recalculate again.",
-        "es": "No se ha cambiado nada: {count} problema(s) en los datos.\n\n{problems}\n\n"
-              "Corríjalos y pulse Recalcular de nuevo.",
+        "en": ("Nothing was changed: 1 problem in the inputs.\n\n{problems}\n\n"
+               "Correct it and press Recalculate again.",
+               "Nothing was changed: {count} problems in the inputs.\n\n{problems}\n\n"
+               "Correct them and press Recalculate again."),
+        "es": ("No se ha cambiado nada: 1 problema en los datos.\n\n{problems}\n\n"
+               "Corríjalo y pulse Recalcular de nuevo.",
+               "No se ha cambiado nada: {count} problemas en los datos.\n\n{problems}\n\n"
+               "Corríjalos y pulse Recalcular de nuevo."),
     },
     "layout": {
         "en": "Nothing was changed: the workbook's rows and columns no longer match its formulas "
@@ -83,4 +89,10 @@ TEXT = {
 
 
 def text(key: str, lang: str, **values: Any) -> str:
-    return TEXT[key][lang if lang in ("en", "es") else "en"].format(**values)
+    """The text ``key`` in ``lang``; a (one, other) pair is chosen by ``values["count"]``."""
+    entry = TEXT[key][lang if lang in ("en", "es") else "en"]
+    if isinstance(entry, tuple):
+        n = values["count"]
+        entry = entry[0] if n == 1 else entry[1]
+        values = {**values, "count": f"{n:,}".replace(",", "." if lang == "es" else ",")}
+    return entry.format(**values)

@@ -1,24 +1,25 @@
 """The aggregation, in SQL: why each row is left out (or used), the per-client figures of
-each kind of source, one volume per driver, and the per-file totals of the provenance.
+each kind of source, one volume per driver, the per-file totals of the provenance and the
+evidence of the reading rule -- all from one scan of the source's files.
 
-Every statement here reads the typed tables of :mod:`.typed` and can be printed with
-``--show-sql`` and run elsewhere (DuckDB, a warehouse) as it stands.
+``source_sql`` is one statement per source: a CTE of typed rows (typed.py) read once and
+streamed to every aggregate (DuckDB fans a CTE out to its consumers without storing it).
+Every statement can be printed with ``--show-sql`` and run elsewhere as it stands.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from ..io import evidence as ev
+from ..io.evidence import class_sql
 from .filters import condition_sql
-from .rule import DECIMAL, Params, q
+from .rule import Params, lit, q
 from .spec import DriverSpec, SourceSpec
 from .typed import AMOUNTS, Needs
 
 REASONS = ("unparseable", "unknown_client", "outside_period", "credit_item", "filtered")
-
-
-def _date(d: dt.date) -> str:
-    return f"DATE '{d.isoformat()}'"
+ZERO = "CAST(0 AS DECIMAL(18,0))"
 
 
 def driver_condition(drv: DriverSpec, needs: Needs, params: Params) -> str:
@@ -31,36 +32,48 @@ def driver_condition(drv: DriverSpec, needs: Needs, params: Params) -> str:
     return "(" + " AND ".join(parts) + ")"
 
 
-def rows_sql(spec: SourceSpec, table: str, drivers: list[DriverSpec], needs: Needs,
+def rows_sql(spec: SourceSpec, selects: list[str], drivers: list[DriverSpec], needs: Needs,
              start: dt.date, end: dt.date, params: Params) -> str:
-    """``table``'s rows with ``_reason``: NULL when the row is used, else why it is left out
-    (a subquery; filters' literals are parameters of the statement that embeds it)."""
+    """The typed rows of a source's files with ``_reason``: NULL when the row is used, else
+    why it is left out (a subquery; filters' literals are parameters of the statement)."""
     whens = ["WHEN _bad IS NOT NULL THEN 'unparseable'",
              "WHEN client IS NULL THEN 'unknown_client'",
-             f"WHEN date < {_date(start)} OR date > {_date(end)} THEN 'outside_period'"]
+             f"WHEN date < {lit(start)} OR date > {lit(end)} THEN 'outside_period'"]
     if spec.kind == "receivables":
         whens.append("WHEN net <= 0 THEN 'credit_item'")
     if spec.kind == "events":
         used = " OR ".join(driver_condition(d, needs, params) for d in drivers) or "false"
         whens.append(f"WHEN NOT ({used}) THEN 'filtered'")
-    return f"(SELECT *, CASE {' '.join(whens)} END AS _reason FROM {q(table)})"
+    union = "\nUNION ALL BY NAME\n".join(selects)
+    return f"(SELECT *, CASE {' '.join(whens)} END AS _reason FROM ({union}))"
 
 
-def client_sql(spec: SourceSpec, view: str, drivers: list[DriverSpec], needs: Needs, end: dt.date,
-               params: Params) -> tuple[str, list[str]]:
-    """Per-client figures of one source over its used rows; returns (sql, output columns)."""
+def client_figures(spec: SourceSpec, drivers: list[DriverSpec], needs: Needs, end: dt.date,
+                   params: Params) -> list[tuple[str, str]]:
+    """(name, aggregate) of the per-client figures of one source over its used rows.
+
+    Sales lines: revenue is what was invoiced (lines that are not credit notes or returns);
+    discounts are list - net of those lines plus the credit notes and returns themselves
+    (returns and allowances, as in an income statement: gross sales - returns and
+    allowances - discounts = net sales), so net revenue = revenue - discounts = the sum of
+    every net amount, and may be negative for a period."""
     out: list[tuple[str, str]] = [("rows", "count(*)")]
     cols = spec.columns
     if spec.kind == "sales_lines":
+        credit = "(_credit OR net < 0)"
+        sold = f"FILTER (WHERE NOT {credit})"
+        returned = f"coalesce(sum(-net) FILTER (WHERE {credit}), {ZERO})"
         if "list" in cols:
-            out += [("revenue", "sum(list)"), ("discounts", "sum(list - net)")]
+            out += [("revenue", f"coalesce(sum(list) {sold}, {ZERO})"),
+                    ("discounts", f"coalesce(sum(list - net) {sold}, {ZERO}) + {returned}")]
         elif "discount" in cols:
-            out += [("revenue", "sum(net + discount)"), ("discounts", "sum(discount)")]
+            out += [("revenue", f"coalesce(sum(net + discount) {sold}, {ZERO})"),
+                    ("discounts", f"coalesce(sum(discount) {sold}, {ZERO}) + {returned}")]
         else:
-            out += [("revenue", "sum(net)"), ("discounts", f"CAST(0 AS {DECIMAL})")]
-        out.append(("cogs", "sum(cost)" if "cost" in cols else f"CAST(0 AS {DECIMAL})"))
+            out += [("revenue", f"coalesce(sum(net) {sold}, {ZERO})"), ("discounts", returned)]
+        out.append(("cogs", f"coalesce(sum(cost), {ZERO})" if "cost" in cols else ZERO))
     elif spec.kind == "receivables":
-        e = _date(end)
+        e = lit(end)
         paid = "paid" if "paid" in cols else "net"
         # the part paid by the period's end waited until its payment date; the rest until then
         paid_part = (f"CASE WHEN paid_date IS NOT NULL AND paid_date <= {e} THEN "
@@ -87,31 +100,52 @@ def client_sql(spec: SourceSpec, view: str, drivers: list[DriverSpec], needs: Ne
         else:
             expr = f"coalesce(sum({q('n:' + needs.canon(d.column))}) FILTER (WHERE {cond}), 0)"
         out.append((f"driver_{i}", expr))
-    select = ", ".join(f"{expr} AS {q(name)}" for name, expr in out)
-    sql = f"SELECT client, {select} FROM {view} WHERE _reason IS NULL GROUP BY client ORDER BY client"
-    return sql, [n for n, _ in out]
+    return out
 
 
-def provenance_sql(view: str) -> str:
-    """Rows and amount totals of each file by what happened to them (used or the reason)."""
+def source_sql(spec: SourceSpec, rows: str, figures: list[tuple[str, str]], needs: Needs) -> str:
+    """One statement for one source: every aggregate from a single scan of its files.
+
+    Result rows by ``_part``: ``client`` (one per client: ``_key`` and the figures), ``prov``
+    (per file ``_f`` and status ``_key``: rows and amount totals), ``read`` (per file, every
+    row whatever its status: the balance's left side), ``num`` (per file, number column
+    ``_key`` and class ``code``: the evidence) and ``date`` (per file, date column and
+    distinct raw text: what SQL read it as)."""
     sums = ", ".join(f"sum({a}) AS {a}" for a in AMOUNTS)
-    return (f"SELECT _file, coalesce(_reason, 'used') AS status, count(*) AS rows, {sums} "
-            f"FROM {view} GROUP BY ALL ORDER BY _file, status")
+    parts = [
+        f"SELECT 'client' AS _part, client AS _key, {', '.join(f'{e} AS {q(n)}' for n, e in figures)} "
+        f"FROM rows WHERE _reason IS NULL GROUP BY client",
+        f"SELECT CASE WHEN grouping(_reason) = 1 THEN 'read' ELSE 'prov' END AS _part, _f, "
+        f"coalesce(_reason, 'used') AS _key, count(*) AS rows, {sums} "
+        f"FROM rows GROUP BY GROUPING SETS ((_f, _reason), (_f))",
+    ]
+    for h in needs.numbers():
+        x, c, v = q("x#" + h), q("c#" + h), q("v#" + h)
+        parts.append(f"SELECT 'num' AS _part, _f, {lit(h)} AS _key, {c} AS code, count(*) AS rows, min({x}) AS lo, "
+                     f"max({x}) AS hi, "
+                     f"max({q('f#' + h)}) AS decimals, count(*) FILTER (WHERE {v} IS NULL) AS unconverted "
+                     f"FROM rows GROUP BY _f, {c}")
+    for h in needs.dates():
+        # every distinct text the rule might read as a date (its classes, in SQL), or SQL did,
+        # and the first other one; texts: the column's non-blank cells
+        x = q("x#" + h)
+        dated = class_sql("raw", ev.DATE_CLASSES, ev.DATE_STRIP)
+        parts.append(f"SELECT 'date' AS _part, _f, {lit(h)} AS _key, raw, rows, day, texts FROM "
+                     f"(SELECT *, sum(rows) OVER (PARTITION BY _f) AS texts, "
+                     f"row_number() OVER (PARTITION BY _f ORDER BY raw) AS k FROM "
+                     f"(SELECT _f, {x} AS raw, count(*) AS rows, min({q('d#' + h)}) AS day FROM rows "
+                     f"WHERE {x} IS NOT NULL GROUP BY _f, {x}) WHERE trim(raw) <> '') "
+                     f"WHERE day IS NOT NULL OR k = 1 OR {dated} IS NOT NULL")
+    return f"WITH rows AS {rows}\n" + "\nUNION ALL BY NAME\n".join(parts)
 
 
-def read_totals_sql(table: str) -> str:
-    """What was read, straight from the typed table (no reasons): the balance's left side."""
-    sums = ", ".join(f"sum({a}) AS {a}" for a in AMOUNTS)
-    return f"SELECT _file, count(*) AS rows, {sums} FROM {q(table)} GROUP BY ALL ORDER BY _file"
+def unparseable_sql(rows: str, limit: int = 20) -> str:
+    return (f"SELECT _f, _row, _bad, _bad_value FROM {rows} WHERE _reason = 'unparseable' "
+            f"ORDER BY _f, _row LIMIT {int(limit)}")
 
 
-def unparseable_sql(view: str, limit: int = 20) -> str:
-    return (f"SELECT _file, _row, _bad, _bad_value FROM {view} WHERE _reason = 'unparseable' "
-            f"ORDER BY _file, _row LIMIT {int(limit)}")
-
-
-def explain_sql(view: str, client: str) -> str:
+def explain_sql(rows: str, client: str) -> str:
     amounts = ", ".join(AMOUNTS)
-    return (f"SELECT _file, _row, date, document, {amounts}, due, paid_date, _credit, "
-            f"coalesce(_reason, 'used') AS status FROM {view} WHERE lower(client) = lower({client}) "
-            f"ORDER BY _file, _row")
+    return (f"SELECT _f, _row, date, document, {amounts}, due, paid_date, _credit, "
+            f"coalesce(_reason, 'used') AS status FROM {rows} WHERE lower(client) = lower({client}) "
+            f"ORDER BY _f, _row")

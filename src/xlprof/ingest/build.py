@@ -114,7 +114,7 @@ def _activities(ing: Ingested) -> RawSheet:
 
 def _clients(ing: Ingested, notes: list[str]) -> RawSheet:
     raw = find_sheet(ing.book.sheets, CLIENTS)
-    figures = ing.clients.set_index("client_id")
+    figures = _Figures(ing.clients)
     if raw is None:
         rows = [["client_id", *CLIENT_FIGURES]]
         rows += [[cid, *(_cell(figures.at[cid, f]) for f in CLIENT_FIGURES)] for cid in figures.index]
@@ -169,6 +169,15 @@ def _clients(ing: Ingested, notes: list[str]) -> RawSheet:
             row[j] = _cell(figures.at[cid, f])
         rows.append(row + [_cell(figures.at[cid, f]) for f in computed])
     return RawSheet(raw.file, raw.name, rows, raw.errors, raw.merged)
+
+
+class _Figures:
+    """The ingested per-client figures by id (``at[cid, figure]``, ``index``) without pandas'
+    per-cell cost."""
+
+    def __init__(self, frame):
+        self.index = list(frame["client_id"])
+        self.at = {(rec["client_id"], f): rec[f] for rec in frame.to_dict("records") for f in CLIENT_FIGURES}
 
 
 def _id_text(v) -> str:

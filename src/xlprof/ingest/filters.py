@@ -156,8 +156,8 @@ def parse_filter(text: str | None) -> list[Condition]:
 
 
 def condition_sql(cond: Condition, text_col: str, num_col: str | None, params) -> str:
-    """SQL for one condition; ``text_col`` is the raw text column (quoted), ``num_col`` the
-    column read as a number (needed when the condition is numeric)."""
+    """SQL for one condition; ``text_col`` is the text column already trimmed (quoted),
+    ``num_col`` the column read as a number (needed when the condition is numeric)."""
     if cond.op == "is blank":
         return f"({text_col} IS NULL OR trim({text_col}) = '')"
     if cond.op == "is not blank":
@@ -168,7 +168,7 @@ def condition_sql(cond: Condition, text_col: str, num_col: str | None, params) -
             inner = f"list_contains({params.add([float(v) for v in cond.values])}, CAST({num_col} AS DOUBLE))"
             return f"coalesce({'NOT ' if cond.op == 'not in' else ''}{inner}, false)"
         return f"coalesce({num_col} {cond.op} {params.add(cond.values[0])}, false)"
-    key = f"lower(trim({text_col}))"
+    key = f"lower({text_col})"
     if cond.op in ("in", "not in"):
         inner = f"list_contains({params.add([str(v).strip().lower() for v in cond.values])}, {key})"
         return f"coalesce({'NOT ' if cond.op == 'not in' else ''}{inner}, {'true' if cond.op == 'not in' else 'false'})"

@@ -1,10 +1,12 @@
-"""Raw files into DuckDB, scanned once each: CSV/TSV read as text (DuckDB never guesses a
-decimal mark or a date order), xlsx through xlprof's own safe reader, Parquet as typed.
+"""Raw files into DuckDB: CSV/TSV read as text by DuckDB's parallel reader (DuckDB never
+guesses a decimal mark or a date order), xlsx through xlprof's own safe reader, Parquet as typed.
 
-Each file becomes one temporary table holding only the columns the sources workbook names,
-in file order (``rowid`` + 2 is the row a spreadsheet shows, the header being row 1). Text
-cells are VARCHAR; a workbook's or a Parquet file's real numbers and dates go to companion
-columns ``<header>#n`` (DOUBLE) and ``<header>#d`` (DATE), so they are never re-read as text.
+A file becomes a *scan*: a SQL FROM item that yields only the columns the sources workbook
+names, under those names. CSV and Parquet files are not copied: the one statement that
+aggregates a source reads them once (engine.py). A workbook's cells go to a temporary table;
+its real numbers and dates go to companion columns ``<header>#n`` (DOUBLE) and ``<header>#d``
+(DATE), so they are never re-read as text. ``row_sql`` gives the row a spreadsheet shows
+(the header being row 1), for the statements that list rows.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from ..errors import Problem, UnreadableFileError
 from ..io.cells import MARKERS
 from ..textnorm import norm_key
-from .rule import q
+from .rule import lit, q
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -36,9 +38,21 @@ class FileTable:
     headers: dict[str, str]               # norm_key(header) -> header as in the file
     delimiter: str | None = None
     native: set[str] = field(default_factory=set)   # headers with #n / #d companions
-    rows: int = 0
+    rows: int | None = None               # known for workbooks; CSV/Parquet: counted by the scan
     header_row: int = 1                   # 1-based row of the header (xlsx may start lower)
     display: str = ""                     # the path as shown (relative to the sources workbook)
+    source: str = ""                      # the FROM item (a table, read_csv(...), read_parquet(...))
+    columns: dict[str, str] = field(default_factory=dict)   # output column -> SQL over the file's columns
+    row_sql: str = "NULL"                 # the file row of a record (xlsx, Parquet)
+
+    def scan(self, numbered: bool = False) -> str:
+        """SELECT of the wanted columns (and ``_row`` when ``numbered``) from the file."""
+        cols = ", ".join(f"{c} AS {q(w)}" for w, c in self.columns.items())
+        if not numbered:
+            return f"(SELECT {cols} FROM {self.source})"
+        if self.fmt == "csv":
+            return f"(SELECT row_number() OVER () + {self.header_row} AS _row, {cols} FROM {self.source})"
+        return f"(SELECT {self.row_sql} AS _row, {cols} FROM {self.source})"
 
 
 def sniff_csv(path: Path) -> tuple[str, list[str], str]:
@@ -66,9 +80,14 @@ def sniff_csv(path: Path) -> tuple[str, list[str], str]:
 def _transcode(path: Path, tmpdir: Path) -> Path:
     """A UTF-8 copy of a Windows-1252 file (DuckDB reads UTF-8)."""
     out = tmpdir / (path.name + ".utf8.csv")
-    with open(path, "r", encoding="cp1252", newline="") as src, open(out, "w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(1 << 22):
-            dst.write(chunk)
+    try:
+        with open(path, "r", encoding="cp1252", newline="") as src, \
+                open(out, "w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(1 << 22):         # streamed, 4 MiB at a time
+                dst.write(chunk)
+    except UnicodeDecodeError as exc:
+        raise UnreadableFileError(str(path), f"is neither UTF-8 nor Windows-1252 text (byte 0x{exc.object[exc.start]:02X}); "
+                                             "save it as UTF-8") from None
     return out
 
 
@@ -85,39 +104,18 @@ def missing_columns(ft: FileTable, wanted: list[str]) -> list[str]:
 
 def load_file(con, path: Path, table: str, wanted: list[str], *, sheet: str | None,
               tmpdir: Path, problems: list[Problem], where: dict, log: list[str] | None = None) -> FileTable | None:
-    """Create ``table`` with the ``wanted`` columns of ``path``; None (and a problem) when a
-    column is missing. ``log`` receives the statements run (for ``--show-sql``)."""
-    con = _Logged(con, log if log is not None else [])
+    """The scan of the ``wanted`` columns of ``path`` (a workbook's cells go to ``table``);
+    None (and a problem) when a column is missing. ``log`` receives the statements run."""
+    log = log if log is not None else []
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return _load_csv(con, path, table, wanted, tmpdir, problems, where)
+        return _load_csv(con, path, wanted, tmpdir, problems, where)
     if suffix in XLSX_SUFFIXES:
-        return _load_xlsx(con, path, table, wanted, sheet, problems, where)
+        return _load_xlsx(con, path, table, wanted, sheet, problems, where, log)
     if suffix in PARQUET_SUFFIXES:
-        return _load_parquet(con, path, table, wanted, problems, where)
+        return _load_parquet(con, path, wanted, problems, where)
     raise UnreadableFileError(str(path), f"unsupported file type {suffix or '(none)'}: expected "
                                          ".csv, .tsv, .txt, .xlsx or .parquet")
-
-
-class _Logged:
-    """A connection that records the statements that create tables."""
-
-    def __init__(self, con, log: list[str]):
-        self.con, self.log = con, log
-
-    def execute(self, sql: str, params=None):
-        from .rule import render
-
-        if sql.startswith("CREATE"):
-            self.log.append(render(sql, list(params or [])) + ";")
-        return self.con.execute(sql, params or [])
-
-    def register(self, name, frame):
-        self.log.append(f"-- {name}: the workbook's cells, read by xlprof's xlsx reader")
-        return self.con.register(name, frame)
-
-    def unregister(self, name):
-        return self.con.unregister(name)
 
 
 def _report_missing(ft: FileTable, wanted: list[str], problems: list[Problem], where: dict) -> bool:
@@ -128,40 +126,46 @@ def _report_missing(ft: FileTable, wanted: list[str], problems: list[Problem], w
     return bool(miss)
 
 
-def _load_csv(con, path, table, wanted, tmpdir, problems, where):
+def csv_source(path: Path, delim: str, names: list[str]) -> str:
+    """``read_csv`` of every column as text, under the given names (no sniffing)."""
+    columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
+    return (f"read_csv({lit(str(path))}, delim={lit(delim)}, quote='\"', escape='\"', header=true, "
+            f"all_varchar=true, auto_detect=false, columns={columns})")
+
+
+def _load_csv(con, path, wanted, tmpdir, problems, where):
     delim, names, enc = sniff_csv(path)
-    ft = FileTable(path, table, "csv", match_headers(names), delim)
+    ft = FileTable(path, "", "csv", match_headers(names), delim)
     if _report_missing(ft, wanted, problems, where):
         return None
-    cols = ", ".join(f"{q(ft.headers[norm_key(w)])} AS {q(w)}" for w in dict.fromkeys(wanted))
-    sql = (f"CREATE TEMP TABLE {q(table)} AS SELECT {cols} FROM read_csv($1, delim=$2, quote='\"', "
-           f"escape='\"', header=true, all_varchar=true, auto_detect=false, columns=$3)")
+    seen: set[str] = set()
+    unique = []
+    for j, n in enumerate(names):            # blank or repeated headers get a name by position
+        n = n if n and n not in seen else f"{n or 'column'}#{j + 1}"
+        seen.add(n)
+        unique.append(n)
+    col = {norm_key(n): u for n, u in zip(reversed(names), reversed(unique))}   # the first of a name wins
     src = path if enc == "utf-8" else _transcode(path, tmpdir)
-    columns = {n if n else f"column{j}": "VARCHAR" for j, n in enumerate(names)}
-    try:
-        con.execute(sql, [str(src), delim, columns])
-    except Exception as exc:  # duckdb.Error subclasses
-        msg = str(exc)
-        if "Invalid unicode" in msg and enc == "utf-8":
-            src = _transcode(path, tmpdir)
-            try:
-                con.execute(sql, [str(src), delim, columns])
-            except Exception as exc2:
-                raise UnreadableFileError(str(path), _csv_reason(str(exc2))) from None
-        else:
-            raise UnreadableFileError(str(path), _csv_reason(msg)) from None
-    ft.rows = con.execute(f"SELECT count(*) FROM {q(table)}").fetchone()[0]
+    ft.source = csv_source(src, delim, unique)
+    ft.columns = {w: q(col[norm_key(w)]) for w in dict.fromkeys(wanted)}
     ft.headers = {norm_key(w): w for w in wanted}
+    try:                                     # the header and the first lines parse: an early check
+        con.execute(f"SELECT * FROM {ft.scan()} LIMIT 1").fetchall()
+    except Exception as exc:  # duckdb.Error subclasses
+        if "unicode" in str(exc).lower() and enc == "utf-8":
+            ft.source = csv_source(_transcode(path, tmpdir), delim, unique)
+        else:
+            raise UnreadableFileError(str(path), csv_reason(str(exc))) from None
     return ft
 
 
-def _csv_reason(msg: str) -> str:
+def csv_reason(msg: str) -> str:
     lines = [ln.strip() for ln in msg.splitlines() if ln.strip()]
     head = " ".join(lines[:2])[:300]
     return f"is not valid CSV: {head}; check the delimiter and the quotes of that line"
 
 
-def _load_xlsx(con, path, table, wanted, sheet, problems, where):
+def _load_xlsx(con, path, table, wanted, sheet, problems, where, log):
     import pandas as pd
 
     from ..io.reader import read_sheets
@@ -206,10 +210,10 @@ def _load_xlsx(con, path, table, wanted, sheet, problems, where):
         data[w] = text
         data[w + "#n"] = num
         data[w + "#d"] = day
-    n_rows = len(raw.rows) - h - 1
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()}, index=range(max(n_rows, 0)))
-    # keep file order; drop fully blank rows at the end only (they are not records)
+    n_rows = max(len(raw.rows) - h - 1, 0)
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()}, index=range(n_rows))
     con.register("_xl", frame)
+    log.append(f"-- {table}: the cells of {path.name}, read by xlprof's xlsx reader")
     try:
         casts = []
         for w in dict.fromkeys(wanted):
@@ -218,45 +222,44 @@ def _load_xlsx(con, path, table, wanted, sheet, problems, where):
         con.execute(f"CREATE TEMP TABLE {q(table)} AS SELECT {', '.join(casts)} FROM _xl")
     finally:
         con.unregister("_xl")
+    # rows with every wanted cell blank are not records (spreadsheets pad their used range);
+    # rowid keeps each remaining record's row number
+    blank = " AND ".join(f"{q(w)} IS NULL AND {q(w + '#n')} IS NULL AND {q(w + '#d')} IS NULL"
+                         for w in dict.fromkeys(wanted))
+    con.execute(f"DELETE FROM {q(table)} WHERE {blank}")
+    ft.rows = con.execute(f"SELECT count(*) FROM {q(table)}").fetchone()[0]
     ft.native = set(dict.fromkeys(wanted))
-    ft.rows = n_rows
     ft.headers = {norm_key(w): w for w in wanted}
-    _drop_trailing_blank(con, ft, wanted)
+    ft.source = q(table)
+    ft.row_sql = f"rowid + {h + 2}"
+    ft.columns = {c: q(c) for w in dict.fromkeys(wanted) for c in (w, w + "#n", w + "#d")}
     return ft
 
 
-def _drop_trailing_blank(con, ft: FileTable, wanted: list[str]) -> None:
-    """Rows with every wanted cell blank are not records (spreadsheets pad their used range)."""
-    blank = " AND ".join(f"{q(w)} IS NULL AND {q(w + '#n')} IS NULL AND {q(w + '#d')} IS NULL"
-                         for w in dict.fromkeys(wanted))
-    con.execute(f"DELETE FROM {q(ft.table)} WHERE {blank}")
-    ft.rows = con.execute(f"SELECT count(*) FROM {q(ft.table)}").fetchone()[0]
+_NUMERIC = ("DOUBLE", "FLOAT", "DECIMAL", "INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT",
+            "UINTEGER", "USMALLINT", "UTINYINT", "REAL")
 
 
-def _load_parquet(con, path, table, wanted, problems, where):
+def _load_parquet(con, path, wanted, problems, where):
     try:
-        desc = con.execute("DESCRIBE SELECT * FROM read_parquet($1)", [str(path)]).fetchall()
+        desc = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(str(path))})").fetchall()
     except Exception as exc:
         raise UnreadableFileError(str(path), f"cannot be read as Parquet ({str(exc).splitlines()[0]})") from None
     types = {name: typ for name, typ, *_ in desc}
-    ft = FileTable(path, table, "parquet", match_headers(list(types)))
+    ft = FileTable(path, "", "parquet", match_headers(list(types)))
     if _report_missing(ft, wanted, problems, where):
         return None
-    casts = []
     for w in dict.fromkeys(wanted):
         col, typ = ft.headers[norm_key(w)], types[ft.headers[norm_key(w)]].upper()
         c = q(col)
-        numeric = any(typ.startswith(t) for t in ("DOUBLE", "FLOAT", "DECIMAL", "INT", "BIGINT", "SMALLINT",
-                                                   "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT",
-                                                   "UTINYINT", "REAL"))
+        numeric = typ.startswith(_NUMERIC)
         is_date = typ.startswith("DATE") or typ.startswith("TIMESTAMP")
-        text = "NULL" if numeric or is_date else f"CAST({c} AS VARCHAR)"
-        casts += [f"{text}::VARCHAR AS {q(w)}",
-                  f"{'CAST(' + c + ' AS DOUBLE)' if numeric else 'NULL'}::DOUBLE AS {q(w + '#n')}",
-                  f"{'CAST(' + c + ' AS DATE)' if is_date else 'NULL'}::DATE AS {q(w + '#d')}"]
-    con.execute(f"CREATE TEMP TABLE {q(table)} AS SELECT {', '.join(casts)} FROM read_parquet($1)", [str(path)])
+        ft.columns[w] = "NULL::VARCHAR" if numeric or is_date else f"CAST({c} AS VARCHAR)"
+        ft.columns[w + "#n"] = f"CAST({c} AS DOUBLE)" if numeric else "NULL::DOUBLE"
+        ft.columns[w + "#d"] = f"CAST({c} AS DATE)" if is_date else "NULL::DATE"
+    ft.source = f"read_parquet({lit(str(path))}, file_row_number=true)"
+    ft.row_sql = "file_row_number + 2"
     ft.native = set(dict.fromkeys(wanted))
-    ft.rows = con.execute(f"SELECT count(*) FROM {q(table)}").fetchone()[0]
     ft.headers = {norm_key(w): w for w in wanted}
     return ft
 

@@ -37,8 +37,9 @@ INSTRUCTIONS = {
         "Kind: sales_lines (invoice and credit-note lines: revenue, discounts, cost of sales), receivables (invoice items with due and payment dates: "
         "days to pay, payment terms), write_offs (bad debt), events (deliveries, returns, tickets, visits, timesheets: anything counted per client).",
         "Column cells hold the HEADER of the raw file's column (client_column = the header of the column with the client ID). Leave unused ones blank.",
-        "Sales lines: net amount, and list amount (discount = list - net) or a discount column; cost column for COGS. "
-        "credit_when marks credit notes and returns when the export shows them with positive amounts, e.g. type = 'CN' (they count negative).",
+        "Sales lines: net amount, and list amount (discount = list - net) or a discount column; cost column for COGS. Revenue is what was invoiced; "
+        "credit notes and returns (negative lines, or lines credit_when marks when the export shows them positive, e.g. type = 'CN') "
+        "add to discounts as returns and allowances, so a period's net revenue may be negative.",
         "Receivables: one row per invoice item; a partial payment is one row per paid part (or use paid_amount_column); a blank payment date is still open. "
         "Items open at the period's end wait until that date.",
         "Drivers: one row per activity: its source, its measure (rows, distinct documents, or sum of a column) and an optional filter "
@@ -57,7 +58,8 @@ INSTRUCTIONS = {
         "días de cobro, plazo de pago), incobrables, eventos (entregas, devoluciones, incidencias, visitas, partes de horas: todo lo que se cuenta por cliente).",
         "Las celdas de columna llevan la CABECERA de la columna del archivo (Columna cliente = la cabecera de la columna con el ID de cliente). Deje en blanco las que no use.",
         "Líneas de venta: importe neto, e importe bruto (descuento = bruto - neto) o una columna de descuento; columna de coste para el coste de ventas. "
-        "Abono si marca abonos y devoluciones cuando la exportación los da en positivo, p. ej. tipo = 'AB' (cuentan en negativo).",
+        "Los ingresos son lo facturado; abonos y devoluciones (líneas negativas, o las que marca Abono si cuando la exportación las da en positivo, "
+        "p. ej. tipo = 'AB') suman a los descuentos como devoluciones y bonificaciones: el ingreso neto de un periodo puede ser negativo.",
         "Cobros: una fila por partida; un cobro parcial es una fila por parte cobrada (o use Columna importe cobrado); sin fecha de cobro sigue abierta. "
         "Las partidas abiertas al cierre del periodo esperan hasta esa fecha.",
         "Inductores: una fila por actividad: su fuente, su medida (filas, documentos distintos o suma de una columna) y un filtro opcional "
@@ -77,10 +79,34 @@ def _label(name: str, lang: str, table) -> str:
     return column_label(name, lang)
 
 
+PAGE_CHARS = 160          # about the column widths an A4 landscape page holds at a legible scale
+
+
+def page_setup(ws, *, title_rows: int | None = 0, width: float = 0) -> None:
+    """Landscape A4, the header row (and first column) repeated on each page; a sheet
+    ``width`` characters wide goes on as few pages across as keep it legible."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    across = max(1, -(-int(width) // PAGE_CHARS))
+    ws.fit_to_pages(across, 0)
+    if title_rows is not None:
+        ws.repeat_rows(title_rows)
+        if across > 1:
+            ws.repeat_columns(0)
+    ws.set_footer("&L&8&A&R&8&P / &N")
+
+
 def _write_rows(ws, st, names: list[str], rows: list[dict], lang: str, table, widths=None) -> None:
+    total = 0
     for j, n in enumerate(names):
-        ws.write_string(0, j, _label(n, lang, table), st.header)
-        ws.set_column(j, j, (widths or {}).get(n, 18))
+        head = _label(n, lang, table)
+        ws.write_string(0, j, head, st.header)
+        longest = max([len(head)] + [len(str(r.get(n))) for r in rows if r.get(n) is not None])
+        width = (widths or {}).get(n, min(max(12, longest + 2), 40))
+        ws.set_column(j, j, width)
+        total += width
+    page_setup(ws, width=total)
     for i, rec in enumerate(rows, start=1):
         for j, n in enumerate(names):
             v = rec.get(n)
@@ -105,9 +131,12 @@ def write_sources_book(path, *, sources: list[dict], drivers: list[dict], client
     li = lang == "es"
     if instructions:
         ws = wb.add_worksheet(SHEETS["Instructions"][li])
-        ws.set_column(0, 0, 140, st.wrap)
+        ws.set_column(0, 0, 110, st.wrap)
+        page_setup(ws, title_rows=None)
         for i, line in enumerate(INSTRUCTIONS[lang]):
             ws.write_string(i, 0, line, st.title if i == 0 else st.wrap)
+            if i:     # wrapped text: a row tall enough for its lines (LibreOffice does not grow it)
+                ws.set_row(i, 15 * -(-len(line) // 110) + 3)
     if li:
         sources = [{**s, "kind": KIND_ES.get(s.get("kind"), s.get("kind"))} for s in sources]
         drivers = [{**d, "measure": MEASURE_ES.get(d.get("measure"), d.get("measure"))} for d in drivers]
@@ -129,6 +158,7 @@ def write_sources_book(path, *, sources: list[dict], drivers: list[dict], client
         _write_rows(wb.add_worksheet(SHEETS["Resources"][li]), st, [c.name for c in RESOURCES.columns],
                     resources, lang, RESOURCES, {"resource": 24})
     ws = wb.add_worksheet(SHEETS["Settings"][li])
+    page_setup(ws)
     ws.write_string(0, 0, "Clave" if li else "key", st.header)
     ws.write_string(0, 1, "Valor" if li else "value", st.header)
     ws.set_column(0, 1, 20)

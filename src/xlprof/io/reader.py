@@ -20,8 +20,8 @@ from ..settings import Settings
 from ..textnorm import norm_key
 from . import columns as C
 from .cells import RawSheet
-from .tables import (ParsedTable, Reading, _check_unique, _dtype, find_header, find_sheet, parse_column,  # noqa: F401
-                     parse_table, parse_value)
+from .tables import (ParsedTable, Reading, _check_unique, _dtype, find_header, find_sheet, find_sheets,  # noqa: F401
+                     one_sheet, parse_column, parse_table, parse_value)
 from .textfiles import read_csv_folder
 from .volumes import read_volumes
 from .xlsx import read_xlsx
@@ -29,7 +29,7 @@ from .xlsx import read_xlsx
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 __all__ = ["RawSheet", "Reading", "ParsedTable", "find_header", "find_sheet", "parse_column", "parse_table", "parse_value",
-           "portfolio_from_sheets", "read_portfolio", "read_sheets"]
+           "portfolio_from_sheets", "read_portfolio", "read_settings", "read_sheets"]
 
 
 # --- files -> raw sheets ----------------------------------------------------------------
@@ -87,10 +87,10 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
     # Settings first: decimal_separator and date_order settle the other sheets' ambiguous text.
     settings = _read_settings(sheets, source, problems)
     for table in (CLIENTS, ACTIVITIES, RESOURCES):
-        raw = find_sheet(sheets, table)
+        raw, twice = one_sheet(sheets, table, source, problems)
         raws[table.name] = raw
         if raw is None:
-            if table.required:
+            if table.required and not twice:
                 problems.append(Problem(f"missing sheet {table.name} (or {', '.join(table.aliases)}); "
                                         f"sheets found: {', '.join(sheets) or 'none'}", file=source))
             tables[table.name] = None
@@ -109,8 +109,10 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
     if res is not None:
         _check_unique(res, "resource", raws["Resources"], problems)
     volumes = None
-    vraw = find_sheet(sheets, VOLUMES_LONG)
-    if vraw is None:
+    vraw, twice = one_sheet(sheets, VOLUMES_LONG, source, problems)
+    if twice:
+        pass
+    elif vraw is None:
         problems.append(Problem(f"missing sheet Volumes (or {', '.join(VOLUMES_LONG.aliases)}); "
                                 f"sheets found: {', '.join(sheets) or 'none'}", file=source))
     elif clients is not None and acts is not None:
@@ -159,8 +161,15 @@ def _check_activities(acts: ParsedTable, res: ParsedTable | None, raw: RawSheet,
                                     column=acts.headers.get("activity"), **where))
 
 
+def read_settings(sheets: dict[str, RawSheet], source: str) -> Settings:
+    """The Settings of ``sheets`` on their own (the defaults where they cannot be read;
+    :func:`portfolio_from_sheets` says why), for what is read beside the tables: the
+    ``date_order`` of an analysis book's plan sheets."""
+    return _read_settings(sheets, source, [])
+
+
 def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Problem]) -> Settings:
-    raw = find_sheet(sheets, SETTINGS)
+    raw, _ = one_sheet(sheets, SETTINGS, source, problems)
     if raw is None:
         return Settings()
     pt = parse_table(raw, SETTINGS, problems)

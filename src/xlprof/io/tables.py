@@ -5,7 +5,8 @@ column header."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from pathlib import Path
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,11 +24,36 @@ HEADER_SCAN_ROWS = 20
 
 
 def find_sheet(sheets: dict[str, RawSheet], table: Table) -> RawSheet | None:
+    """The first sheet (CSV file) whose name denotes ``table``; see :func:`find_sheets`."""
+    found = find_sheets(sheets, table)
+    return found[0] if found else None
+
+
+def find_sheets(sheets: dict[str, RawSheet], table: Table) -> list[RawSheet]:
+    """Every sheet (CSV file) whose name denotes ``table`` (``Clients``, ``Clientes``...)."""
     wanted = sheet_lookup(table)
-    for name, raw in sheets.items():
-        if norm_key(name) in wanted:
-            return raw
-    return None
+    return [raw for name, raw in sheets.items() if norm_key(name) in wanted]
+
+
+def one_sheet(sheets: dict[str, RawSheet], table: Table, source: str,
+              problems: list[Problem]) -> tuple[RawSheet | None, bool]:
+    """(the one sheet that holds ``table``, whether more than one does). Two visible sheets
+    that mean the same table (``Clients`` and ``Clientes``; ``Clients.csv`` and
+    ``clientes.csv``) are a problem naming both: reading either one would silently drop
+    the other. (The xlsx reader has already left out a hidden sheet that a visible one
+    stands for.)"""
+    found = find_sheets(sheets, table)
+    if len(found) <= 1:
+        return (found[0] if found else None), False
+    csv = all(raw.delimiter is not None for raw in found)
+    names = [Path(raw.file).name if csv else raw.name for raw in found]
+    listed = " and ".join(map(repr, names)) if len(names) == 2 else (
+        ", ".join(map(repr, names[:-1])) + f" and {names[-1]!r}")
+    problems.append(Problem(
+        f"{'files' if csv else 'sheets'} {listed} {'both' if len(names) == 2 else 'all'} hold the "
+        f"{table.name} table, and xlprof will not choose between them: rename or delete "
+        f"{'one of them' if len(names) == 2 else 'all but one'}", file=source))
+    return None, True
 
 
 def _blank(v: Any) -> bool:
@@ -230,6 +256,7 @@ def parse_table(raw: RawSheet, table: Table, problems: list[Problem], *,
         notes.append(f"{raw.file}: read as Mac Roman text (Excel for Mac); if accented letters look "
                      "wrong, save it as CSV UTF-8")
     _check_headerless(raw, h, problems, notes)
+    under = check_header_merges(raw, h, cols.values(), problems)
     rows = _data_rows(raw, h, [*cols.values(), *extra])
     reading = reading_for(raw, settings)
     numbers = {c.name: (c, cols[c.name]) for c in table.columns
@@ -247,6 +274,8 @@ def parse_table(raw: RawSheet, table: Table, problems: list[Problem], *,
             continue
         pc = parsed.get(col.name) or parse_column(col, cells[cols[col.name]], reading)
         label = headers[col.name]
+        if cols[col.name] in under:          # the header's text under its merge: said once above
+            pc.bad.update({i: None for i, r in enumerate(rows) if r in under[cols[col.name]]})
         for i, msg in pc.problems:
             found.append(Problem(msg, row=rows[i] + 1, column=label, **where))
         for i, msg in pc.bad.items():
@@ -317,6 +346,31 @@ def _check_headerless(raw: RawSheet, h: int, problems: list[Problem], notes: lis
         one = len(loose) == 1
         notes.append(f"{raw.file}, sheet {raw.name}: ignored column{'' if one else 's'} {', '.join(loose)}: "
                      f"{'it has' if one else 'they have'} values but no header")
+
+
+def check_header_merges(raw: RawSheet, h: int, used: Iterable[int],
+                        problems: list[Problem]) -> dict[int, set[int]]:
+    """Merged ranges that start in (or above) the header row ``h`` and go down into the data
+    rows of a column that is read: the xlsx reader gives every row of a merge its top-left
+    value, so the header's text would be read as data. One problem per range, with the fix;
+    returns column -> the data rows (0-based) under such a merge, whose cells are not read."""
+    used = set(used)
+    under: dict[int, set[int]] = {}
+    for (r0, c0), (r1, c1) in raw.merged:
+        if not (r0 <= h < r1) or not any(c0 <= j <= c1 for j in used):
+            continue
+        text = raw.cell(r0, c0)
+        span = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
+        label = str(text) if not _blank(text) else _col_letter(c0)
+        rows = f"row {h + 2}" if r1 == h + 1 else f"rows {h + 2} to {r1 + 1}"
+        problems.append(Problem(
+            f"cells {span} are merged from the header into the data below it, so the header "
+            f"{label!r} would be read as the value of {rows}; unmerge {span}, keep the header in "
+            f"row {h + 1} and type each row's own value", file=raw.file, sheet=raw.name, row=h + 1,
+            column=label))
+        for j in range(c0, c1 + 1):
+            under.setdefault(j, set()).update(range(h + 1, r1 + 1))
+    return under
 
 
 def _dtype(col: Column):

@@ -13,7 +13,7 @@ from ..textnorm import norm_key
 from . import columns as C
 from .cells import RawSheet
 from .columns import text_id
-from .tables import (ParsedTable, _blank, _check_headerless, _data_rows, column_values, find_header,
+from .tables import (ParsedTable, _blank, _check_headerless, _data_rows, check_header_merges, column_values, find_header,
                      parse_numbers, parse_table, reading_for)
 
 
@@ -46,6 +46,7 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
             continue
         act_cols[j] = act
     _check_headerless(raw, h, problems, notes)
+    under = check_header_merges(raw, h, [cid, *act_cols], problems)
     rows = _data_rows(raw, h, [cid, *act_cols])
     id_label = str(raw.rows[h][cid])
     found: list[Problem] = []
@@ -54,6 +55,9 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
     seen_rows: dict[str, int] = {}
     for r, ident in zip(rows, idents if not ok else ()):
         w = dict(row=r + 1, column=id_label, **where)
+        if r in under.get(cid, ()):
+            ok.append(None)                # the header's text under its merge: said once
+            continue
         plain = type(ident) is str and ident.strip()[:1] not in ("#", "")
         reason = None if plain else C.marker_reason(ident)
         client = ident.strip() if plain else None if reason else text_id(ident)
@@ -78,6 +82,8 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
     where_rows, acts_of, qty = [], [], []
     for k, (j, act) in enumerate(act_cols.items()):
         pc = parsed[str(j)]
+        if j in under:
+            pc.bad.update({i: None for i, r in enumerate(rows) if r in under[j]})
         for i, msg in list(pc.problems) + list(pc.bad.items()):
             if msg is not None and keep[i]:
                 found.append(Problem(msg, row=rows[i] + 1, column=labels[str(j)], **where))

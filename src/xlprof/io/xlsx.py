@@ -1,7 +1,7 @@
 """Read an .xlsx package into raw sheets whose cells mean what they show.
 
 python-calamine reads the values (fast, Rust); one namespace-aware expat pass over each
-part (:mod:`.xlsx_parts`, :mod:`.xlsx_sheet`) tells what calamine cannot, and the cells
+part (:mod:`.xlsx_parts`, :mod:`.xlsx_scan`) tells what calamine cannot, and the cells
 concerned become markers of :mod:`.cells` or the value the user sees:
 
 * error cells (``#N/A``... however the XML spells them) -> :class:`ErrorCell`;
@@ -33,7 +33,8 @@ from .cells import ErrorCell, FormulaCell, PercentCell, RawSheet
 from .safety import XML_SUFFIXES, check_package, check_prolog, parse_part, read_member
 from .xlsx_parts import (Padded, Percent, TableInfo, WorkbookInfo, parse_rels, parse_styles,
                          parse_table, parse_workbook, rels_member)
-from .xlsx_sheet import Formula, SheetScan, scan_sheet
+from .xlsx_scan import scan_sheet
+from .xlsx_sheet import Formula, SheetScan
 
 READ_TABLES = (CLIENTS, ACTIVITIES, RESOURCES, SETTINGS, VOLUMES_LONG)
 
@@ -205,10 +206,13 @@ def _note(notes: list[str] | None, text: str) -> None:
 
 def _raw_sheet(file: str, sheet: str, rows: list[list[Any]], scan: SheetScan, book: Structure,
                notes: list[str] | None) -> RawSheet:
-    width = max(scan.cols, max((len(r) for r in rows), default=0))
-    height = max(scan.rows, len(rows))
-    if any(len(r) != width for r in rows):
-        rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    # calamine's rows reach its last value; markers may lie beyond (a formula saved
+    # without a value is empty to calamine)
+    marked = [*scan.errors, *scan.formulas]
+    width = max(max((c + 1 for _, c in marked), default=0), len(rows[0]) if rows else 0)
+    height = max(max((r + 1 for r, _ in marked), default=0), len(rows))
+    if rows and len(rows[0]) != width:      # calamine's rows are a rectangle from A1
+        rows = [r + [None] * (width - len(r)) for r in rows]
     rows += [[None] * width for _ in range(height - len(rows))]
     for (r, c), code in scan.errors.items():
         rows[r][c] = ErrorCell(code)

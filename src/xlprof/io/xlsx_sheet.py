@@ -1,17 +1,19 @@
-"""One streaming pass over a worksheet part (expat, namespace-aware) for what
-python-calamine does not tell: where the cells that hold values end (the extent, checked
+"""The exact pass over a worksheet part (expat, namespace-aware, a Python handler per
+element) for what python-calamine does not tell: where the cells that hold values end (the extent, checked
 before calamine allocates anything), error cells, formula cells with their text and
 whether a value was saved, the style of number cells whose format changes their
 meaning, and merged ranges.
 
 Cells are told apart by their own ``r`` reference (or their position when a writer
 leaves it out), never by patterns over the text: ``<x:c>`` of the Open XML SDK is read
-like Excel's ``<c>``.
+like Excel's ``<c>``. :mod:`.xlsx_scan` reaches the same findings without a Python call per
+element wherever it can prove them the same, and calls this pass everywhere else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .safety import NS_SEP, check_extent, parse_part, stop
 from .xlsx_parts import main_names, parse_range
@@ -31,8 +33,8 @@ class Formula:
 class SheetScan:
     """What one pass over a worksheet found; positions are (row0, col0)."""
 
-    rows: int = 0                                   # extent of the cells that hold values
-    cols: int = 0
+    rows: int = 0               # extent of the cells that hold values (the quick path of
+    cols: int = 0               # xlsx_scan: an upper bound of it), checked against the limits
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     formulas: dict[tuple[int, int], Formula] = field(default_factory=dict)
     styled: dict[tuple[int, int], str] = field(default_factory=dict)   # style index of number cells
@@ -235,19 +237,29 @@ class _Scanner:
         self.pending = False
 
 
-def scan_sheet(data: bytes, name: str, member: str, sheet: str, styles: set[str]) -> SheetScan:
-    """Scan one worksheet part; raises UnreadableFileError when it is unsafe, damaged or
-    too large (before any cell is stored beyond the sparse findings)."""
+def scan_elements(data: bytes, name: str, member: str, styles: set[str],
+                  wrap: Callable[[Callable], Callable] | None = None) -> SheetScan:
+    """Parse ``data`` (a worksheet part, or pieces of one wrapped in a root) with the exact
+    pass's handlers; ``wrap(handler)`` may stand in front of the start handler. The extent
+    found is in ``rows``/``cols``, not checked; raises UnreadableFileError."""
     out = SheetScan()
     sc = _Scanner(styles, out, member)
 
     def setup(p):
         sc.parser = p
         p.buffer_text = True
-        p.StartElementHandler = sc.handler()
+        handler = sc.handler()
+        p.StartElementHandler = wrap(handler) if wrap is not None else handler
 
     parse_part(data, name, member, setup)
     sc._finish()
     out.rows, out.cols = sc.max_row, sc.max_col
+    return out
+
+
+def scan_exact(data: bytes, name: str, member: str, sheet: str, styles: set[str]) -> SheetScan:
+    """Scan one worksheet part; raises UnreadableFileError when it is unsafe, damaged or
+    too large (before any cell is stored beyond the sparse findings)."""
+    out = scan_elements(data, name, member, styles)
     check_extent(out.rows, out.cols, name, sheet)
     return out

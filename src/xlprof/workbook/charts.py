@@ -96,7 +96,7 @@ def write_segmentation(ctx: Ctx) -> SegLayout:
     keys = L.VC_KEYS
     ws.write_string(L.VC_TITLE_ROW, VC_COL, t("value_chain", lang), st.subtitle)
     hr = L.VC_HEADER_ROW
-    headers(ws, st, hr, keys, lang, {"tier": 34, **{k: 13 for k in keys[1:]}}, first_col=VC_COL)
+    headers(ws, st, hr, keys, lang, {"tier": 56, **{k: 13 for k in keys[1:]}}, first_col=VC_COL)
     headers(ws, st, hr, ["activity"] * len(acts), lang, {"activity": 12}, raw=dict(enumerate(acts)),
             first_col=VC_COL + len(keys))
     ws.set_row(hr, 15 * max([wrapped_lines(x, 12) for x in acts] + [2]) + 2)

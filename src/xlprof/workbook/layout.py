@@ -2,8 +2,8 @@
 
 Two adapters write these blocks: the file writer (XlsxWriter, :mod:`.book`,
 :mod:`.charts`, :mod:`.dashboard`: it adds the formulas, formats, charts and
-protection) and the live-book adapter (:mod:`xlprof.live`: the ribbon's
-Recalculate, one ``range.value = rows`` per block in the workbook open in Excel).
+protection) and the live-book adapter (:mod:`xlprof.excel.live`: the ribbon's and
+xlwings Lite's Recalculate, one ``range.value = rows`` per block in the open workbook).
 
 Every block is a rectangle ``Block(sheet, row, col, rows)`` (0-based, ``sheet`` a
 key of :data:`.labels.SHEETS`) of clean Python values -- ``str``, ``float``,

@@ -63,11 +63,13 @@ README = {
 }
 UDF_NOTE = {
     "en": "This book uses the XLPROF_ Excel functions: Excel recalculates on open, so it needs the xlprof "
-          "add-in (xlwings, UDF Modules = xlprof.udfs). Without it, the cached values still read correctly "
-          "in tools that do not recalculate.",
+          "add-in (xlwings, UDF Modules = xlprof.udfs). Without it, the saved values still read correctly in "
+          "tools that never recalculate (pandas, viewers); LibreOffice recalculates the XLPROF_ array "
+          "columns on load and shows #NAME? there.",
     "es": "Este libro usa las funciones XLPROF_ de Excel: Excel recalcula al abrir, así que necesita el "
           "complemento xlprof (xlwings, UDF Modules = xlprof.udfs). Sin él, los valores guardados se leen "
-          "bien en herramientas que no recalculan.",
+          "bien en herramientas que nunca recalculan (pandas, visores); LibreOffice recalcula al abrir las "
+          "columnas de matrices XLPROF_ y muestra #NAME? en ellas.",
 }
 
 

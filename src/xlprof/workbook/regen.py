@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import parse_code
+from ..io.evidence import AmbiguousValue
 from ..io.reader import RawSheet, portfolio_from_sheets, read_sheets
 from ..model.analysis import Portfolio
 from ..model.exits import PLAN_COLUMNS, STATUSES
@@ -39,7 +40,9 @@ def is_analysis_book(sheets: dict[str, RawSheet]) -> bool:
     return any(norm_key(n) in names for n in SHEETS["plan"].values())
 
 
-def read_plan_sheet(raw: RawSheet, problems: list[Problem]) -> pd.DataFrame:
+def read_plan_sheet(raw: RawSheet, problems: list[Problem], order: str = "auto") -> pd.DataFrame:
+    """The plan (or archive) sheet's rows; dates typed as text follow ``order`` (the book's
+    Settings ``date_order``: ``03/04/2027`` is refused under ``auto``)."""
     hmap = _header_map()
     rows = raw.rows
     if not rows:
@@ -69,8 +72,8 @@ def read_plan_sheet(raw: RawSheet, problems: list[Problem]) -> pd.DataFrame:
                                     "not applicable", file=raw.file, sheet=raw.name, row=r + 1,
                                     column=str(rows[0][cols["status"]])))
             status = "pending"
-        due = _date(get("due_date"), raw, r, rows[0], cols.get("due_date"), problems)
-        proposed = _date(get("proposed_due"), raw, r, rows[0], cols.get("proposed_due"), problems)
+        due = _date(get("due_date"), raw, r, rows[0], cols.get("due_date"), problems, order)
+        proposed = _date(get("proposed_due"), raw, r, rows[0], cols.get("proposed_due"), problems, order)
         # a due date that differs from the proposed one was moved by someone (books
         # without the proposed column cannot tell: their dates are the proposals)
         moved = due if "proposed_due" in cols and due is not None and due != proposed else None
@@ -87,11 +90,13 @@ def _text(v) -> str:
     return str(v)
 
 
-def _date(v, raw: RawSheet, r: int, header: list, col: int | None, problems: list[Problem]):
+def _date(v, raw: RawSheet, r: int, header: list, col: int | None, problems: list[Problem],
+          order: str = "auto"):
     try:
-        return parse_date(v)
-    except ValueError:
-        problems.append(Problem(f"{v!r} is not a date: type a date such as 2027-03-31",
+        return parse_date(v, order=order)
+    except ValueError as exc:
+        ambiguous = isinstance(exc, AmbiguousValue)     # says both readings and date_order
+        problems.append(Problem(str(exc) if ambiguous else f"{v!r} is not a date: type a date such as 2027-03-31",
                                 file=raw.file, sheet=raw.name, row=r + 1,
                                 column=str(header[col]) if col is not None else None))
         return None
@@ -109,7 +114,8 @@ def read_book(path: Path | str) -> Portfolio:
     for key in ("plan", "archive"):
         wanted = {norm_key(n) for n in SHEETS[key].values()}
         raw = next((s for n, s in sheets.items() if norm_key(n) in wanted), None)
-        found[key] = read_plan_sheet(raw, problems) if raw is not None else None
+        found[key] = (read_plan_sheet(raw, problems, portfolio.settings.date_order)
+                      if raw is not None else None)
     if problems:
         raise InputError(problems)
     fields = {f.name: getattr(portfolio, f.name) for f in dataclasses.fields(Portfolio)}

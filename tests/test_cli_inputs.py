@@ -413,8 +413,9 @@ def test_long_volumes_duplicates_and_unknowns(tmp_path):
 
 
 def test_spanish_workbook(tmp_path):
-    book = valid_book(tmp_path, "es.xlsx", lang="es")
-    expect(run("validate", book), EXIT_OK, f"OK - {N_CLIENTS} clients")
+    book = valid_book(tmp_path, "es.xlsx", lang="es")     # Parámetros: language es
+    expect(run("validate", book), EXIT_OK, f"{book}: correcto - {N_CLIENTS} clientes")
+    expect(run("validate", book, "--lang", "en"), EXIT_OK, f"{book}: OK - {N_CLIENTS} clients")
     es, en = read(book), read(valid_book(tmp_path, "en.xlsx"))
     for name in ("clients", "activities", "volumes", "resources"):
         pd.testing.assert_frame_equal(getattr(es, name), getattr(en, name), check_exact=True)
@@ -426,7 +427,10 @@ def test_spanish_workbook_problem_uses_users_names(tmp_path):
         wb["Clientes"]["G3"] = "mucho"       # Coste de ventas
 
     book = bad_book(tmp_path, fn, lang="es")
-    out = expect(run("validate", book), EXIT_INPUT)
+    out = expect(run("validate", book), EXIT_INPUT)       # in the book's language (Parámetros: es)
+    assert out.strip() == (f"xlprof: problema en los datos:\n  {book}, hoja Clientes, fila 3, columna Coste de "
+                           "ventas: 'mucho' no es un número")
+    out = expect(run("validate", book, "--lang", "en"), EXIT_INPUT)
     assert_located(out, book, "Clientes", 3, "Coste de ventas", "'mucho' is not a number")
     assert len(problem_lines(out)) == 1
 

@@ -91,12 +91,20 @@ def test_recalculate_reads_text_numbers_and_dates_by_the_books_settings(tmp_path
     first = next(k for k, r in enumerate(plan) if r and r[0] == "B01")
     plan[first][due] = "05/01/2027"
 
-    # no setting: refused, with both readings and the setting that decides, nothing written
+    # no setting: refused, with both readings and the setting that decides, in the book's
+    # language; nothing written
     after, alerts = _recalculate(sheets)
     (message,) = alerts
-    assert "'5.000' can be read as 5000 ('.' separating thousands) or as 5 ('.' as the decimal point)" in message
-    assert "'03/04/2027' can be 3 April 2027 (day first) or 4 March 2027 (month first)" in message
-    assert "'05/01/2027' can be 5 January 2027 (day first) or 1 May 2027 (month first)" in message
+    assert message.startswith("No se ha cambiado nada: 3 problemas en los datos.\n\n")
+    assert ("- libro.xlsx, hoja Clientes, fila 2, columna Descuentos: '5.000' puede leerse como 5000 ('.' separa "
+            "los miles) o como 5 ('.' es el punto decimal), y nada más en la columna indica cuál; ponga "
+            "decimal_separator a '.' o ',' en la hoja Parámetros, o escriba el número sin separador de miles\n"
+            ) in message
+    assert ("- libro.xlsx, hoja Clientes, fila 3, columna Fin de contrato: '03/04/2027' puede ser el 3 de abril de "
+            "2027 (día primero) o el 4 de marzo de 2027 (mes primero), y nada más en la columna indica cuál; "
+            "ponga date_order a dmy o mdy en la hoja Parámetros, o escriba la fecha como AAAA-MM-DD\n") in message
+    assert ("- libro.xlsx, hoja PlanTransición, fila 2, columna Vence: '05/01/2027' puede ser el 5 de enero de "
+            "2027 (día primero) o el 1 de mayo de 2027 (mes primero)") in message
     assert _profit_row(after, "A01") == _profit_row(apply_actions(make_payload(sheets), []), "A01")
 
     # the book's Settings say how its text reads: 5000, 3 April, 5 January
@@ -187,7 +195,7 @@ def test_xlprof_recalc_reads_a_typed_plan_date_by_date_order(tmp_path):
     row = next(r for r in range(2, plan.max_row + 1) if plan.cell(r, 1).value == "B01")
     plan.cell(row, head.index("Vence") + 1).value = "05/01/2027"
     wb.save(path)
-    r = CliRunner().invoke(main, ["recalc", str(path), "--no-backup"])
+    r = CliRunner().invoke(main, ["recalc", str(path), "--no-backup", "--lang", "en"])
     assert r.exit_code == 1 and "'05/01/2027' can be 5 January 2027 (day first) or 1 May 2027" in r.output
     settings = wb["Parámetros"]
     k = next(r for r in range(1, settings.max_row + 1) if settings.cell(r, 1).value == "date_order")

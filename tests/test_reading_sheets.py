@@ -154,12 +154,21 @@ def test_header_merge_in_a_spanish_book_and_in_volumes(tmp_path):
         wb["Consumos"].merge_cells("A1:A2")       # ID cliente
 
     book = bad_book(tmp_path, fn, lang="es")
-    out = expect(run("validate", book), EXIT_INPUT)
+    out = expect(run("validate", book, "--lang", "en"), EXIT_INPUT)
     lines = problem_lines(out)
     assert len(lines) == 2, out
     assert lines[0].startswith(f"{book}, sheet Clientes, row 1, column Gestor de cuenta: cells C1:C4 are merged")
     assert "the header 'Gestor de cuenta' would be read as the value of rows 2 to 4" in lines[0]
     assert lines[1].startswith(f"{book}, sheet Consumos, row 1, column ID cliente: cells A1:A2 are merged")
+    # in the book's own language (its Parámetros say es)
+    out = expect(run("validate", book), EXIT_INPUT)
+    assert problem_lines(out) == [
+        f"{book}, hoja Clientes, fila 1, columna Gestor de cuenta: las celdas C1:C4 están combinadas desde el "
+        "encabezado hasta los datos de debajo, así que el encabezado 'Gestor de cuenta' se leería como el valor "
+        "de las filas 2 a 4; separe C1:C4, deje el encabezado en la fila 1 y escriba el valor de cada fila",
+        f"{book}, hoja Consumos, fila 1, columna ID cliente: las celdas A1:A2 están combinadas desde el "
+        "encabezado hasta los datos de debajo, así que el encabezado 'ID cliente' se leería como el valor de la "
+        "fila 2; separe A1:A2, deje el encabezado en la fila 1 y escriba el valor de cada fila"]
 
 
 def test_merges_that_stay_out_of_the_data_are_read(tmp_path):

@@ -418,7 +418,7 @@ def test_template_reads_back_as_a_valid_portfolio(tmp_path):
         t = tmp_path / f"t-{lang}.xlsx"
         r = CliRunner().invoke(main, ["template", "-o", str(t), "--lang", lang])
         assert r.exit_code == 0, r.output
-        r = CliRunner().invoke(main, ["validate", str(t)])
+        r = CliRunner().invoke(main, ["validate", str(t), "--lang", "en"])   # es: "3 clientes"
         assert r.exit_code == 0, r.output
         assert "3 clients" in r.output
 

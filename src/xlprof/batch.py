@@ -164,7 +164,7 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
         click.echo("\n".join(lines), err=True)
     click.echo(f"{books} book(s), {clients} client rows, {secs:.1f} s -> {outdir}", err=True)
     for label, exc in failures:
-        click.echo(f"FAILED {label}:\n{format_error(exc)}", err=True)
+        click.echo(f"FAILED {label}:\n{format_error(exc, lang=lang or getattr(exc, 'lang', None) or 'en')}", err=True)
     if not failures:
         return 0
     if len(inputs) == 1 and not split_by and len(failures) == 1:

@@ -13,9 +13,19 @@ import click
 
 from . import __version__
 from .errors import EXIT_INPUT, InternalError, XlprofError, format_error
+from .messages import msg, render
 
-LANG_OPTION = click.option("--lang", type=click.Choice(["en", "es"]), default=None,
-                           help="Language of texts and labels (default: the Settings sheet's, else en).")
+
+def _remember_lang(ctx: click.Context, _param, value):
+    """``--lang`` is also the language of the error messages: kept where the group sees it."""
+    if value:
+        ctx.meta["xlprof.lang"] = value
+    return value
+
+
+LANG_OPTION = click.option("--lang", type=click.Choice(["en", "es"]), default=None, callback=_remember_lang,
+                           help="Language of texts, labels and messages (default: the Settings sheet's, "
+                                "else en).")
 
 
 class XlprofGroup(click.Group):
@@ -25,19 +35,21 @@ class XlprofGroup(click.Group):
         try:
             return super().invoke(ctx)
         except XlprofError as exc:
-            click.echo(format_error(exc), err=True)
+            # the language: --lang, else the inputs' Settings (when read that far), else English
+            lang = ctx.meta.get("xlprof.lang") or getattr(exc, "lang", None) or "en"
+            click.echo(format_error(exc, lang=lang), err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("xlprof: interrupted", err=True)
+            click.echo(f"xlprof: {render(msg('interrupted'), ctx.meta.get('xlprof.lang', 'en'))}", err=True)
             ctx.exit(130)
         except MemoryError:
-            click.echo("xlprof: out of memory; the input is too large", err=True)
+            click.echo(f"xlprof: {render(msg('out_of_memory'), ctx.meta.get('xlprof.lang', 'en'))}", err=True)
             ctx.exit(3)
         except Exception as exc:  # last resort: a located message, not a traceback
             err = InternalError(exc)
-            click.echo(format_error(err), err=True)
+            click.echo(format_error(err, lang=ctx.meta.get("xlprof.lang", "en")), err=True)
             ctx.exit(err.exit_code)
 
 
@@ -51,32 +63,34 @@ def main() -> None:
     """
 
 
-def _read(input_path: Path):
-    """Read and validate INPUT; prints the reader's notes (ignored columns...) to stderr."""
+def _read(input_path: Path, lang: str | None = None):
+    """Read and validate INPUT; prints the reader's notes (ignored columns...) to stderr, in
+    ``lang`` (else the Settings' language)."""
     from .io.reader import read_portfolio
 
     notes: list[str] = []
     portfolio = read_portfolio(input_path, notes)
     for note in notes:
-        click.echo(f"xlprof: note: {note}", err=True)
+        click.echo(f"xlprof: {render(msg('note', text=note), lang or portfolio.settings.language)}", err=True)
     return portfolio
 
 
 def _analysis(input_path: Path, lang: str | None):
     from .model import analyze
 
-    portfolio = _read(input_path)
+    portfolio = _read(input_path, lang)
     return portfolio, analyze(portfolio, lang=lang or portfolio.settings.language)
 
 
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-def validate(input_path: Path) -> None:
+@LANG_OPTION
+def validate(input_path: Path, lang: str | None) -> None:
     """Check INPUT and list every problem (exit 0 when clean, 1 with problems)."""
-    p = _read(input_path)
+    p = _read(input_path, lang)
     n_vol = int((p.volumes["quantity"] != 0).sum())
-    click.echo(f"{input_path}: OK - {len(p.clients)} clients, {len(p.activities)} activities, "
-               f"{len(p.resources)} resources, {n_vol} volume entries")
+    click.echo(render(msg("validated", path=str(input_path), clients=len(p.clients), activities=len(p.activities),
+                          resources=len(p.resources), volumes=n_vol), lang or p.settings.language))
 
 
 @main.command()
@@ -237,8 +251,7 @@ def _refuse_input_book(book: Path) -> None:
     if book.suffix.lower() in XLSX_SUFFIXES and book.is_file():
         if is_analysis_book(dict.fromkeys(sheet_names(book))):
             return
-        raise WorkbookError(f"{book}: is an input workbook, not an analysis workbook written by xlprof; "
-                            f"recalc would replace it. To analyse it, run: xlprof generate {book} -o FOLDER")
+        raise WorkbookError(msg("not_analysis_book", book=str(book)))
 
 
 @main.command()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .errors import InputError, Problem
+from .messages import msg, reason as reason_of
 from .io import evidence
 from .io.cells import PercentCell
 from .textnorm import norm_key, parse_bool, parse_date, parse_number
@@ -93,12 +94,14 @@ class Settings:
         sheet: str | None = None,
         rows: Mapping[str, int] | None = None,
         delimiter: str | None = None,
+        columns: Mapping[str, str] | None = None,
     ) -> "Settings":
         """Parse user-provided key/value pairs; raises :class:`InputError` listing every problem.
 
         Keys are matched ignoring case, accents, spaces and underscores, in English
         or Spanish. Blank values keep the default. ``rows`` maps each key as given
-        to its sheet row, for located messages. Numbers and dates typed as text follow
+        to its sheet row, for located messages; ``columns`` names the key and value columns
+        as the user's sheet does (default ``key``, ``value``). Numbers and dates typed as text follow
         the reading rule (:mod:`xlprof.io.evidence`): the values of the numeric settings
         are one column of evidence (``delimiter``: the CSV file's), settled by the
         ``decimal_separator`` and ``date_order`` given in the same mapping. A percentage
@@ -108,91 +111,89 @@ class Settings:
         problems: list[Problem] = []
         parsed: dict[str, Any] = {}
         rows = rows or {}
-        reading = _reading(values, delimiter, problems, file=file, sheet=sheet, rows=rows)
+        key_col, value_col = (columns or {}).get("key", "key"), (columns or {}).get("value", "value")
+        reading = _reading(values, delimiter, problems, file=file, sheet=sheet, rows=rows, column=value_col)
         for raw_key, raw in values.items():
             key = SETTING_ALIASES.get(norm_key(raw_key))
-            where = dict(file=file, sheet=sheet, row=rows.get(raw_key), column="value")
+            where = dict(file=file, sheet=sheet, row=rows.get(raw_key), column=value_col)
             if key is None:
                 problems.append(
                     Problem(
-                        f"unknown setting {raw_key!r}; known settings: "
-                        + ", ".join(f.name for f in dataclasses.fields(cls)),
-                        file=file, sheet=sheet, row=rows.get(raw_key), column="key",
+                        msg("unknown_setting", key=raw_key, known=", ".join(f.name for f in dataclasses.fields(cls))),
+                        file=file, sheet=sheet, row=rows.get(raw_key), column=key_col,
                     )
                 )
                 continue
             if key in parsed:
-                problems.append(Problem(f"setting {key!r} is given twice", **where))
+                problems.append(Problem(msg("setting_twice", key=key), **where))
                 continue
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
             try:
                 parsed[key] = _parse_setting(key, raw, **reading)
             except ValueError as exc:
-                problems.append(Problem(f"setting {str(raw_key).strip()}: {exc}", **where))
+                problems.append(Problem(msg("setting_reason", key=str(raw_key).strip(), reason=reason_of(exc)),
+                                        **where))
         if problems:
             raise InputError(problems)
         settings = cls(**parsed)
         given = {SETTING_ALIASES.get(norm_key(k)): k for k in values}
         problems = []
-        for key, msg in settings.check_fields():
+        for key, text in settings.check_fields():
             raw_key = given.get(key)
-            problems.append(Problem(msg, file=file, sheet=sheet, row=rows.get(raw_key),
-                                    column="value" if raw_key in rows else None))
+            problems.append(Problem(text, file=file, sheet=sheet, row=rows.get(raw_key),
+                                    column=value_col if raw_key in rows else None))
         if problems:
             raise InputError(problems)
         return settings
 
     def check(self) -> list[str]:
         """Range checks across fields; returns messages (empty when valid)."""
-        return [msg for _, msg in self.check_fields()]
+        return [text for _, text in self.check_fields()]
 
     def check_fields(self) -> list[tuple[str, str]]:
         """Range checks as (setting key, message) pairs."""
         out = []
         if not self.period_months > 0:
-            out.append(("period_months", f"period_months must be > 0, got {self.period_months}"))
+            out.append(("period_months", msg("check_period", value=_g(self.period_months))))
         if not 0 <= self.cost_of_capital <= 1:
-            out.append(("cost_of_capital",
-                        f"cost_of_capital is a yearly fraction between 0 and 1, got {self.cost_of_capital}"))
+            out.append(("cost_of_capital", msg("check_cost_of_capital", value=_g(self.cost_of_capital))))
         if self.language not in LANGUAGES:
-            out.append(("language", f"language must be one of {', '.join(LANGUAGES)}, got {self.language!r}"))
+            out.append(("language", msg("check_language", choices=", ".join(LANGUAGES), value=self.language)))
         for sig, w in self.weights.items():
             if w < 0:
-                out.append((f"weight_{sig}", f"weights must be >= 0: weight_{sig} is {w}"))
+                out.append((f"weight_{sig}", msg("check_weight", key=f"weight_{sig}", value=_g(w))))
         if sum(self.weights.values()) <= 0:
-            out.append(("weight_profitability", "at least one weight must be > 0"))
+            out.append(("weight_profitability", msg("check_weights_sum")))
         if not 0 <= self.score_terminate <= 100:
-            out.append(("score_terminate", f"score_terminate must be between 0 and 100, got {self.score_terminate}"))
+            out.append(("score_terminate", msg("check_score_terminate", value=_g(self.score_terminate))))
         if not 0 <= self.coverage_min <= 1:
-            out.append(("coverage_min", f"coverage_min must be between 0 and 1, got {self.coverage_min}"))
+            out.append(("coverage_min", msg("check_coverage", value=_g(self.coverage_min))))
         if not 0 < self.tier_platinum < self.tier_gold <= 1:
-            out.append(("tier_platinum", "tiers need 0 < tier_platinum < tier_gold <= 1, "
-                                         f"got {self.tier_platinum} and {self.tier_gold}"))
+            out.append(("tier_platinum", msg("check_tiers", platinum=_g(self.tier_platinum),
+                                             gold=_g(self.tier_gold))))
         if self.value_per_freed_hour < 0:
-            out.append(("value_per_freed_hour", "value_per_freed_hour must be >= 0"))
+            out.append(("value_per_freed_hour", msg("check_freed_hour")))
         if not 0 <= self.notice_lead_days <= 3650:
-            out.append(("notice_lead_days", f"notice_lead_days must be between 0 and 3650 days, got {self.notice_lead_days}"))
+            out.append(("notice_lead_days", msg("check_notice_lead", value=_g(self.notice_lead_days))))
         if not self.period_months <= 120:
-            out.append(("period_months", f"period_months must be at most 120, got {self.period_months}"))
+            out.append(("period_months", msg("check_period_max", value=_g(self.period_months))))
         for key in ("margin_span", "late_days_span", "bad_debt_span", "cts_span"):
             if not getattr(self, key) > 0:
-                out.append((key, f"{key} must be > 0, got {getattr(self, key)}"))
+                out.append((key, msg("check_span", key=key, value=_g(getattr(self, key)))))
         if not -1 <= self.target_net_margin <= 1:
-            out.append(("target_net_margin",
-                        f"target_net_margin is a fraction between -1 and 1, got {self.target_net_margin}"))
+            out.append(("target_net_margin", msg("check_target_margin", value=_g(self.target_net_margin))))
         if not 0 <= self.cts_floor <= 10:
-            out.append(("cts_floor", f"cts_floor is a ratio between 0 and 10, got {self.cts_floor}"))
+            out.append(("cts_floor", msg("check_cts_floor", value=_g(self.cts_floor))))
         if not 0 <= self.restructure_burden <= 1:
-            out.append(("restructure_burden",
-                        f"restructure_burden is a signal between 0 and 1, got {self.restructure_burden}"))
+            out.append(("restructure_burden", msg("check_restructure", value=_g(self.restructure_burden))))
         if self.date_order not in DATE_ORDERS:
-            out.append(("date_order", f"date_order must be one of {', '.join(DATE_ORDERS)}, got {self.date_order!r}"))
+            out.append(("date_order", msg("check_date_order", choices=", ".join(DATE_ORDERS), value=self.date_order)))
         if self.decimal_separator not in DECIMAL_SEPARATORS:
-            out.append(("decimal_separator", "decimal_separator must be one of "
-                        f"{', '.join(DECIMAL_SEPARATORS)}, got {self.decimal_separator!r}"))
+            out.append(("decimal_separator", msg("check_decimal", choices=", ".join(DECIMAL_SEPARATORS),
+                                                 value=self.decimal_separator)))
         if not self.currency or len(self.currency) > 8:
-            out.append(("currency", f"currency must be a short code such as EUR, got {self.currency!r}"))
+            out.append(("currency", msg("check_currency", value=self.currency)))
         return out
 
 
@@ -253,7 +254,7 @@ _DECIMAL_WORDS = {"punto": ".", "point": ".", "dot": ".", "coma": ",", "comma": 
 
 
 def _reading(values: Mapping[str, Any], delimiter: str | None, problems: list[Problem], *,
-             file, sheet, rows) -> dict[str, str]:
+             file, sheet, rows, column="value") -> dict[str, str]:
     """``decimal`` and ``order`` for the other values: ``date_order`` and
     ``decimal_separator`` as given, and the numeric values' own evidence."""
     given = {SETTING_ALIASES.get(norm_key(k)): (k, v) for k, v in values.items()}
@@ -274,7 +275,7 @@ def _reading(values: Mapping[str, Any], delimiter: str | None, problems: list[Pr
         decided = evidence.decide_decimal(found, setting=decimal, delimiter=delimiter, scope="Settings sheet")
     except evidence.ConflictingValues as exc:
         key = where[evidence.number_class(exc.examples[","])]
-        problems.append(Problem(str(exc), file=file, sheet=sheet, row=rows.get(key), column="value"))
+        problems.append(Problem(reason_of(exc), file=file, sheet=sheet, row=rows.get(key), column=column))
         decided = None
     except evidence.AmbiguousValue:
         decided = None                    # each ambiguous value says so itself
@@ -286,12 +287,12 @@ def _parse_setting(key: str, raw: Any, *, decimal: str = "auto", order: str = "a
     if key == "decision_date":
         value = parse_date(raw, order=order)
         if value is None:
-            raise ValueError(f"{raw!r} is not a date (expected YYYY-MM-DD)")
+            raise ValueError(msg("setting_not_date", value=raw))
         return value
     if key == "capacity_constrained":
         value = parse_bool(raw)
         if value is None:
-            raise ValueError(f"{raw!r} is not yes/no")
+            raise ValueError(msg("not_yesno", value=raw))
         return value
     if key in ("currency",):
         return str(raw).strip().upper()
@@ -306,18 +307,22 @@ def _parse_setting(key: str, raw: Any, *, decimal: str = "auto", order: str = "a
     if isinstance(raw, PercentCell) or isinstance(raw, str) and raw.strip().endswith("%"):
         if key not in RATE_SETTINGS:
             shown = str(raw).strip()
-            raise ValueError(f"{shown!r} is a percentage, but {key} is not a rate: type it as a plain "
-                             f"number (e.g. {_plain(shown)})")
+            raise ValueError(msg("percent_not_rate", shown=shown, key=key, plain=_plain(shown)))
         if isinstance(raw, PercentCell):
             return float(raw.value)
     number = parse_number(raw, decimal=decimal)
     if number is None:
-        raise ValueError(f"{raw!r} is not a number")
+        raise ValueError(msg("not_a_number", value=raw))
     if kind == "int" or key == "notice_lead_days":
         if number != int(number):
-            raise ValueError(f"{raw!r} must be a whole number of days")
+            raise ValueError(msg("whole_days", value=raw))
         return int(number)
     return float(number)
+
+
+def _g(x: Any) -> str:
+    """A setting's value as the range checks show it (``str``: 0.5, 12.0, 14)."""
+    return str(x)
 
 
 def _plain(shown: str) -> str:

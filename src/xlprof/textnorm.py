@@ -31,6 +31,7 @@ import unicodedata
 from typing import Any
 
 from .io import evidence
+from .messages import Msg, msg
 
 EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",
                 "#SPILL!", "#CALC!", "#GETTING_DATA", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!",
@@ -111,32 +112,32 @@ def parse_number(value: Any, *, decimal: str = "auto") -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is a yes/no value, not a number")
+        raise ValueError(msg("yesno_not_number", value=value))
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        raise ValueError(f"{value!s} is a date, not a number")
+        raise ValueError(msg("date_not_number", value=value))
     if isinstance(value, decimal_.Decimal):  # COM: Currency/Accounting-formatted cells
         if not value.is_finite():
-            raise ValueError(f"{value!s} is not a finite number")
+            raise ValueError(msg("not_finite_str", value=value))
         return float(value)
     err = com_error(value)
     if err:
-        raise ValueError(f"{err} is an Excel error, not a number")
+        raise ValueError(msg("error_not_number", code=err))
     if isinstance(value, (int, float)) or type(value).__module__ == "numpy":
         try:
             f = float(value)
         except (TypeError, ValueError, OverflowError):  # OverflowError: int beyond 1e308
-            raise ValueError(f"{value!r} is not a finite number") from None
+            raise ValueError(msg("not_finite", value=value)) from None
         if not math.isfinite(f):
-            raise ValueError(f"{value!r} is not a finite number")
+            raise ValueError(msg("not_finite", value=value))
         return f
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(msg("not_a_number", value=value))
     err = excel_error(value)
     if err:
-        raise ValueError(f"{err} is an Excel error, not a number")
+        raise ValueError(msg("error_not_number", code=err))
     cls = evidence.number_class(value)
     if cls is None:
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(msg("not_a_number", value=value))
     sep = evidence.decide_decimal({cls: value}, setting=decimal, scope="")
     return evidence.to_number(value, sep)
 
@@ -158,7 +159,7 @@ def parse_bool(value: Any) -> bool | None:
         return True
     if key in _NO:
         return False
-    raise ValueError(f"{value!r} is not yes/no")
+    raise ValueError(msg("not_yesno", value=value))
 
 
 MIN_DATE = dt.date(1900, 1, 1)
@@ -174,9 +175,13 @@ def parse_date(value: Any, *, order: str = "auto") -> dt.date | None:
     """
     d = _parse_date(value, order)
     if d is not None and not MIN_DATE <= d <= MAX_DATE:
-        raise ValueError(f"{d.isoformat()} is outside the dates xlprof accepts "
-                         f"({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})")
+        raise ValueError(date_out_of_range(d))
     return d
+
+
+def date_out_of_range(d: dt.date) -> Msg:
+    """Why date ``d`` is refused (outside MIN_DATE..MAX_DATE)."""
+    return msg("date_out_of_range", date=d.isoformat(), low=MIN_DATE.isoformat(), high=MAX_DATE.isoformat())
 
 
 def _parse_date(value: Any, order: str) -> dt.date | None:
@@ -194,7 +199,7 @@ def _parse_date(value: Any, order: str) -> dt.date | None:
             return evidence.to_date(value, None)      # raises the reason
         return evidence.to_date(value, evidence.decide_date_order({cls: value}, setting=order, scope=""))
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is a yes/no value, not a date")
+        raise ValueError(msg("yesno_not_date", value=value))
     if isinstance(value, (int, float)):
-        raise ValueError(f"{value!r} is a number, not a date")
-    raise ValueError(f"{value!r} is not a date")
+        raise ValueError(msg("number_not_date", value=value))
+    raise ValueError(msg("not_a_date", value=value))

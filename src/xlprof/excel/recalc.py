@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..errors import InputError, Problem, XlprofError
+from ..errors import InputError, Problem, XlprofError, format_error
 from ..model.analysis import Analysis, analyze
 from ..textnorm import norm_key
 from ..workbook import layout as L
@@ -269,7 +269,7 @@ def check_layout(a: Analysis, stamp: L.Stamp | None, src: SheetSource, inputs: d
 
 
 def _problems_text(problems: list[Problem], lang: str) -> str:
-    lines = [f"- {p}" for p in problems[:MAX_PROBLEMS_SHOWN]]
+    lines = [f"- {p.render(lang)}" for p in problems[:MAX_PROBLEMS_SHOWN]]
     if len(problems) > MAX_PROBLEMS_SHOWN:
         lines.append(text("more", lang, n=len(problems) - MAX_PROBLEMS_SHOWN))
     return "\n".join(lines)
@@ -328,9 +328,10 @@ def plan_recalculation(src: SheetSource, *, book_name: str = "", book_path: str 
     except InputError as exc:
         probs = exc.problems
         return failed(text("bad_inputs", lang, count=len(probs), problems=_problems_text(probs, lang)),
-                      str(probs[0]) if probs else str(exc))
+                      probs[0].render(lang) if probs else str(exc))
     except XlprofError as exc:
-        return failed(text("failed", lang, error=exc), str(exc))
+        said = format_error(exc, lang=lang).removeprefix("xlprof: ")
+        return failed(text("failed", lang, error=said), said)
 
     if stamp is not None and stamp.fixed_rates:
         message = text("split", lang)

@@ -19,8 +19,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from ..messages import msg, reason as reason_of
 from ..schema import BEHAVIOR_ALIASES, BEHAVIORS
-from ..textnorm import MAX_DATE, MIN_DATE, excel_error, norm_key, parse_bool, parse_date
+from ..textnorm import MAX_DATE, MIN_DATE, date_out_of_range, excel_error, norm_key, parse_bool, parse_date
 from . import evidence as ev
 from .cells import ErrorCell, FormulaCell, PercentCell
 
@@ -61,35 +62,28 @@ def marker_reason(v: Any) -> str | None:
     """Why an error or formula cell (or Excel error text) cannot be read, with the fix for a
     formula; None for any other cell. An error is never read as 0 or blank."""
     if isinstance(v, ErrorCell):
-        return f"cell holds the Excel error {v.code}"
+        return msg("excel_error", code=v.code)
     if isinstance(v, FormulaCell):
-        saved = ("it has no saved value" if v.cached is None
-                 else f"its saved value {v.cached!r} may be out of date")
-        return (f"the formula ={v.formula} cannot be trusted ({v.reason}; {saved}); open the file "
-                "in Excel or LibreOffice and save it, so that the values are calculated and saved")
+        saved = (msg("formula_no_value") if v.cached is None else msg("formula_old_value", value=v.cached))
+        return msg("formula_untrusted", formula=v.formula, why=v.reason, saved=saved)
     if isinstance(v, str):
         err = excel_error(v)
         if err:
-            return f"cell holds the Excel error {err}"
+            return msg("excel_error", code=err)
     return None
-
-
-def _takes(name: str) -> tuple[str, str]:
-    if name in _MONEY:
-        return "an amount of money", "amount"
-    if name in _DAYS:
-        return "a number of days", "number of days"
-    if name in ("values_alignment", "communication", "needs_fit", "respect_of_terms", "growth_potential"):
-        return "a rating from 1 to 5", "rating"
-    return "a quantity", "quantity"
 
 
 def percent_reason(name: str, shown: str) -> str:
     """Why a percentage cannot stand in number column ``name``, and what to type instead."""
-    takes, noun = _takes(name)
-    example = " (work a share out first: 5 % of 1,000 is 50)" if name in _MONEY else ""
-    return (f"{shown!r} is a percentage; this column takes {takes}, not a share of something: "
-            f"type the {noun} itself as a plain number{example}")
+    if name in _MONEY:
+        key = "percent_money"
+    elif name in _DAYS:
+        key = "percent_days"
+    elif name in ("values_alignment", "communication", "needs_fit", "respect_of_terms", "growth_potential"):
+        key = "percent_rating"
+    else:
+        key = "percent_quantity"
+    return msg(key, shown=shown)
 
 
 # --- evidence ------------------------------------------------------------------------------
@@ -164,12 +158,12 @@ def date_column(values: Sequence[Any], reading: Reading = Reading()) -> Column:
             x = marker_reason(v)
             if x is None:
                 if isinstance(v, PercentCell):
-                    x = f"{str(v)!r} is a percentage, not a date"
+                    x = msg("percent_not_date", shown=str(v))
                 else:
                     try:
                         x = parse_date(v)
                     except ValueError as exc:
-                        x = str(exc)
+                        x = reason_of(exc)
         if isinstance(x, dt.date):
             out[i] = x
         elif x is not None:
@@ -187,10 +181,9 @@ def _read_text_date(text: str, cls: str | None, order: str | None, dependent: se
     try:
         d = ev.to_date(text, order)
     except ValueError as exc:
-        return str(exc)
+        return reason_of(exc)
     if not MIN_DATE <= d <= MAX_DATE:
-        return (f"{d.isoformat()} is outside the dates xlprof accepts "
-                f"({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})")
+        return date_out_of_range(d)
     return d
 
 
@@ -198,8 +191,8 @@ def _date_reason(text: str) -> str:
     try:
         ev.to_date(text, None)
     except ValueError as exc:
-        return str(exc)
-    return f"{text!r} is not a date"  # pragma: no cover - classed texts do not get here
+        return reason_of(exc)
+    return msg("not_a_date", value=text)  # pragma: no cover - classed texts do not get here
 
 
 # --- column-level problems -------------------------------------------------------------------
@@ -225,21 +218,16 @@ def decision_problem(exc: ValueError, parts: Sequence[tuple[Evidence, Callable[[
         proves = ev.NUMBER_PROVES if exc.setting == "decimal_separator" else ev.DATE_PROVES
         sides = [seen([c for c, r in proves.items() if r == reading]) for reading in exc.examples]
         (n_few, at), (n_many, _) = sorted(sides, key=lambda s: (s[0], _order(s[1])))
-        return at, (f"{exc} ({_cells(n_many)} read one way and {_cells(n_few)} the other; "
-                    f"this is the first of the {_cells(n_few)})")
+        return at, msg("conflict_counts", reason=reason_of(exc), many=msg("cells", n=n_many),
+                       few=msg("cells", n=n_few))
     classify = ev.number_class if exc.setting == "decimal_separator" else ev.date_class
     n, at = seen([classify(exc.example)])
     more = n - 1
-    extra = f" ({more:,} more cell{'s' * (more != 1)} read two ways)" if more > 0 else ""
-    return at, str(exc) + extra
+    return at, (msg("more_two_way", reason=reason_of(exc), n=more) if more > 0 else reason_of(exc))
 
 
 def _order(where: Any) -> Any:
     return where if isinstance(where, tuple) else (where, 0)
-
-
-def _cells(n: int) -> str:
-    return f"{n:,} cell" + ("s" if n != 1 else "")
 
 
 # --- other kinds -----------------------------------------------------------------------------
@@ -264,7 +252,7 @@ def _text_cell(kind: str, v: Any) -> Any:
         return None
     if kind == "id":
         if isinstance(v, PercentCell):
-            raise ValueError(f"{str(v)!r} is formatted as a percentage; type the id as text")
+            raise ValueError(msg("percent_id", shown=str(v)))
         s = text_id(v)
     elif isinstance(v, str):
         s = v
@@ -273,7 +261,7 @@ def _text_cell(kind: str, v: Any) -> Any:
     else:
         s = text_id(v) if isinstance(v, float) else str(v)
     if len(s) > MAX_TEXT:
-        raise ValueError(f"text of {len(s):,} characters is longer than Excel's {MAX_TEXT:,}-character cell limit")
+        raise ValueError(msg("text_too_long", length=len(s), limit=MAX_TEXT))
     return s
 
 
@@ -282,7 +270,7 @@ def _yesno_cell(v: Any) -> bool:
     if reason:
         raise ValueError(reason)
     if isinstance(v, PercentCell):
-        raise ValueError(f"{str(v)!r} is a percentage, not yes/no")
+        raise ValueError(msg("percent_not_yesno", shown=str(v)))
     b = parse_bool(v)
     return False if b is None else b
 
@@ -292,10 +280,10 @@ def _behavior_cell(v: Any) -> str:
     if reason:
         raise ValueError(reason)
     if v is None or (isinstance(v, str) and not v.strip()):
-        raise ValueError(f"is blank; expected one of {', '.join(BEHAVIORS)}")
+        raise ValueError(msg("behavior_blank", codes=", ".join(BEHAVIORS)))
     code = BEHAVIOR_ALIASES.get(norm_key(v))
     if code is None:
-        raise ValueError(f"{v!r} is not a cost behaviour; expected one of {', '.join(BEHAVIORS)}")
+        raise ValueError(msg("behavior_unknown", value=v, codes=", ".join(BEHAVIORS)))
     return code
 
 
@@ -329,7 +317,7 @@ def cell_column(kind: str, values: Sequence[Any], required: bool = False) -> Col
             try:
                 ok, x = True, fn(v)
             except ValueError as exc:
-                ok, x = False, str(exc)
+                ok, x = False, reason_of(exc)
             if key is not None:
                 memo[key] = (ok, x)
         if ok:

@@ -48,6 +48,8 @@ import math
 import re
 from typing import Iterable, Mapping
 
+from ..messages import msg
+
 __all__ = [
     "NUMBER_STRIP", "NUMBER_CLASSES", "NUMBER_PROVES", "NUMBER_TWO_WAYS", "number_class", "decide_decimal", "decimal_outcome",
     "to_number", "number_readings",
@@ -156,8 +158,8 @@ def number_class(text: object) -> str | None:
     return m.lastgroup if m else None
 
 
-def _sep_name(sep: str) -> str:
-    return "a decimal point" if sep == "." else "a decimal comma"
+def _sep_name(sep: str):
+    return msg("a_decimal_point" if sep == "." else "a_decimal_comma")
 
 
 def decimal_outcome(kinds: Iterable[str], *, setting: str = "auto", delimiter: str | None = None) -> str | None:
@@ -202,29 +204,31 @@ def decide_decimal(found: Mapping[str, str], *, setting: str = "auto",
             if sep is not None:
                 proofs.setdefault(sep, example)
         a, b = proofs["."], proofs[","]
-        raise ConflictingValues(
-            f"{a!r} can only be read with a decimal point and {b!r} only with a decimal comma; "
-            f"type every number{_in(scope)} the same way",
-            examples={".": a, ",": b}, setting="decimal_separator")
+        raise ConflictingValues(msg("decimal_conflict", a=a, b=b, scope=_in(scope)),
+                                examples={".": a, ",": b}, setting="decimal_separator")
     ambiguous = [c for c in NUMBER_TWO_WAYS if c in found]
     example = found[ambiguous[0]]
     readings = number_readings(example)
     mark = "." if ambiguous[0] == "point_or_thousands" else ","
     thousands, decimal = (readings[","], readings["."]) if mark == "." else (readings["."], readings[","])
     raise AmbiguousValue(
-        f"{example!r} can be read as {_fmt(thousands)} ('{mark}' separating thousands) or as "
-        f"{_fmt(decimal)} ('{mark}' as the decimal {'point' if mark == '.' else 'comma'}), and "
-        f"nothing{_in(scope, ' else')} shows which; set decimal_separator to '.' or ',' in the "
-        "Settings sheet, or type the number without a thousands separator",
+        msg("decimal_ambiguous", example=example, thousands=thousands, decimal=decimal, mark=mark,
+            as_decimal=msg("the_decimal_point" if mark == "." else "the_decimal_comma"),
+            nothing=_nothing_else(scope)),
         example=example, readings=readings, setting="decimal_separator")
 
 
-def _in(scope: str, word: str = "") -> str:
-    return f"{word} in the {scope}" if scope else ""
+_SCOPES = {"file": "file", "column": "column", "Settings sheet": "settings"}
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.15g}"
+def _in(scope: str):
+    """" in the column" (message part) for ``scope`` ("file", "column", "Settings sheet", "")."""
+    return msg(f"in_{_SCOPES[scope]}" if scope else "in_nothing")
+
+
+def _nothing_else(scope: str):
+    """"nothing else in the column" (message part) for ``scope``; "nothing" for a lone value."""
+    return msg(f"nothing_else_{_SCOPES[scope]}" if scope else "nothing")
 
 
 def number_readings(text: str) -> dict[str, float]:
@@ -248,11 +252,11 @@ def to_number(text: str, decimal: str | None) -> float:
     ValueError if ``text`` is not a number, is not finite, or proves the other separator.
     """
     if not isinstance(text, str):
-        raise ValueError(f"{text!r} is not a number")
+        raise ValueError(msg("not_a_number", value=text))
     s = _normalise_number(text)
     m = _NUMBER_RE.fullmatch(s)
     if m is None:
-        raise ValueError(f"{text!r} is not a number")
+        raise ValueError(msg("not_a_number", value=text))
     cls = m.lastgroup
     proves = NUMBER_PROVES[cls]
     if cls in NUMBER_TWO_WAYS:
@@ -261,8 +265,8 @@ def to_number(text: str, decimal: str | None) -> float:
         sep = decimal
     elif proves is not None:
         if decimal is not None and decimal != proves:
-            raise ValueError(f"{text!r} has {_sep_name(proves)} but the other numbers "
-                             f"have {_sep_name(decimal)}")
+            raise ValueError(msg("has_other_decimal", value=text, has=_sep_name(proves),
+                                 other=_sep_name(decimal)))
         sep = proves
     else:
         sep = "."                              # integer or space-grouped integer: no mark
@@ -276,7 +280,7 @@ def to_number(text: str, decimal: str | None) -> float:
         body = body.replace(",", "")
     x = float(body)
     if not math.isfinite(x):
-        raise ValueError(f"{text!r} is not a finite number")
+        raise ValueError(msg("not_finite", value=text))
     if text.rstrip().endswith("%"):
         x /= 100.0
     return -x if neg else x
@@ -348,7 +352,7 @@ def date_class(text: object) -> str | None:
     return m.lastgroup if m else None
 
 
-_ORDER_WORDS = {"dmy": "day first", "mdy": "month first", "ymd": "year first"}
+_ORDER_WORDS = {"dmy": "day", "mdy": "month"}
 
 
 def decide_date_order(found: Mapping[str, str], *, setting: str = "auto",
@@ -369,9 +373,8 @@ def decide_date_order(found: Mapping[str, str], *, setting: str = "auto",
             proofs.setdefault(order, example)
     if len(proofs) == 2:
         a, b = proofs["dmy"], proofs["mdy"]
-        raise ConflictingValues(
-            f"{a!r} has the day first but {b!r} has the month first; type every date"
-            f"{_in(scope)} the same way (best: YYYY-MM-DD)", examples=proofs, setting="date_order")
+        raise ConflictingValues(msg("date_conflict", a=a, b=b, scope=_in(scope)), examples=proofs,
+                                setting="date_order")
     if proofs:
         return next(iter(proofs))
     if "day_or_month" not in found:
@@ -380,20 +383,11 @@ def decide_date_order(found: Mapping[str, str], *, setting: str = "auto",
         return setting
     example = found["day_or_month"]
     readings = date_readings(example)
-    extra = (" (date_order ymd only settles dates written year first)" if setting == "ymd" else "")
+    extra = msg("ymd_settles_nothing" if setting == "ymd" else "in_nothing")
     raise AmbiguousValue(
-        f"{example!r} can be {_day(readings['dmy'])} (day first) or {_day(readings['mdy'])} "
-        f"(month first), and nothing{_in(scope, ' else')} shows which; set date_order to dmy or "
-        f"mdy in the Settings sheet{extra}, or type the date as YYYY-MM-DD",
+        msg("date_ambiguous", example=example, dmy=readings["dmy"], mdy=readings["mdy"],
+            nothing=_nothing_else(scope), extra=extra),
         example=example, readings=readings, setting="date_order")
-
-
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December")
-
-
-def _day(d: dt.date) -> str:
-    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 def date_readings(text: str) -> dict[str, dt.date]:
@@ -416,7 +410,7 @@ def to_date(text: str, order: str | None) -> dt.date:
     proves the other order.
     """
     if not isinstance(text, str):
-        raise ValueError(f"{text!r} is not a date")
+        raise ValueError(msg("not_a_date", value=text))
     s = _DATE_STRIP_RE.sub("", text)
     m = _DATE_RE.fullmatch(s)
     if m is None:
@@ -436,22 +430,22 @@ def to_date(text: str, order: str | None) -> dt.date:
         if cls == "day_or_month" and order not in ("dmy", "mdy"):
             decide_date_order({cls: text}, setting=order or "auto", scope="")  # raises AmbiguousValue
         if proves is not None and order in ("dmy", "mdy") and order != proves:
-            raise ValueError(f"{text!r} has the {_ORDER_WORDS[proves].split()[0]} first but the "
-                             f"other dates have the {_ORDER_WORDS[order].split()[0]} first")
+            raise ValueError(msg("has_other_order", value=text, has=msg(_ORDER_WORDS[proves]),
+                                 other=msg(_ORDER_WORDS[order])))
         use = proves or order or "dmy"         # day_is_month reads the same either way
         d, mo = (a, b) if use == "dmy" else (b, a)
     try:
         return dt.date(y, mo, d)
     except ValueError:
-        raise ValueError(f"{text!r} is not a valid date") from None
+        raise ValueError(msg("not_a_valid_date", value=text)) from None
 
 
-def _not_a_date(text: str, s: str) -> str:
+def _not_a_date(text: str, s: str):
     if re.fullmatch("[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}", s):
-        return f"{text!r} has a two-digit year; type the year with four digits (or YYYY-MM-DD)"
+        return msg("two_digit_year", value=text)
     if re.fullmatch("[0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{1,4}.*", s):
-        return f"{text!r} is not a valid date"
-    return f"{text!r} is not a date (expected YYYY-MM-DD, or DD/MM/YYYY or MM/DD/YYYY)"
+        return msg("not_a_valid_date", value=text)
+    return msg("not_a_date_expected", value=text)
 
 
 # --- SQL ------------------------------------------------------------------------------------

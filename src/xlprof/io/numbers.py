@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..messages import msg, reason as reason_of
 from ..textnorm import parse_number
 from . import evidence as ev
 from .cells import PercentCell
@@ -178,8 +179,8 @@ def _read_text_number(name: str, text: str, cls: str | None, sep: str | None, de
         try:
             parse_number(text)             # the one parser's reason ('lots' is not a number...)
         except ValueError as exc:
-            return str(exc)
-        return f"{text!r} is not a number"  # pragma: no cover - a number has a class
+            return reason_of(exc)
+        return msg("not_a_number", value=text)  # pragma: no cover - a number has a class
     if cls in dependent:
         return "\0"
     if text.rstrip().endswith("%"):
@@ -187,7 +188,7 @@ def _read_text_number(name: str, text: str, cls: str | None, sep: str | None, de
     try:
         return ev.to_number(text, sep)
     except ValueError as exc:
-        return str(exc)
+        return reason_of(exc)
 
 
 def _number_cell(name: str, v: Any) -> float | str:
@@ -200,7 +201,7 @@ def _number_cell(name: str, v: Any) -> float | str:
     try:
         x = parse_number(v)
     except ValueError as exc:
-        return str(exc)
+        return reason_of(exc)
     return math.nan if x is None else x
 
 
@@ -211,18 +212,18 @@ def _check_range(name: str, kind: str, nonnegative: bool, values, out: np.ndarra
         nan = np.isnan(out)
         checks = []
         if kind == "rating":
-            checks.append((~nan & ((out < 1) | (out > 5)), "{v} is not a rating between 1 and 5"))
+            checks.append((~nan & ((out < 1) | (out > 5)), "not_rating"))
         if nonnegative:
-            checks.append((out < 0, "{v} is negative; expected a number >= 0"))
-        checks.append((~nan & ~finite, "{v} is not a finite number"))
-        checks.append((finite & (np.abs(out) > MAX_AMOUNT), "{v} is too large for an amount (limit 1e15)"))
+            checks.append((out < 0, "negative"))
+        checks.append((~nan & ~finite, "not_finite_value"))
+        checks.append((finite & (np.abs(out) > MAX_AMOUNT), "too_large_amount"))
         if name.endswith("_days"):
-            checks.append((out > MAX_DAYS, "{v} days is more than 36,500 (100 years); is it a date or a typo?"))
-    for mask, msg in checks:
+            checks.append((out > MAX_DAYS, "too_many_days"))
+    for mask, key in checks:
         for i in np.flatnonzero(mask):
             i = int(i)
             if i not in bad:
-                bad[i] = msg.format(v=repr(values[i]))
+                bad[i] = msg(key, value=repr(values[i]))
     if bad:
         out[list(bad)] = np.nan
 

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, Problem, UnreadableFileError
+from ..messages import lang_of, msg
 from ..model.analysis import Portfolio
 from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, TABLES, VOLUMES_LONG, column_label, header_map
 from ..settings import Settings
@@ -42,18 +43,17 @@ def read_sheets(path: Path, notes: list[str] | None = None) -> dict[str, RawShee
     if path.is_dir():
         return read_csv_folder(path, _count_headers)
     if not path.exists():
-        raise UnreadableFileError(str(path), "no such file or folder")
+        raise UnreadableFileError(str(path), msg("no_such_file"))
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
         return read_xlsx(path, notes)
     if suffix == ".xls":
-        raise UnreadableFileError(str(path), "old .xls workbooks are not supported; save it as .xlsx")
+        raise UnreadableFileError(str(path), msg("old_xls"))
     if suffix == ".ods":
-        raise UnreadableFileError(str(path), "OpenDocument files are not supported; save it as .xlsx")
+        raise UnreadableFileError(str(path), msg("ods"))
     if suffix == ".csv":
-        raise UnreadableFileError(str(path), "give the folder that holds Clients.csv, Activities.csv, "
-                                             "Volumes.csv (a single CSV file is one table, not a portfolio)")
-    raise UnreadableFileError(str(path), f"unsupported file type {suffix or '(none)'}: expected .xlsx or a folder of CSV files")
+        raise UnreadableFileError(str(path), msg("single_csv"))
+    raise UnreadableFileError(str(path), msg("unsupported_type", suffix=suffix or msg("no_suffix")))
 
 
 _ALL_HEADERS = frozenset(k for t in TABLES for k in header_map(t))
@@ -91,14 +91,13 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
         raws[table.name] = raw
         if raw is None:
             if table.required and not twice:
-                problems.append(Problem(f"missing sheet {table.name} (or {', '.join(table.aliases)}); "
-                                        f"sheets found: {', '.join(sheets) or 'none'}", file=source))
+                problems.append(Problem(msg("missing_sheet", table=table.name, aliases=", ".join(table.aliases),
+                                            found=", ".join(sheets) or msg("none")), file=source))
             tables[table.name] = None
             continue
         tables[table.name] = parse_table(raw, table, problems, notes=notes, settings=settings)
         if tables[table.name] is not None and table.required and not len(tables[table.name].frame):
-            problems.append(Problem(f"the sheet has a header but no data rows; expected one row per "
-                                    f"{'client' if table is CLIENTS else 'activity'}",
+            problems.append(Problem(msg("header_no_rows_clients" if table is CLIENTS else "header_no_rows_activities"),
                                     file=raw.file, sheet=raw.name))
     clients, acts, res = tables["Clients"], tables["Activities"], tables["Resources"]
     if clients is not None:
@@ -113,12 +112,12 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
     if twice:
         pass
     elif vraw is None:
-        problems.append(Problem(f"missing sheet Volumes (or {', '.join(VOLUMES_LONG.aliases)}); "
-                                f"sheets found: {', '.join(sheets) or 'none'}", file=source))
+        problems.append(Problem(msg("missing_sheet", table=VOLUMES_LONG.name, aliases=", ".join(VOLUMES_LONG.aliases),
+                                    found=", ".join(sheets) or msg("none")), file=source))
     elif clients is not None and acts is not None:
         volumes = read_volumes(vraw, clients, acts, problems, notes, settings)
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, lang=declared_language(sheets))
     c = clients.frame
     c["client_name"] = c["client_name"].where(c["client_name"].notna(), c["client_id"])
     r = res.frame if res is not None else pd.DataFrame(
@@ -142,23 +141,47 @@ def _check_activities(acts: ParsedTable, res: ParsedTable | None, raw: RawSheet,
         has_min = not math.isnan(row.minutes_per_unit)
         if row.resource is not None:
             if row.resource not in known:
-                hint = f" (did you mean {known_cf[row.resource.casefold()]!r}?)" if row.resource.casefold() in known_cf else ""
-                problems.append(Problem(f"resource {row.resource!r} is not in the Resources sheet{hint}",
+                hint = known_cf.get(row.resource.casefold())
+                problems.append(Problem(msg("unknown_resource_hint", value=row.resource, hint=hint) if hint
+                                        else msg("unknown_resource", value=row.resource),
                                         column=acts.headers.get("resource"), **where))
             if not has_min:
-                problems.append(Problem(f"an activity on a resource needs {label['minutes_per_unit']}",
+                problems.append(Problem(msg("resource_needs_minutes", minutes=label["minutes_per_unit"]),
                                         column=acts.headers.get("resource"), **where))
             if has_pool or has_rate:
-                problems.append(Problem("an activity on a resource takes its cost from the resource; "
-                                        f"leave {label['cost_pool']} and {label['rate']} blank", column=acts.headers.get("resource"),
+                problems.append(Problem(msg("resource_and_cost", pool=label["cost_pool"], rate=label["rate"]),
+                                        column=acts.headers.get("resource"),
                                         **where))
         elif has_pool and has_rate:
-            problems.append(Problem(f"give {label['cost_pool']} or {label['rate']}, not both",
+            problems.append(Problem(msg("pool_and_rate", pool=label["cost_pool"], rate=label["rate"]),
                                     column=acts.headers.get("cost_pool"), **where))
         elif not has_pool and not has_rate:
-            problems.append(Problem(f"needs a cost: {label['cost_pool']}, {label['rate']}, or a resource with "
-                                    f"{label['minutes_per_unit']}",
+            problems.append(Problem(msg("needs_a_cost", pool=label["cost_pool"], rate=label["rate"],
+                                        minutes=label["minutes_per_unit"]),
                                     column=acts.headers.get("activity"), **where))
+
+
+def _settings_labels(pt: ParsedTable) -> dict[str, str]:
+    """The Settings sheet's key and value columns as its header names them (``Clave``,
+    ``Valor``); an English header keeps the canonical ``key``/``value``."""
+    return {name: label for name, label in pt.headers.items()
+            if name in ("key", "value") and norm_key(label) != name}
+
+
+def declared_language(sheets: dict[str, RawSheet]) -> str | None:
+    """The ``language`` the Settings sheet gives (``en``/``es``), read on its own: the
+    problems of the inputs are told in it even when the rest of the sheet cannot be read."""
+    found = find_sheets(sheets, SETTINGS)
+    if len(found) != 1:
+        return None
+    from ..settings import SETTING_ALIASES
+
+    for row in found[0].rows[:200]:
+        keys = [j for j, v in enumerate(row[:3]) if isinstance(v, str)
+                and SETTING_ALIASES.get(norm_key(v)) == "language"]
+        if keys and keys[0] + 1 < len(row):
+            return lang_of(row[keys[0] + 1])
+    return None
 
 
 def read_settings(sheets: dict[str, RawSheet], source: str) -> Settings:
@@ -179,7 +202,7 @@ def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Prob
     rows: dict[str, int] = {}
     vcol = pt.columns.get("value")   # read raw: the table parsed it as text
     if vcol is None and pt.frame["key"].notna().any():
-        problems.append(Problem("missing column value (or valor) next to the keys",
+        problems.append(Problem(msg("settings_no_value_column"),
                                 file=raw.file, sheet=raw.name, row=pt.header_row + 1))
         return Settings()
     bad = False
@@ -190,7 +213,7 @@ def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Prob
         v = raw.cell(r0, vcol) if vcol is not None else None
         reason = C.marker_reason(v)
         if reason:
-            problems.append(Problem(f"setting {key}: {reason}", file=raw.file, sheet=raw.name,
+            problems.append(Problem(msg("setting_reason", key=key, reason=reason), file=raw.file, sheet=raw.name,
                                     row=pt.rows[i], column=pt.headers.get("value")))
             bad = True
             continue
@@ -198,7 +221,7 @@ def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Prob
         rows[key] = pt.rows[i]
     try:
         settings = Settings.from_mapping(values, file=raw.file, sheet=raw.name, rows=rows,
-                                         delimiter=raw.delimiter)
+                                         delimiter=raw.delimiter, columns=_settings_labels(pt))
     except InputError as exc:
         problems.extend(exc.problems)
         return Settings()

@@ -15,6 +15,7 @@ malformed XML. No part is ever searched with patterns over its text.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import pyexpat
 import zipfile
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import UnreadableFileError
+from ..messages import msg
 
 MAX_ROWS = 500_000                  # rows of one sheet (or lines of one CSV file)
 MAX_CELLS = 15_000_000              # rows x columns of one sheet
@@ -66,23 +68,21 @@ def check_package(path: Path) -> tuple[Package, zipfile.ZipFile]:
         with open(path, "rb") as fh:
             head = fh.read(8)
     except IsADirectoryError:
-        raise UnreadableFileError(name, "is a folder, not a workbook") from None
+        raise UnreadableFileError(name, msg("is_folder")) from None
     except FileNotFoundError:
-        raise UnreadableFileError(name, "no such file") from None
+        raise UnreadableFileError(name, msg("no_such_file_only")) from None
     except PermissionError:
-        raise UnreadableFileError(name, "permission denied") from None
+        raise UnreadableFileError(name, msg("permission_denied")) from None
     except OSError as exc:
-        raise UnreadableFileError(name, f"cannot be read ({exc.strerror or exc})") from None
+        raise UnreadableFileError(name, msg("cannot_read", detail=exc.strerror or str(exc))) from None
     if head.startswith(OLE_MAGIC):
-        raise UnreadableFileError(
-            name, "is password-protected or an old .xls workbook; remove the password or "
-                  "save it as .xlsx (Excel Workbook) and try again")
+        raise UnreadableFileError(name, msg("ole"))
     if not head.startswith(b"PK"):
-        raise UnreadableFileError(name, "is not an .xlsx workbook (not a zip package)")
+        raise UnreadableFileError(name, msg("not_zip"))
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnreadableFileError(name, f"is a damaged or truncated .xlsx file ({exc})") from None
+        raise UnreadableFileError(name, msg("damaged", detail=str(exc))) from None
     try:
         pkg = _check_members(zf, Path(path))
     except BaseException:
@@ -95,28 +95,26 @@ def _check_members(zf: zipfile.ZipFile, path: Path) -> Package:
     name = str(path)
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise UnreadableFileError(name, f"has {len(infos):,} parts; more than {MAX_MEMBERS:,} is not a normal workbook")
+        raise UnreadableFileError(name, msg("too_many_parts", n=len(infos), limit=MAX_MEMBERS))
     total = 0
     for info in infos:
         member = info.filename
         norm = posixpath.normpath(member)
         if member.startswith(("/", "\\")) or norm.startswith("..") or ":" in member or "\\" in member:
-            raise UnreadableFileError(name, f"is unsafe: part name {member!r} points outside the package")
+            raise UnreadableFileError(name, msg("outside_package", part=member))
         total += info.file_size
         if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
             raise UnreadableFileError(
-                name, f"is unsafe: part {member!r} expands {info.file_size // max(info.compress_size, 1)}x "
-                      "(a zip bomb?)")
+                name, msg("zip_bomb", part=member, ratio=str(info.file_size // max(info.compress_size, 1))))
     if total > MAX_UNCOMPRESSED:
-        raise UnreadableFileError(
-            name, f"is too large: {total / 2**20:,.0f} MiB uncompressed (limit {MAX_UNCOMPRESSED / 2**20:,.0f} MiB)")
+        raise UnreadableFileError(name, msg("too_large_package", size=total / 2**20, limit=MAX_UNCOMPRESSED / 2**20))
     members = {i.filename: i for i in infos}
     if "mimetype" in members:
         mt = read_member(zf, members["mimetype"], name)[:100]
         if b"opendocument" in mt:
-            raise UnreadableFileError(name, "is an OpenDocument (.ods) file renamed; save it as .xlsx")
+            raise UnreadableFileError(name, msg("ods_renamed"))
     if "[Content_Types].xml" not in members or "xl/workbook.xml" not in members:
-        raise UnreadableFileError(name, "is a zip file but not an Excel workbook (no xl/workbook.xml)")
+        raise UnreadableFileError(name, msg("zip_not_workbook"))
     return Package(path, members)
 
 
@@ -128,9 +126,9 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
             while chunk := fh.read(1 << 20):
                 out += chunk
                 if len(out) > info.file_size or len(out) > MAX_UNCOMPRESSED:
-                    raise UnreadableFileError(name, f"is unsafe: part {info.filename!r} is larger than it declares")
+                    raise UnreadableFileError(name, msg("larger_than_declared", part=info.filename))
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise UnreadableFileError(name, f"is a damaged or truncated .xlsx file ({exc})") from None
+        raise UnreadableFileError(name, msg("damaged", detail=str(exc))) from None
     return bytes(out)
 
 
@@ -143,8 +141,7 @@ def check_encoding(data: bytes, name: str, member: str) -> None:
 
 
 def _not_utf8(member: str, declared: str | None) -> str:
-    return (f"is not a standard .xlsx: part {member!r} is not UTF-8 XML"
-            f"{f' (declared {declared})' if declared else ''}; open it in Excel and save it again")
+    return msg("not_utf8", part=member, declared=msg("declared", encoding=declared) if declared else "")
 
 
 def new_parser(member: str) -> pyexpat.XMLParserType:
@@ -154,7 +151,7 @@ def new_parser(member: str) -> pyexpat.XMLParserType:
     p.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
 
     def refuse_dtd(*_a):
-        raise _Stop(f"is unsafe: part {member!r} declares a DTD or XML entities")
+        raise _Stop(msg("dtd", part=member))
 
     def xml_decl(_version, encoding, _standalone):
         if encoding is not None and encoding.strip().lower() not in ASCII_COMPATIBLE:
@@ -192,11 +189,10 @@ def parse_part(data: bytes, name: str, member: str,
         at = p.ErrorByteIndex
         if at >= 2 and data[at - 2:at] == b"<!" and data[at:at + 7].upper() in (b"DOCTYPE", b"ENTITY "):
             # a declaration after the document began: not well-formed, and meant to harm
-            raise UnreadableFileError(name, f"is unsafe: part {member!r} declares a DTD or XML entities") from None
+            raise UnreadableFileError(name, msg("dtd", part=member)) from None
         raise UnreadableFileError(
-            name, f"is a damaged .xlsx file: part {member!r} is not valid XML "
-                  f"({pyexpat.errors.messages[exc.code]}, line {exc.lineno}); "
-                  "open it in Excel and save it again") from None
+            name, msg("invalid_xml_line", part=member, detail=pyexpat.errors.messages[exc.code],
+                      line=exc.lineno)) from None
 
 
 class _RootReached(Exception):
@@ -230,18 +226,68 @@ def check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
         raise UnreadableFileError(name, _not_utf8(member, None)) from None
     except pyexpat.ExpatError as exc:
         raise UnreadableFileError(
-            name, f"is a damaged .xlsx file: part {member!r} is not valid XML "
-                  f"({pyexpat.errors.messages[exc.code]}); open it in Excel and save it again") from None
+            name, msg("invalid_xml", part=member, detail=pyexpat.errors.messages[exc.code])) from None
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise UnreadableFileError(name, f"is a damaged or truncated .xlsx file ({exc})") from None
+        raise UnreadableFileError(name, msg("damaged", detail=str(exc))) from None
 
 
 def check_extent(rows: int, cols: int, name: str, sheet: str) -> None:
     """Raise "too large" when the cells that hold values span too many rows or cells."""
     if rows > MAX_ROWS or rows * cols > MAX_CELLS:
         raise UnreadableFileError(
-            name, f"sheet {sheet}: {rows:,} rows x {cols:,} columns is too large "
-                  f"(limits: {MAX_ROWS:,} rows, {MAX_CELLS:,} cells)")
+            name, msg("sheet_too_large", sheet=sheet, rows=rows, cols=cols, max_rows=MAX_ROWS, max_cells=MAX_CELLS))
+
+
+# --- memory --------------------------------------------------------------------------------
+# Reading a CSV portfolio, validating and analysing it peaks at about this many bytes of memory
+# per byte of CSV (peak RSS of ``xlprof score`` / the files' size, 20 activities, 10^5..10^6
+# clients: benchmarks/bench_scale.py), on top of the interpreter and its libraries.
+MEMORY_PER_CSV_BYTE = 20.0
+MEMORY_BASE = 200 * 2**20
+MEMORY_LIMIT_ENV = "XLPROF_MEMORY_LIMIT_MB"     # overrides the memory available (MiB)
+
+
+def memory_available() -> int | None:
+    """Bytes of memory xlprof may use: ``XLPROF_MEMORY_LIMIT_MB`` if set, else the system's
+    available memory (``MemAvailable`` of /proc/meminfo; None where unknown)."""
+    env = os.environ.get(MEMORY_LIMIT_ENV, "").strip()
+    if env:
+        try:
+            return int(float(env) * 2**20)
+        except ValueError:
+            pass
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def memory_estimate(paths) -> tuple[int, int]:
+    """(bytes of the files, bytes of memory reading and analysing them takes, estimated)."""
+    size = 0
+    for p in paths:
+        try:
+            size += Path(p).stat().st_size
+        except OSError:
+            pass                         # the reader says what is wrong with it
+    return size, int(MEMORY_BASE + size * MEMORY_PER_CSV_BYTE)
+
+
+def check_memory(paths, name: str) -> None:
+    """Refuse, before anything is read, text files whose estimated memory (:func:`memory_estimate`)
+    exceeds :func:`memory_available`: a clear message rather than the system killing xlprof
+    part-way."""
+    size, need = memory_estimate(paths)
+    have = memory_available()
+    if have is not None and need > have:
+        raise UnreadableFileError(name, msg("csv_memory", size=size / 2**20, need=need / 2**20, have=have / 2**20))
 
 
 def stop(reason: str) -> _Stop:

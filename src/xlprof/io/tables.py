@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
+from ..messages import msg as message
 from ..schema import SHEET_NAMES, Column, Table, column_label, header_map, sheet_lookup
 from ..settings import Settings
 from ..textnorm import norm_key
@@ -47,12 +48,8 @@ def one_sheet(sheets: dict[str, RawSheet], table: Table, source: str,
         return (found[0] if found else None), False
     csv = all(raw.delimiter is not None for raw in found)
     names = [Path(raw.file).name if csv else raw.name for raw in found]
-    listed = " and ".join(map(repr, names)) if len(names) == 2 else (
-        ", ".join(map(repr, names[:-1])) + f" and {names[-1]!r}")
-    problems.append(Problem(
-        f"{'files' if csv else 'sheets'} {listed} {'both' if len(names) == 2 else 'all'} hold the "
-        f"{table.name} table, and xlprof will not choose between them: rename or delete "
-        f"{'one of them' if len(names) == 2 else 'all but one'}", file=source))
+    key = f"same_table_{'files' if csv else 'sheets'}_{'two' if len(names) == 2 else 'many'}"
+    problems.append(Problem(message(key, names=names, table=table_name(table)), file=source))
     return None, True
 
 
@@ -201,9 +198,9 @@ def parse_numbers(raw: RawSheet, cols: dict[str, tuple[Column, int]], rows: list
     decision = N.decide_numbers(list(evidence.values()), reading)
     if isinstance(decision, ValueError):
         parts = [(evidence[name], lambda i, j=j: (i, j)) for name, (_, j) in cols.items()]
-        (i, j), msg = C.decision_problem(decision, parts)
+        (i, j), text = C.decision_problem(decision, parts)
         name = next(n for n, (_, jj) in cols.items() if jj == j)
-        problems.append(Problem(msg, file=raw.file, sheet=raw.name, row=rows[i] + 1, column=headers[name]))
+        problems.append(Problem(text, file=raw.file, sheet=raw.name, row=rows[i] + 1, column=headers[name]))
     return {name: parse_column(col, values[name], reading, decision=decision, evidence=evidence[name])
             for name, (col, _) in cols.items()}
 
@@ -219,13 +216,13 @@ def parse_table(raw: RawSheet, table: Table, problems: list[Problem], *,
     required = [c.name for c in table.columns if c.required]
     where = dict(file=raw.file, sheet=raw.name)
     if not raw.rows or all(all(_blank(v) for v in row) for row in raw.rows):
-        problems.append(Problem("the sheet is empty; expected a header row with "
-                                + ", ".join(_label(table, c, raw) for c in required), **where))
+        problems.append(Problem(message("sheet_empty", columns=", ".join(_label(table, c, raw) for c in required)),
+                                **where))
         return None
     h = find_header(raw, hmap, required)
     if h is None:
-        problems.append(Problem("no header row found; expected columns "
-                                + ", ".join(_label(table, c, raw) for c in required), **where))
+        problems.append(Problem(message("no_header", columns=", ".join(_label(table, c, raw) for c in required)),
+                                **where))
         return None
     cols: dict[str, int] = {}
     headers: dict[str, str] = {}
@@ -238,23 +235,22 @@ def parse_table(raw: RawSheet, table: Table, problems: list[Problem], *,
             extra[j] = str(v)
             continue
         if name in cols:
-            problems.append(Problem(f"columns {headers[name]!r} and {v!r} both mean {_label(table, name, raw)}",
+            problems.append(Problem(message("columns_same", a=headers[name], b=v, column=_label(table, name, raw)),
                                     row=h + 1, column=str(v), **where))
             continue
         cols[name], headers[name] = j, str(v)
     missing = [c for c in required if c not in cols]
     if missing:
         found = ", ".join(map(str, (v for v in raw.rows[h] if not _blank(v))))
-        problems.append(Problem(f"missing required column{'s' * (len(missing) > 1)} "
-                                + ", ".join(_label(table, c, raw) for c in missing) + f" (found: {found})",
+        problems.append(Problem(message("missing_columns", n=len(missing), found=found,
+                                        columns=", ".join(_label(table, c, raw) for c in missing)),
                                 row=h + 1, **where))
         return None
     if extra and notes is not None and allow_extra:
-        notes.append(f"{raw.file}, sheet {raw.name}: ignored unknown column{'s' * (len(extra) > 1)} "
-                     + ", ".join(repr(x) for x in extra.values()))
+        notes.append(message("note_unknown_columns", file=raw.file, sheet=raw.name, n=len(extra),
+                             names=", ".join(repr(x) for x in extra.values())))
     if raw.encoding == "Mac Roman" and notes is not None:
-        notes.append(f"{raw.file}: read as Mac Roman text (Excel for Mac); if accented letters look "
-                     "wrong, save it as CSV UTF-8")
+        notes.append(message("note_mac_roman", file=raw.file))
     _check_headerless(raw, h, problems, notes)
     under = check_header_merges(raw, h, cols.values(), problems)
     rows = _data_rows(raw, h, [*cols.values(), *extra])
@@ -276,18 +272,18 @@ def parse_table(raw: RawSheet, table: Table, problems: list[Problem], *,
         label = headers[col.name]
         if cols[col.name] in under:          # the header's text under its merge: said once above
             pc.bad.update({i: None for i, r in enumerate(rows) if r in under[cols[col.name]]})
-        for i, msg in pc.problems:
-            found.append(Problem(msg, row=rows[i] + 1, column=label, **where))
-        for i, msg in pc.bad.items():
-            if msg is not None:
-                found.append(Problem(msg, row=rows[i] + 1, column=label, **where))
+        for i, text in pc.problems:
+            found.append(Problem(text, row=rows[i] + 1, column=label, **where))
+        for i, text in pc.bad.items():
+            if text is not None:
+                found.append(Problem(text, row=rows[i] + 1, column=label, **where))
         if col.required:
             vals = pc.values
             blank = (np.flatnonzero(np.isnan(vals)) if isinstance(vals, np.ndarray)
                      else [i for i, x in enumerate(vals) if x is None])
             for i in blank:
                 if int(i) not in pc.bad:
-                    found.append(Problem(f"{label} is blank; a value is required", row=rows[i] + 1,
+                    found.append(Problem(message("blank_required", column=label), row=rows[i] + 1,
                                          column=label, **where))
         data[col.name] = pc.values
         unread[col.name] = set(pc.bad)
@@ -296,6 +292,11 @@ def parse_table(raw: RawSheet, table: Table, problems: list[Problem], *,
     problems.extend(found)
     frame = pd.DataFrame({c.name: pd.Series(data[c.name], dtype=_dtype(c)) for c in table.columns})
     return ParsedTable(frame, [r + 1 for r in rows], headers, extra, h, cols, unread)
+
+
+def table_name(table: Table):
+    """The table's name as a message part (``Clients`` / ``Clientes``)."""
+    return message(f"table_{table.name}")
 
 
 def _label(table: Table, name: str, raw: RawSheet | None = None) -> str:
@@ -336,16 +337,14 @@ def _check_headerless(raw: RawSheet, h: int, problems: list[Problem], notes: lis
             text = raw.cell(r0, c0)
             span = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
             problems.append(Problem(
-                f"header cells {span} are merged, so column {_col_letter(j)} has values but no "
-                "header; unmerge them and give each column its own header",
+                message("header_merged_across", span=span, letter=_col_letter(j)),
                 file=raw.file, sheet=raw.name, row=h + 1,
                 column=str(text) if not _blank(text) else _col_letter(j)))
         else:
             loose.append(_col_letter(j))
     if loose and notes is not None:
-        one = len(loose) == 1
-        notes.append(f"{raw.file}, sheet {raw.name}: ignored column{'' if one else 's'} {', '.join(loose)}: "
-                     f"{'it has' if one else 'they have'} values but no header")
+        notes.append(message("note_headerless", file=raw.file, sheet=raw.name, n=len(loose),
+                             letters=", ".join(loose)))
 
 
 def check_header_merges(raw: RawSheet, h: int, used: Iterable[int],
@@ -362,12 +361,9 @@ def check_header_merges(raw: RawSheet, h: int, used: Iterable[int],
         text = raw.cell(r0, c0)
         span = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
         label = str(text) if not _blank(text) else _col_letter(c0)
-        rows = f"row {h + 2}" if r1 == h + 1 else f"rows {h + 2} to {r1 + 1}"
-        problems.append(Problem(
-            f"cells {span} are merged from the header into the data below it, so the header "
-            f"{label!r} would be read as the value of {rows}; unmerge {span}, keep the header in "
-            f"row {h + 1} and type each row's own value", file=raw.file, sheet=raw.name, row=h + 1,
-            column=label))
+        rows = message("rows_span", n=r1 - h, first=h + 2, last=r1 + 1)
+        problems.append(Problem(message("header_merged_down", span=span, header=label, rows=rows, row=h + 1),
+                                file=raw.file, sheet=raw.name, row=h + 1, column=label))
         for j in range(c0, c1 + 1):
             under.setdefault(j, set()).update(range(h + 1, r1 + 1))
     return under
@@ -394,8 +390,8 @@ def _check_unique(pt: ParsedTable, col: str, raw: RawSheet, problems: list[Probl
         key = value.casefold()
         if key in seen:
             first, first_row = seen[key]
-            how = "is a duplicate of" if first == value else "differs only by case from"
-            problems.append(Problem(f"{label} {value!r} {how} {first!r} in row {first_row}",
+            key = "duplicate_id" if first == value else "duplicate_case"
+            problems.append(Problem(message(key, column=label, value=value, first=first, row=first_row),
                                     file=raw.file, sheet=raw.name, row=row, column=label))
         else:
             seen[key] = (value, row)

@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import UnreadableFileError
+from ..messages import msg
 from .cells import ColumnRows, RawSheet
+from .safety import check_memory
 
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_SCAN_LINES = 20
@@ -45,11 +47,12 @@ def read_csv_folder(folder: Path, score_header: Callable[[list[str]], int] | Non
     """Every ``*.csv`` file of ``folder`` (any case of the suffix) as a raw sheet named after
     the file's stem. ``score_header(cells)`` counts the known column headers in a row (used
     to choose the delimiter). Raises :class:`UnreadableFileError` for files that cannot be
-    read as text."""
+    read as text, or too large for the memory there is (:func:`.safety.check_memory`)."""
     folder = Path(folder)
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     if not files:
-        raise UnreadableFileError(str(folder), "holds no .csv files (expected Clients.csv, Activities.csv, Volumes.csv)")
+        raise UnreadableFileError(str(folder), msg("no_csv_files"))
+    check_memory(files, str(folder))         # before any file is read
     return {f.stem: read_text_table(f, score_header) for f in files}
 
 
@@ -60,7 +63,7 @@ def read_text_table(path: Path, score_header: Callable[[list[str]], int] | None 
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableFileError(name, f"cannot be read ({exc.strerror or exc})") from None
+        raise UnreadableFileError(name, msg("cannot_read", detail=exc.strerror or str(exc))) from None
     text, encoding = decode_text(data, name)
     rest, delimiter = choose_delimiter(text, score_header)
     skip = len(text) - len(rest)            # Excel's "sep=;" line
@@ -71,7 +74,7 @@ def read_text_table(path: Path, score_header: Callable[[list[str]], int] | None 
     try:
         columns, n = read_columns(lines, delimiter)
     except csv.Error as exc:
-        raise UnreadableFileError(name, f"is not valid CSV ({exc})") from None
+        raise UnreadableFileError(name, msg("not_valid_csv", detail=str(exc))) from None
     return RawSheet(name, path.stem, ColumnRows(columns, n), delimiter=delimiter, encoding=encoding,
                     columns=columns)
 
@@ -134,7 +137,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     if utf16:
         return _decode(data, utf16, "UTF-16", name), "UTF-16"
     if b"\x00" in data:
-        raise UnreadableFileError(name, "is not a text CSV file (binary content)")
+        raise UnreadableFileError(name, msg("binary_csv"))
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -146,8 +149,7 @@ def _decode(data: bytes, codec: str, label: str, name: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise UnreadableFileError(name, f"starts like {label} text but byte {exc.start:,} is not {label}; "
-                                        "save it again as CSV UTF-8") from None
+        raise UnreadableFileError(name, msg("bad_bom_text", label=label, at=exc.start)) from None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -189,9 +191,7 @@ def _single_byte(data: bytes, name: str) -> tuple[str, str]:
     if plausible:
         codec = plausible[0]
         return texts[codec], {"cp1252": "Windows-1252", "mac_roman": "Mac Roman"}[codec]
-    raise UnreadableFileError(
-        name, "is not UTF-8, and its accented letters read neither as Windows-1252 nor as Mac Roman "
-              "text; save it from Excel as \"CSV UTF-8 (Comma delimited)\"")
+    raise UnreadableFileError(name, msg("unknown_encoding"))
 
 
 def _implausible(text: str) -> int:

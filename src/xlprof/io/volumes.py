@@ -7,14 +7,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
+from ..messages import msg as message
 from ..schema import VOLUMES_LONG, header_map
 from ..settings import Settings
 from ..textnorm import norm_key
 from . import columns as C
 from .cells import RawSheet
 from .columns import text_id
-from .tables import (ParsedTable, _blank, _check_headerless, _data_rows, check_header_merges, column_values, find_header,
-                     parse_numbers, parse_table, reading_for)
+from .tables import (ParsedTable, _blank, _check_headerless, _data_rows, check_header_merges, column_values,
+                     find_header, parse_numbers, parse_table, reading_for)
 
 
 def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problems: list[Problem],
@@ -23,7 +24,7 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
     h = find_header(raw, hmap, ["client_id"])
     where = dict(file=raw.file, sheet=raw.name)
     if h is None or "client_id" not in {hmap.get(norm_key(v)) for v in raw.rows[h] if isinstance(v, str)}:
-        problems.append(Problem("no header row with a client ID column found", **where))
+        problems.append(Problem(message("no_client_id_header"), **where))
         return None
     header = [hmap.get(norm_key(v)) if isinstance(v, str) else None for v in raw.rows[h]]
     client_ids = _IdMatcher(clients.frame["client_id"].dropna())
@@ -41,7 +42,7 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
             if header[j] is None or header[j] not in ("client_id",):
                 if norm_key(v) in {norm_key(x) for x in ("client_name", "nombre", "name", "cliente")}:
                     continue
-                problems.append(Problem(f"column {v!r} is not an activity of the Activities sheet",
+                problems.append(Problem(message("not_an_activity_column", value=v),
                                         row=h + 1, column=str(v), **where))
             continue
         act_cols[j] = act
@@ -62,12 +63,12 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
         reason = None if plain else C.marker_reason(ident)
         client = ident.strip() if plain else None if reason else text_id(ident)
         if client is None:
-            found.append(Problem(reason or f"{id_label} is blank; a value is required", **w))
+            found.append(Problem(reason or message("blank_required", column=id_label), **w))
         elif (known := client_ids.get(client)) is None:
-            found.append(Problem(f"client {client!r} is not in the Clients sheet", **w))
+            found.append(Problem(message("unknown_client", value=client), **w))
             client = None
         elif known in seen_rows:
-            found.append(Problem(f"client {known!r} appears twice (first in row {seen_rows[known]})", **w))
+            found.append(Problem(message("client_twice", value=known, row=seen_rows[known]), **w))
             client = None
         else:
             client = known
@@ -84,9 +85,9 @@ def read_volumes(raw: RawSheet, clients: ParsedTable, acts: ParsedTable, problem
         pc = parsed[str(j)]
         if j in under:
             pc.bad.update({i: None for i, r in enumerate(rows) if r in under[j]})
-        for i, msg in list(pc.problems) + list(pc.bad.items()):
-            if msg is not None and keep[i]:
-                found.append(Problem(msg, row=rows[i] + 1, column=labels[str(j)], **where))
+        for i, text in list(pc.problems) + list(pc.bad.items()):
+            if text is not None and keep[i]:
+                found.append(Problem(text, row=rows[i] + 1, column=labels[str(j)], **where))
         q = pc.values
         with np.errstate(invalid="ignore"):
             idx = np.flatnonzero(keep & ~np.isnan(q) & (q != 0))
@@ -132,18 +133,18 @@ def _read_long_volumes(raw: RawSheet, client_ids: "_IdMatcher", activities: dict
         ok = True
         client = client_ids.get(row.client_id)
         if row.client_id is not None and client is None:
-            problems.append(Problem(f"client {row.client_id!r} is not in the Clients sheet",
+            problems.append(Problem(message("unknown_client", value=row.client_id),
                                     column=pt.headers["client_id"], **w))
             ok = False
         act = activities.get(norm_key(row.activity)) if row.activity is not None else None
         if row.activity is not None and act is None:
-            problems.append(Problem(f"activity {row.activity!r} is not in the Activities sheet",
+            problems.append(Problem(message("unknown_activity", value=row.activity),
                                     column=pt.headers["activity"], **w))
             ok = False
         key = (client, act)
         if ok and key in seen:
-            problems.append(Problem(f"client {client!r} and activity {act!r} appear twice "
-                                    f"(first in row {seen[key]})", column=pt.headers["activity"], **w))
+            problems.append(Problem(message("pair_twice", client=client, activity=act, row=seen[key]),
+                                    column=pt.headers["activity"], **w))
         seen.setdefault(key, pt.rows[i])
         keep.append((client, act, row.quantity))
     client_ids.note(raw, notes)
@@ -169,7 +170,6 @@ class _IdMatcher:
 
     def note(self, raw: RawSheet, notes: list[str] | None) -> None:
         if self.matched and notes is not None:
-            examples = ", ".join(f"{a!r} as {b!r}" for a, b in list(self.matched.items())[:3])
-            n = len(self.matched)
-            notes.append(f"{raw.file}, sheet {raw.name}: {n} client ID{'s' * (n != 1)} matched "
-                         f"the Clients sheet ignoring case ({examples})")
+            examples = [message("id_as", given=a, known=b) for a, b in list(self.matched.items())[:3]]
+            notes.append(message("note_ids_case", file=raw.file, sheet=raw.name, n=len(self.matched),
+                                 examples=examples))

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UnreadableFileError
+from ..messages import msg
 from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, VOLUMES_LONG, sheet_lookup
 from ..textnorm import norm_key
 from .cells import ErrorCell, FormulaCell, PercentCell, RawSheet
@@ -84,21 +85,21 @@ class _Loader:
         pkg, zf = check_package(self.path)
         with zf:
             if part not in pkg.members:
-                raise UnreadableFileError(name, f"has changed while it was read (part {part!r} is gone)")
+                raise UnreadableFileError(name, msg("changed_while_read", part=part))
             data = read_member(zf, pkg.members[part], name)
         scan = scan_sheet(data, name, part, sheet, set(self.book.styles))
         del data
         try:
             wb = pc.CalamineWorkbook.from_path(name)
         except pc.PasswordError:
-            raise UnreadableFileError(name, "is password-protected; remove the password and try again") from None
+            raise UnreadableFileError(name, msg("password")) from None
         except Exception as exc:  # calamine raises several of its own types
-            raise UnreadableFileError(name, f"cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
+            raise UnreadableFileError(name, msg("not_a_workbook", detail=f"{type(exc).__name__}: {exc}")) from None
         try:
             ws = wb.get_sheet_by_name(sheet)
             rows = ws.to_python(skip_empty_area=False) if ws.height else []
         except Exception as exc:
-            raise UnreadableFileError(name, f"cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
+            raise UnreadableFileError(name, msg("not_a_workbook", detail=f"{type(exc).__name__}: {exc}")) from None
         finally:
             wb.close()
         return _raw_sheet(name, sheet, rows, scan, self.book, self.notes)
@@ -189,9 +190,10 @@ def _sheets_to_read(book: Structure, calamine_names: list[str], file: str,
             if table in visible_tables:
                 shown = next(v for v in calamine_names
                              if states.get(v, "visible") == "visible" and _table_of(v) == table)
-                _note(notes, f"{file}: sheet {n!r} is hidden; read the visible sheet {shown!r} for {table}")
+                _note(notes, msg("note_hidden_shadowed", file=file, hidden=n, shown=shown,
+                                 table=msg(f"table_{table}")))
                 continue
-            _note(notes, f"{file}: sheet {n!r} is hidden; read it for {table} (no visible sheet holds {table})")
+            _note(notes, msg("note_hidden_alone", file=file, hidden=n, table=msg(f"table_{table}")))
         out.append(n)
     return out
 
@@ -244,14 +246,14 @@ def _distrust(f: Formula, text: str, info: WorkbookInfo) -> str | None:
     """Why the saved value of a formula cannot be trusted (the cause only: the validating
     reader adds what was saved and the fix), or None when it can."""
     if not f.has_value:
-        return "the program that wrote the file did not calculate it"
+        return msg("formula_not_calculated")
     m = _VOLATILE.search(_STRING.sub('""', text))
     if m:
-        return f"{m[1].upper()}() gives a new value each time it is calculated"
+        return msg("formula_volatile", function=m[1].upper())
     if info.full_calc_on_load:
-        return "the workbook asks to recalculate every formula when it is opened"
+        return msg("formula_full_calc")
     if info.manual_calc and not info.calc_on_save:
-        return "the workbook is set to manual calculation and was saved without recalculating"
+        return msg("formula_manual")
     return None
 
 
@@ -314,8 +316,7 @@ def _drop_total_rows(rows: list[list[Any]], t: TableInfo, file: str, sheet: str,
             row[c] = None
         dropped.append(str(r + 1))
     if dropped:
-        _note(notes, f"{file}, sheet {sheet}: left out row {', '.join(dropped)}, the Total Row "
-                     f"of Excel table {t.name!r}")
+        _note(notes, msg("note_total_row", file=file, sheet=sheet, rows=", ".join(dropped), table=t.name))
 
 
 def _spread_merges(rows: list[list[Any]], merged) -> list[tuple[int, int]]:

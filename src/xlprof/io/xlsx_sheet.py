@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..messages import msg
 from .safety import NS_SEP, check_extent, parse_part, stop
 from .xlsx_parts import main_names, parse_range
 
@@ -81,7 +82,7 @@ class _Scanner:
                     for ch in letters.upper():
                         col = col * 26 + ord(ch) - 64
                     if not letters.isalpha() or not letters.isascii() or col > 16384:
-                        raise stop(f"has a cell with an invalid reference {ref!r}")
+                        raise stop(msg("invalid_reference", ref=ref))
                     self.letters[letters] = col
                 digits = ref[len(letters):]
                 row = int(digits) if digits.isascii() and digits.isdigit() else self.row
@@ -147,8 +148,8 @@ class _Scanner:
         if k is None:
             uri, _, local = tag.rpartition(NS_SEP)
             if local in ("c", "row"):   # python-calamine would read it as a cell or a row
-                raise stop(f"is not a standard .xlsx: part {self.member!r} has a cell element in "
-                           f"{f'the namespace {uri!r}' if uri else 'no namespace'}")
+                raise stop(msg("foreign_cell", part=self.member,
+                               where=msg("the_namespace", uri=uri) if uri else msg("no_namespace")))
             return
         if k == "c":
             if self.pending:

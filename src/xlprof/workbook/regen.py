@@ -13,6 +13,7 @@ import pandas as pd
 from ..errors import InputError, Problem
 from ..i18n import parse_code
 from ..io.evidence import AmbiguousValue
+from ..messages import reason
 from ..io.reader import RawSheet, portfolio_from_sheets, read_sheets
 from ..model.analysis import Portfolio
 from ..model.exits import PLAN_COLUMNS, STATUSES
@@ -96,7 +97,7 @@ def _date(v, raw: RawSheet, r: int, header: list, col: int | None, problems: lis
         return parse_date(v, order=order)
     except ValueError as exc:
         ambiguous = isinstance(exc, AmbiguousValue)     # says both readings and date_order
-        problems.append(Problem(str(exc) if ambiguous else f"{v!r} is not a date: type a date such as 2027-03-31",
+        problems.append(Problem(reason(exc) if ambiguous else f"{v!r} is not a date: type a date such as 2027-03-31",
                                 file=raw.file, sheet=raw.name, row=r + 1,
                                 column=str(header[col]) if col is not None else None))
         return None

@@ -86,3 +86,47 @@ def test_termination_score_takes_weights_as_a_column():
                                           [[3.0], [1.5], [1.5], [1.0], [1.0], [1.0], [1.0]])
     assert score.shape == (1,) and coverage.shape == (1,)
     assert score[0] == pytest.approx(35.0) and coverage[0] == 1.0
+
+
+def test_termination_score_when_the_weights_with_data_add_up_to_less_than_1():
+    # only profitability has data, weight 0.5, signal 0.5: 100 x 0.25 / 0.5 = 50 (not / 1 = 25);
+    # coverage 0.5 / (0.5 + 1) = 1/3
+    score, coverage = F.termination_score([[0.5, NAN, NAN, NAN, NAN, NAN, NAN]],
+                                          [0.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    assert score[0] == pytest.approx(50.0) and coverage[0] == pytest.approx(1 / 3)
+
+
+# --- amounts and denominators between 0 and 1 (a "> 1" for "> 0" must show) -----------------
+
+def test_ratio_with_a_denominator_below_1():
+    # 1 / 0.5 = 2 (a guard "den > 1" would give NaN or 1 / 1)
+    assert F.ratio_if_positive(1.0, 0.5)[()] == 2.0
+    assert F.net_margin(0.25, 0.5)[()] == 0.5
+
+
+def test_signals_with_a_net_revenue_below_1():
+    # NR 0.5, P 0.05: margin 10 % = the target -> profitability 0 (not the "NR <= 0" 1)
+    assert F.profitability_signal(0.05, 0.5)[()] == pytest.approx(0.0)
+    # CTS 0.1 on NR 0.5 = 20 %: (0.20 - 0.10) / 0.30 = 1/3 (not 1)
+    assert F.service_burden_signal(0.1, 0.5)[()] == pytest.approx(1 / 3)
+
+
+def test_payment_signal_with_a_bad_debt_below_1():
+    # no day counts; bad debt 0.5 on revenue 100 = 0.5 % / 2 % = 0.25 (not "no data")
+    assert F.payment_signal(NAN, NAN, 0.5, 100.0)[()] == pytest.approx(0.25)
+    # and none at all: no data
+    assert np.isnan(F.payment_signal(NAN, NAN, 0.0, 100.0)[()])
+
+
+def test_ramps_stop_at_1():
+    # 150 days to pay on 30 days' terms: 120 late / 60 = 2, counted as 1
+    assert F.late_payment_part(150.0, 30.0)[()] == 1.0
+    assert F.payment_signal(150.0, 30.0, 0.0, 100.0)[()] == 1.0
+
+
+def test_formulas_take_plain_ints_and_none_and_give_floats():
+    # cells as Python hands them over: ints and None (blank discounts count 0)
+    nr = F.net_revenue([100, 50], [None, 10])
+    assert nr.dtype == np.float64 and nr.tolist() == [100.0, 40.0]
+    gm = F.gross_margin(1, 0)
+    assert gm.dtype == np.float64 and gm[()] == 1.0

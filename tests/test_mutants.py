@@ -130,3 +130,16 @@ def test_formulas_take_plain_ints_and_none_and_give_floats():
     assert nr.dtype == np.float64 and nr.tolist() == [100.0, 40.0]
     gm = F.gross_margin(1, 0)
     assert gm.dtype == np.float64 and gm[()] == 1.0
+
+
+# --- tier cut-offs (the lowest profit of Platinum and Gold, carried into split books) ---------
+
+def test_tier_cutoffs_by_hand():
+    from xlprof.model.segments import tier_cutoffs
+
+    # rounded to 6 decimals (AMOUNT_DECIMALS, float noise), not to the unit: 10.4560000001 -> 10.456
+    assert tier_cutoffs([10.4560000001, 12.0, 5.0, -1.0], ["platinum", "platinum", "gold", "lead"]) == (10.456, 5.0)
+    # no Gold: Gold starts where Platinum does
+    assert tier_cutoffs([10.0, 1.0], ["platinum", "iron"]) == (10.0, 10.0)
+    # no Platinum (all lose): both infinite
+    assert tier_cutoffs([-5.0], ["lead"]) == (float("inf"), float("inf"))

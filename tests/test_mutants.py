@@ -143,3 +143,12 @@ def test_tier_cutoffs_by_hand():
     assert tier_cutoffs([10.0, 1.0], ["platinum", "iron"]) == (10.0, 10.0)
     # no Platinum (all lose): both infinite
     assert tier_cutoffs([-5.0], ["lead"]) == (float("inf"), float("inf"))
+
+
+def test_termination_score_with_no_weight_at_all_or_less_than_1():
+    # every weight 0: no score, coverage 0 (not 0 / 0)
+    score, coverage = F.termination_score([[0.5] * 7], [0.0] * 7)
+    assert np.isnan(score[0]) and coverage[0] == 0.0
+    # all the weight (0.5) on a signal with data: coverage 0.5 / 0.5 = 1, score 100 x 0.5 = 50
+    score, coverage = F.termination_score([[0.5] + [NAN] * 6], [0.5] + [0.0] * 6)
+    assert coverage[0] == 1.0 and score[0] == pytest.approx(50.0)

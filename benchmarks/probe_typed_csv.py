@@ -42,37 +42,34 @@ def _read(con, folder: Path, name: str, texts: list[str], sqltype: str, options:
     return dict(con.execute(sql).fetchall())
 
 
-def number_differences(con, folder: Path) -> list[tuple[str, object, object]]:
-    """(text, DuckDB's value, the rule's value or None) where DuckDB accepts a decimal-comma
-    text differently from ``evidence.to_number(text, ",")``; DECIMAL(18,4) as a sample of
-    two-decimal amounts would choose it."""
-    got = _read(con, folder, "numbers", NUMBERS, "DECIMAL(18,4)", "decimal_separator=','")
+def _differences(con, folder: Path, name: str, texts: list[str], sqltype: str, options: str,
+                 rule, same) -> list[tuple[str, object, object]]:
+    """(text, DuckDB's value, the rule's value or None: refused) for every text DuckDB accepts
+    where ``same(duckdb_value, rule_value, text)`` is false."""
+    got = _read(con, folder, name, texts, sqltype, options)
     out = []
-    for i, text in enumerate(NUMBERS):
-        if i not in got or got[i] is None:
+    for i, text in enumerate(texts):
+        if got.get(i) is None:
             continue
         try:
-            want = ev.to_number(text, ",")
+            want = rule(text)
         except ValueError:
             want = None
-        if want is None or "%" in text or Decimal(got[i]) != Decimal(str(want)):
+        if want is None or not same(got[i], want, text):
             out.append((text, got[i], want))
     return out
+
+
+def number_differences(con, folder: Path) -> list[tuple[str, object, object]]:
+    """Decimal-comma texts into DECIMAL(18,4), as a sample of two-decimal amounts would choose."""
+    return _differences(con, folder, "numbers", NUMBERS, "DECIMAL(18,4)", "decimal_separator=','",
+                        lambda t: ev.to_number(t, ","),
+                        lambda got, want, t: "%" not in t and Decimal(got) == Decimal(str(want)))
 
 
 def date_differences(con, folder: Path) -> list[tuple[str, object, object]]:
-    got = _read(con, folder, "dates", DATES, "DATE", "dateformat='%d/%m/%Y'")
-    out = []
-    for i, text in enumerate(DATES):
-        if i not in got or got[i] is None:
-            continue
-        try:
-            want = ev.to_date(text, "dmy")
-        except ValueError:
-            want = None
-        if got[i] != want:
-            out.append((text, got[i], want))
-    return out
+    return _differences(con, folder, "dates", DATES, "DATE", "dateformat='%d/%m/%Y'",
+                        lambda t: ev.to_date(t, "dmy"), lambda got, want, t: got == want)
 
 
 def main() -> int:

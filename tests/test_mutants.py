@@ -152,3 +152,15 @@ def test_termination_score_with_no_weight_at_all_or_less_than_1():
     # all the weight (0.5) on a signal with data: coverage 0.5 / 0.5 = 1, score 100 x 0.5 = 50
     score, coverage = F.termination_score([[0.5] + [NAN] * 6], [0.5] + [0.0] * 6)
     assert coverage[0] == 1.0 and score[0] == pytest.approx(50.0)
+
+
+def test_bad_debt_part_by_hand():
+    # 0.001 on a revenue of 0.5 = 0.2 % / 2 % = 0.1 (not 0.001 / 1)
+    assert F.bad_debt_part(0.001, 0.5)[()] == pytest.approx(0.1)
+    # 0.5 on 100 = 0.5 % / 2 % = 0.25
+    assert F.bad_debt_part(0.5, 100.0)[()] == pytest.approx(0.25)
+    # no bad debt is 0 whatever the revenue (even none, or blank)
+    assert F.bad_debt_part([0.0, 0.0, 0.0], [0.0, -5.0, NAN]).tolist() == [0.0, 0.0, 0.0]
+    # bad debt on no revenue counts in full; on a blank revenue: no data
+    out = F.bad_debt_part([10.0, 10.0], [0.0, NAN])
+    assert out[0] == 1.0 and np.isnan(out[1])

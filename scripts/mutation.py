@@ -111,29 +111,38 @@ def refresh_copies() -> None:
             shutil.copy2(src, dst)
 
 
-def run(area: str, children: int, fresh: bool = False, only: str | None = None, sample: int = 0) -> int:
-    """mutmut over ``area``: every mutant not killed yet (mutmut reruns the ones named), or
-    with ``fresh`` all of them; the first run of an area generates and runs them all.
+def to_run(area: str, fresh: bool = False, only: str | None = None, sample: int = 0) -> tuple[str, ...]:
+    """The mutants of ``area`` to run: every mutant not killed yet, or with ``fresh`` all of
+    them (the first run of an area generates and runs them all: its patterns are returned).
     ``only``: a glob on mutant names (e.g. ``xlprof.model.formulas.*``) to run a part of it;
-    ``sample``: at most that many of the mutants not checked yet, drawn at random (seed 14):
-    an unbiased estimate of the score when the whole area does not fit in the time there is."""
+    ``sample``: at most that many of the mutants not checked yet, drawn at random (seed 14),
+    plus the live ones already checked (so that new tests are checked against them): an
+    unbiased estimate of the score when the whole area does not fit in the time there is."""
     patterns, _ = AREAS[area]
     if only:
         patterns = (only,)
     res = results()
-    if not fresh and any(area_of(n) == area for n in res):
-        patterns = tuple(n for n in live(area) if not only or fnmatch.fnmatch(n, only))
-        if sample:
-            unchecked = sorted(n for n in patterns if res[n] == "not checked")
-            patterns = tuple(random.Random(14).sample(unchecked, min(sample, len(unchecked))))
-        if not patterns:
-            return 0
-    # XLPROF_TEST_EXAMPLES caps the hypothesis examples and runs the properties last (tests/_hypo.py,
+    if fresh or not any(area_of(n) == area for n in res):
+        return patterns
+    names = [n for n in live(area) if not only or fnmatch.fnmatch(n, only)]
+    if sample:
+        unchecked = sorted(n for n in names if res[n] == "not checked")
+        drawn = set(random.Random(14).sample(unchecked, min(sample, len(unchecked))))
+        names = [n for n in names if n in drawn or res[n] != "not checked"]
+    return tuple(names)
+
+
+def run(names: tuple[str, ...], children: int) -> int:
+    """One mutmut run over ``names`` (mutant names or globs): mutmut runs the whole test
+    selection once before the mutants, so all the areas asked for go in one run."""
+    if not names:
+        return 0
+    # XLPROF_TEST_EXAMPLES caps the hypothesis examples and runs the properties last (tests/_tuning.py,
     # tests/conftest.py): a killed mutant dies on the first quick test that fails
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "XLPROF_TEST_EXAMPLES": "10"}
-    shown = " ".join(patterns) if len(patterns) < 6 else f"{len(patterns)} live mutants of {area}"
+    shown = " ".join(names) if len(names) < 6 else f"{len(names)} mutants"
     print(f"== mutmut run --max-children {children} {shown}", flush=True)
-    return subprocess.call(["mutmut", "run", "--max-children", str(children), *patterns], cwd=ROOT, env=env)
+    return subprocess.call(["mutmut", "run", "--max-children", str(children), *names], cwd=ROOT, env=env)
 
 
 def report(areas: list[str]) -> bool:
@@ -198,11 +207,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.report:
         refresh_copies()
-        for area in areas:
-            code = run(area, args.children, args.fresh, args.only, args.sample)
-            if code not in (0, 1):   # 1: mutmut's own "some mutants survived" is not a failure here
-                print(f"mutmut exited {code}", file=sys.stderr)
-                return code
+        names = tuple(n for area in areas for n in to_run(area, args.fresh, args.only, args.sample))
+        code = run(names, args.children)
+        if code not in (0, 1):   # 1: mutmut's own "some mutants survived" is not a failure here
+            print(f"mutmut exited {code}", file=sys.stderr)
+            return code
     return 0 if report(areas) else 1
 
 

@@ -130,6 +130,8 @@ def test_formulas_take_plain_ints_and_none_and_give_floats():
     assert nr.dtype == np.float64 and nr.tolist() == [100.0, 40.0]
     gm = F.gross_margin(1, 0)
     assert gm.dtype == np.float64 and gm[()] == 1.0
+    # no discounts given: none (not 1)
+    assert F.net_revenue(100.0)[()] == 100.0 and F.gross_margin(100.0, 40.0)[()] == 60.0
 
 
 # --- tier cut-offs (the lowest profit of Platinum and Gold, carried into split books) ---------

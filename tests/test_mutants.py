@@ -166,3 +166,5 @@ def test_bad_debt_part_by_hand():
     # bad debt on no revenue counts in full; on a blank revenue: no data
     out = F.bad_debt_part([10.0, 10.0], [0.0, NAN])
     assert out[0] == 1.0 and np.isnan(out[1])
+    # ... even a small one (0.001 would be 5 % of the span on a revenue of 1)
+    assert F.bad_debt_part(0.001, 0.0)[()] == 1.0

@@ -122,3 +122,36 @@ def test_every_sheet_renders_with_no_blank_or_cut_page(books, tmp_path):
         problems = [(p.number, p.sheet, p.problem) for p in pages if p.problem]
         assert problems == [], (lang, problems)
         assert len(pages) <= 40, (lang, len(pages))   # 60 clients: a few pages per sheet, not dozens
+
+
+def test_scores_reasons_wrap_one_a_line_in_rows_tall_enough_and_print_readably(books):
+    """The Scores sheet's top reasons (one a line), action and why wrap, top-aligned like the
+    rest of the row; each row is tall enough for its reasons; the printed page is one A4
+    landscape wide at a readable scale (it was 46 %, the reasons cut off)."""
+    import openpyxl
+
+    from xlprof.workbook.layout import SCORE_COLS, SCORE_FIRST
+
+    for lang in ("en", "es"):
+        p = demo_portfolio(60, lang=lang)
+        a = analyze(p, lang=lang)
+        wb = openpyxl.load_workbook(books[lang])
+        ws = wb.worksheets[11]
+        assert ws.title == ("Scores" if lang == "en" else "Puntuaciones")
+        col = {k: j + 1 for j, k in enumerate(SCORE_COLS)}
+        for i, reasons in enumerate(a.clients["reasons"]):
+            r = SCORE_FIRST + i + 1
+            cell = ws.cell(r, col["reasons"])
+            assert cell.value.split("\n") == list(reasons), (lang, r)
+            for k in ("reasons", "action", "action_reason", "score", "client_id"):
+                assert ws.cell(r, col[k]).alignment.vertical == "top", (lang, r, k)
+            for k in ("reasons", "action", "action_reason"):
+                assert ws.cell(r, col[k]).alignment.wrap_text, (lang, r, k)
+            assert (ws.row_dimensions[r].height or 15) >= 15 * len(reasons), (lang, r, reasons)
+        # one page wide: Excel prints column widths of w characters as 7w + 5 pixels (96 dpi)
+        widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width for j in range(1, len(SCORE_COLS) + 1)]
+        pixels = sum(7 * w + 5 for w in widths)
+        printable = (11.69 - 1.0) * 96           # A4 landscape less the half-inch margins
+        assert printable / pixels >= 0.55, (lang, widths, printable / pixels)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)   # 1: default
+        assert ws.page_setup.orientation == "landscape"

@@ -50,7 +50,8 @@ from ..model.segments import QUADRANTS, TIERS
 from ..settings import SIGNALS
 from .check import figures
 from .client_layout import client_blocks
-from .cellvalues import ENGINE, LIVE, STRUCTURE, Block, _col, _grid, _ratio, _str, _sum, clean  # noqa: F401
+from .cellvalues import (ENGINE, LIVE, STRUCTURE, Block, _col, _grid, _ratio, _str, _sum, clean,  # noqa: F401
+                         reasons_text)
 from .dash_parts import LOSS_COLS, MORE_TEXT, RECOMMENDED, REC_COLS, _top, bridge, tier_text, waterfall  # noqa: F401
 from .labels import SHEETS, SOURCES
 from .stamp import (MODE_KEY, SPLIT_NOTE, STAMP_KEY, STATUS, Stamp, parse_stamp, readme_lines,  # noqa: F401
@@ -249,7 +250,7 @@ def scores(a: Analysis, *, live: bool = True) -> dict[str, Block]:
     c, lang = a.clients, a.lang
     n = len(c)
     values = [_col(c[k]) for k in SCORE_COLS[:SCORE_LIVE]] if live else []
-    engine = [["; ".join(r) for r in c["reasons"]], [label(x, lang) for x in c["action"]],
+    engine = [[reasons_text(r) for r in c["reasons"]], [label(x, lang) for x in c["action"]],
               [_str(x) for x in c["action_reason"]]]
     return {
         "notice": Block("scores", 0, len(SCORE_COLS), [[""]], 1, LIVE),

@@ -99,6 +99,11 @@ def wrapped_lines(text: str, width: float) -> int:
     return lines
 
 
+def text_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes in a wrapping cell ``width`` characters wide, its line breaks kept."""
+    return sum(wrapped_lines(part, width) for part in text.split("\n"))
+
+
 def page_setup(ws, *, landscape: bool = True, fit_width: int = 1, fit_height: int = 0,
                repeat_row: int | None = None, scale: int | None = None) -> None:
     """A4, fitted to ``fit_width`` pages wide (or printed at ``scale`` %, which keeps

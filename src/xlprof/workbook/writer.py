@@ -22,7 +22,7 @@ from .cellvalues import excel_serial
 from .inputs import InputLayout, quote
 from .labels import h, sheet
 from .layout import NOTICE, STALE_NAME, SUMMED, Block
-from .styles import FOOTER, Styles, money_format, page_setup, wrapped_lines  # noqa: F401
+from .styles import FOOTER, Styles, money_format, page_setup, text_lines, wrapped_lines  # noqa: F401
 
 FORMULA_MODES = ("native", "values", "udf")
 PROTECT = {"autofilter": True, "sort": False, "format_columns": True, "format_rows": True,
@@ -180,7 +180,7 @@ class OutFormats:
         self.hours = add(num_format="#,##0.0")
         self.qty = add(num_format="General")
         self.date = add(num_format="yyyy-mm-dd")
-        self.wrap = add(text_wrap=True, valign="top", indent=1)
+        self.wrap = add(text_wrap=True, align="left", valign="top", indent=1)   # (indent needs the alignment)
         self.status = add(italic=True, font_color="#595959")
 
 

@@ -13,7 +13,21 @@ import shutil
 import pytest
 
 
+QUICK_FIRST = ["test_mutants.py", "test_formulas.py", "test_vector.py", "test_split.py", "test_analysis_tables.py",
+               "test_independent.py", "test_split_analysis.py", "test_model.py", "test_reading_evidence.py",
+               "test_reader_properties.py", "test_udf_thresholds.py", "test_udfs.py"]
+
+
 def pytest_collection_modifyitems(config, items):
+    if os.environ.get("XLPROF_TEST_EXAMPLES"):
+        # mutation testing (scripts/mutation.py): the first failure kills a mutant, so run the
+        # quick hand-worked files first, the heavier ones after and the hypothesis properties last
+        def cost(item):
+            name = item.path.name
+            rank = QUICK_FIRST.index(name) if name in QUICK_FIRST else len(QUICK_FIRST)
+            return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False)), rank
+
+        items.sort(key=cost)
     if os.environ.get("CI") and not (os.environ.get("SOFFICE") or shutil.which("soffice")):
         if any(item.get_closest_marker("libreoffice") for item in items):
             raise pytest.UsageError("CI: LibreOffice (soffice) is required by the libreoffice tests; "

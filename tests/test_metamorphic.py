@@ -24,6 +24,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _tuning import examples
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import _reference as R
@@ -31,7 +32,7 @@ from test_properties import build, portfolios
 from xlprof.model.analysis import analyze
 from xlprof.settings import RATING_SIGNALS, SIGNALS
 
-PROFILE = settings(max_examples=40, deadline=None,
+PROFILE = settings(max_examples=examples(40), deadline=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 AMOUNTS = ("net_revenue", "gross_margin", "cost_to_serve", "avoidable_cost_to_serve", "freed_capacity_cost",

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _tuning import shared_scope
+
 from xlprof.errors import InputError
 from xlprof.model.analysis import analyze, make_portfolio
 from xlprof.model.exits import PLAN_COLUMNS, TASK_CODES
@@ -308,7 +310,7 @@ ACTION_ROWS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def action_analysis():
     return analyze(action_portfolio())
 

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _tuning import examples
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from xlprof.model.analysis import analyze, make_portfolio
@@ -33,7 +34,7 @@ with warnings.catch_warnings():
     except ImportError:  # libcst not installed: nothing to pre-import
         pass
 
-PROFILE = settings(max_examples=60, deadline=None,
+PROFILE = settings(max_examples=examples(60), deadline=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 BEHAVIORS = ("variable", "avoidable_fixed", "committed_fixed")

@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _tuning import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -65,7 +66,7 @@ CELL = st.one_of(
     st.just(object()),
 )
 
-FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # --- valid renderings and what they must read as -------------------------------------------
@@ -285,7 +286,7 @@ def sheet_sets(draw):
     return {n: draw(raw_sheet(n)) for n in names}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sheets=sheet_sets())
 def test_portfolio_from_random_sheets_raises_only_input_error(sheets):
     check_valid_book_values()
@@ -337,7 +338,7 @@ NUMBER_COLUMNS = {"Clients": ["Revenue", "Discounts", "COGS", "Bad debt", "Exit 
                   "Volumes": ["Order entry", "Picking lines", "Deliveries"]}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_valid_book_respelt_reads_the_same(data):
     """Numbers as text in any one style per column, yes/no as Sí/x/FALSE, dates as text:
@@ -368,7 +369,7 @@ def test_valid_book_respelt_reads_the_same(data):
     pd.testing.assert_frame_equal(p.resources, base.resources, check_exact=True)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_valid_book_with_random_cells_raises_only_input_error(data):
     check_valid_book_values()

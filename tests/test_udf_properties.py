@@ -20,6 +20,7 @@ import datetime as dt
 import math
 
 import pytest
+from _tuning import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +35,7 @@ UTC = dt.timezone.utc
 S = Settings()
 WEIGHTS = dict(zip(SIGNALS, (3.0, 1.5, 1.5, 1.0, 1.0, 1.0, 1.0)))
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def call(func, *args):

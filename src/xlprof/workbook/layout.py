@@ -54,6 +54,7 @@ from .cellvalues import (ENGINE, LIVE, STRUCTURE, Block, _col, _grid, _ratio, _s
                          reasons_text)
 from .dash_parts import LOSS_COLS, MORE_TEXT, RECOMMENDED, REC_COLS, _top, bridge, tier_text, waterfall  # noqa: F401
 from .labels import SHEETS, SOURCES
+from .quadframe import QuadFrame, quadrant_frame
 from .stamp import (MODE_KEY, SPLIT_NOTE, STAMP_KEY, STATUS, Stamp, parse_stamp, readme_lines,  # noqa: F401
                     stamp_of, status_text, today_text)
 
@@ -328,7 +329,8 @@ def seg_data_col(a: Analysis) -> int:
 
 def seg_chart_data(a: Analysis) -> list[list[Any]]:
     """(x, y) points the Segmentation charts draw besides the data: the whale curve's peak,
-    its 100 % line, the two median lines of the quadrant chart and where the quadrant names go."""
+    its 100 % line; for the quadrant chart, the two median lines drawn across the whole
+    plot and where the quadrant names go (see :func:`quadrant_frame`)."""
     n = len(a.clients)
     s = a.summary
     rows: list[list[Any]] = []
@@ -336,20 +338,16 @@ def seg_chart_data(a: Analysis) -> list[list[Any]]:
         rows += [[float(s["whale_peak_clients"]), float(s["whale_peak_share"])], [0.0, 1.0], [float(n), 1.0]]
     else:
         rows += [[None, None]] * 3
+    frame = quad_frame(a)
+    return rows + (frame.points() if frame else [[None, None]] * 8)
+
+
+def quad_frame(a: Analysis) -> QuadFrame | None:
+    """The quadrant chart's frame (axis bounds, median lines, where the names go)."""
     c = a.clients
     ok = (c["net_revenue"] > 0).to_numpy()
-    x = c["price_realization"].to_numpy(float)[ok]
-    y = c["cts_ratio"].to_numpy(float)[ok]
-    pm, cm = a.quadrant_split.price_median, a.quadrant_split.cost_median
-    if len(x) and not (np.isnan(pm) or np.isnan(cm)):
-        x0, x1, y0, y1 = float(np.nanmin(x)), float(np.nanmax(x)), float(np.nanmin(y)), float(np.nanmax(y))
-        rows += [[float(pm), y0], [float(pm), y1], [x0, float(cm)], [x1, float(cm)]]
-        right, left = (pm + x1) / 2, (x0 + pm) / 2
-        low, high = (y0 + cm) / 2, (cm + y1) / 2
-        rows += [[right, low], [right, high], [left, low], [left, high]]   # order of QUADRANTS
-    else:
-        rows += [[None, None]] * 8
-    return rows
+    return quadrant_frame(c["price_realization"].to_numpy(float)[ok], c["cts_ratio"].to_numpy(float)[ok],
+                          a.quadrant_split.price_median, a.quadrant_split.cost_median)
 
 
 def plan(a: Analysis, key: str = "plan") -> Block:

@@ -375,7 +375,8 @@ def tourniquet(a: Analysis) -> Block:
     return Block("tourniquet", 1, 0, rows, len(TOURNIQUET_COLS), ENGINE, grows=True)
 
 
-def dashboard(a: Analysis, status: str) -> dict[str, Block]:
+def dashboard(a: Analysis, status: str, *, cells_checksum: Any = None) -> dict[str, Block]:
+    """The Dashboard's blocks; ``cells_checksum``: see :func:`all_blocks`."""
     s, lang, c = a.summary, a.lang, a.clients
     kpis = [s["clients"], s["revenue"], s["net_revenue"], s["cost_to_serve"], s["net_profit"],
             s["loss_making_clients"], s["losses"]]
@@ -398,6 +399,10 @@ def dashboard(a: Analysis, status: str) -> dict[str, Block]:
     more = len(recs) - TOP_RECS
     more_text = MORE_TEXT[lang].format(n=more, sheet=SHEETS["drop"][lang]) if more > 0 else None
     check = figures(a)
+    snap = list(check)
+    if isinstance(cells_checksum, (int, float)) and not isinstance(cells_checksum, bool) \
+            and np.isfinite(cells_checksum):
+        snap[-1] = float(cells_checksum)
     return {
         "notice": Block("dashboard", Dash.notice, 0, [[""]], 1, LIVE),
         "status": Block("dashboard", Dash.status, 0, [[status]], 1),
@@ -415,15 +420,20 @@ def dashboard(a: Analysis, status: str) -> dict[str, Block]:
         "recs": Block("dashboard", Dash.recs, 0, _top(a, recs, REC_COLS, TOP_RECS), len(REC_COLS)),
         "recs_more": Block("dashboard", Dash.recs_more, 0, [[more_text]], 1),
         "check_live": Block("dashboard", Dash.check, 1, [[v] for v in check], 1, LIVE),
-        "check_snap": Block("dashboard", Dash.check, 2, [[v] for v in check], 1),
+        "check_snap": Block("dashboard", Dash.check, 2, [[v] for v in snap], 1),
         "flag": Block("dashboard", Dash.flag, 1, [[0.0]], 1, LIVE),
         "warnings": Block("dashboard", Dash.warnings, 0, [[w] for w in (a.warnings or [NO_WARNINGS[lang]])], 1,
                           grows=True),
     }
 
 
-def all_blocks(a: Analysis, *, status: str = "", kinds: Iterable[str] = (ENGINE, LIVE, STRUCTURE)) -> list[Block]:
-    """Every block of the computed sheets of the given kinds, in sheet order."""
+def all_blocks(a: Analysis, *, status: str = "", kinds: Iterable[str] = (ENGINE, LIVE, STRUCTURE),
+               cells_checksum: Any = None) -> list[Block]:
+    """Every block of the computed sheets of the given kinds, in sheet order.
+
+    ``cells_checksum``: the live Recalculate's :func:`.check.typed_checksum` of the open
+    book's inputs, the checksum's snapshot (the file writer's is xlprof's own: it writes
+    the inputs as numbers)."""
     kinds = set(kinds)
     live = LIVE in kinds
     out: list[Block] = []
@@ -435,7 +445,7 @@ def all_blocks(a: Analysis, *, status: str = "", kinds: Iterable[str] = (ENGINE,
     out += [plan(a, "plan"), tourniquet(a), plan(a, "archive"),
             Block("plan", 0, len(PLAN_SHEET_COLS), [[""]], 1, LIVE),
             Block("tourniquet", 0, len(TOURNIQUET_COLS), [[""]], 1, LIVE)]
-    out += dashboard(a, status).values()
+    out += dashboard(a, status, cells_checksum=cells_checksum).values()
     out += client_blocks(a).values()
     return [b for b in out if b.kind in kinds]
 

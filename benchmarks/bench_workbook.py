@@ -4,6 +4,8 @@
    whole write (engine already run) against raw XlsxWriter writing exactly the same
    cells -- values and formulas with their cached values, no formatting, no charts --
    replayed from a recording of xlprof's own writes. Reports the ratio (aim <= 1.5x).
+   Also against the floor: a minimal streaming XML writer of the same cells plus deflate
+   (``_floor_xlsx.py``); the aim is xlprof <= 3x the floor.
 2. Batch: 50 books split from one portfolio with --jobs 2 against --jobs 1.
 
 Run: python benchmarks/bench_workbook.py [--clients 10000] [--activities 20] [--repeat 3]
@@ -24,6 +26,9 @@ import pandas as pd
 from xlprof.model import analyze
 from xlprof.model.analysis import make_portfolio
 from xlprof.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _floor_xlsx import group, write_floor  # noqa: E402
 
 
 def big_portfolio(n: int, m: int, seed: int = 1):
@@ -57,30 +62,47 @@ def big_portfolio(n: int, m: int, seed: int = 1):
 
 
 def record_cells(a, p, path):
-    """Run xlprof's writer while recording every cell write: [(sheet, method, args)]."""
+    """Run xlprof's writer while recording every cell write: [(sheet, method, args)] with
+    method one of XlsxWriter's write_* names (xlprof's put_* are recorded as those)."""
     from xlsxwriter.worksheet import Worksheet
 
     from xlprof.workbook.book import write_analysis_book
 
+    try:
+        from xlprof.workbook import stream
+    except ImportError:         # xlprof before issue 13 (for before/after figures)
+        stream = None
+
     log: list[tuple[str, str, tuple]] = []
-    names = ["write_formula", "write_number", "write_string", "write_blank", "write_datetime", "write_boolean"]
-    originals = {k: getattr(Worksheet, k) for k in names}
+    names = {"write_formula": "write_formula", "write_number": "write_number", "write_string": "write_string",
+             "write_blank": "write_blank", "write_datetime": "write_datetime", "write_boolean": "write_boolean"}
+    puts = {"put_formula": "write_formula", "put_number": "write_number", "put_string": "write_string"}
+    patched = [(Worksheet, k, v) for k, v in names.items()]
+    patched += [(stream.Worksheet, k, v) for k, v in puts.items()] if stream else []
+    originals = [(cls, k, getattr(cls, k)) for cls, k, _ in patched]
 
-    def wrap(name):
-        orig = originals[name]
-
+    def wrap(orig, name):
         def f(self, *args):
             log.append((self.name, name, args[:3] + (args[4:5] if name == "write_formula" else ())))
             return orig(self, *args)
         return f
 
-    for k in names:
-        setattr(Worksheet, k, wrap(k))
+    def blank(self, r, c, fmt=None):
+        log.append((self.name, "write_blank", (r, c, None)))
+        return self._write_blank(r, c, None, fmt)
+
+    for (cls, k, name), (_, _, orig) in zip(patched, originals):
+        setattr(cls, k, wrap(orig, name))
+    saved_blank = stream.Worksheet.put_blank if stream else None
+    if stream:
+        stream.Worksheet.put_blank = blank
     try:
         write_analysis_book(a, p, path)
     finally:
-        for k, v in originals.items():
-            setattr(Worksheet, k, v)
+        for cls, k, orig in originals:
+            setattr(cls, k, orig)
+        if stream:
+            stream.Worksheet.put_blank = saved_blank
     return log
 
 
@@ -91,7 +113,10 @@ def raw_xlsxwriter(log, path, *, fast_prepare: bool = False) -> None:
     XlsxWriter's future-function rewriting), to show the cost of formatting alone."""
     import xlsxwriter
 
-    from xlprof.workbook.writer import _fast_prepare
+    try:
+        from xlprof.workbook.stream import prepare_formula
+    except ImportError:         # xlprof before issue 13
+        from xlprof.workbook.writer import _fast_prepare as prepare_formula
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                          "strings_to_urls": False})
@@ -101,7 +126,7 @@ def raw_xlsxwriter(log, path, *, fast_prepare: bool = False) -> None:
         if ws is None:
             ws = sheets[sheet] = wb.add_worksheet(sheet)
             if fast_prepare:
-                ws._prepare_formula = _fast_prepare
+                ws._prepare_formula = prepare_formula
         if method == "write_formula":
             r, c, f = args[:3]
             ws.write_formula(r, c, f, None, args[3] if len(args) > 3 else 0)
@@ -110,6 +135,32 @@ def raw_xlsxwriter(log, path, *, fast_prepare: bool = False) -> None:
         else:
             getattr(ws, method)(args[0], args[1], args[2])
     wb.close()
+
+
+STEPS = [  # (label, worksheet_class options, zlib level): each step adds one optimisation
+    ("XlsxWriter alone (every cell in memory, its serialiser)", dict(serialiser=False, streamed=False,
+                                                                   shortcut=False), 6),
+    ("+ cells stored without XlsxWriter's decorator and regexes", dict(serialiser=False, streamed=False), 6),
+    ("+ xlprof's cell serialiser", dict(streamed=False), 6),
+    ("+ per-client sheets streamed to disk", dict(), 6),
+    ("+ zlib level 1 (= xlprof)", dict(), 1),
+]
+
+
+def steps(a, p, d: Path, repeat: int) -> list[tuple[str, float]]:
+    """xlprof's writer with its optimisations added one at a time (stream.worksheet_class)."""
+    from xlprof.workbook import stream
+    from xlprof.workbook.book import write_analysis_book
+
+    out = []
+    saved = stream.Book.worksheet_class, stream.COMPRESSION
+    try:
+        for label, options, level in STEPS:
+            stream.Book.worksheet_class, stream.COMPRESSION = stream.worksheet_class(**options), level
+            out.append((label, timeit(lambda: write_analysis_book(a, p, d / "step.xlsx"), repeat)))
+    finally:
+        stream.Book.worksheet_class, stream.COMPRESSION = saved
+    return out
 
 
 def timeit(fn, repeat):
@@ -128,6 +179,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batch-clients", type=int, default=5_000)
     ap.add_argument("--skip-batch", action="store_true")
+    ap.add_argument("--steps", action="store_true",
+                    help="also time xlprof's writer with its optimisations switched off one by one")
     args = ap.parse_args(argv)
     from xlprof.workbook.book import write_analysis_book
 
@@ -142,6 +195,8 @@ def main(argv=None) -> int:
         t_x = timeit(lambda: write_analysis_book(a, p, d / "x.xlsx"), args.repeat)
         t_raw = timeit(lambda: raw_xlsxwriter(log, d / "raw.xlsx"), args.repeat)
         t_raw_fast = timeit(lambda: raw_xlsxwriter(log, d / "raw2.xlsx", fast_prepare=True), args.repeat)
+        grouped = group(log)
+        t_floor = timeit(lambda: write_floor(grouped, d / "floor.xlsx"), args.repeat)
         print(f"analysis workbook {args.clients:,} clients x {args.activities} activities: "
               f"{len(log):,} cells, {n_f:,} formulas")
         print(f"  engine (analyze)        {t_engine:6.2f} s")
@@ -150,6 +205,11 @@ def main(argv=None) -> int:
         print(f"  ratio xlprof / raw      {t_x / t_raw:6.2f}x")
         print(f"  raw XlsxWriter + the same formula shortcut {t_raw_fast:6.2f} s; "
               f"ratio {t_x / t_raw_fast:.2f}x (the cost of formats, validation, charts)")
+        print(f"  minimal streaming XML + deflate, same cells (the floor) {t_floor:6.2f} s; "
+              f"xlprof / floor {t_x / t_floor:.2f}x, raw+shortcut / floor {t_raw_fast / t_floor:.2f}x")
+        if args.steps:
+            for label, t in steps(a, p, d, args.repeat):
+                print(f"  {label:<58} {t:6.2f} s  {t / t_floor:5.2f}x the floor")
         if not args.skip_batch:
             from click.testing import CliRunner
 

@@ -13,7 +13,6 @@ import datetime as dt
 import errno
 import json
 import os
-import pathlib
 import tempfile
 import zipfile
 
@@ -649,13 +648,18 @@ def test_disk_full_while_writing(tmp_path, monkeypatch):
     out_dir.mkdir()
     target = out_dir / "scores.csv"
     target.write_text("previous results\n")
-    real = pathlib.Path.write_bytes
+    from xlprof import report
 
-    def half_then_full(self, data):
-        real(self, data[: len(data) // 2])
-        raise OSError(errno.ENOSPC, "No space left on device")
+    real = report._LineFeedRows.write
+    rows = []
 
-    monkeypatch.setattr(pathlib.Path, "write_bytes", half_then_full)
+    def rows_then_full(self, row):           # the CSV is written row by row: the disk fills midway
+        rows.append(row)
+        if len(rows) > 5:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(self, row)
+
+    monkeypatch.setattr(report._LineFeedRows, "write", rows_then_full)
     expect(run("score", book, "--format", "csv", "-o", target), EXIT_UNWRITABLE,
            f"{target}: cannot write: the disk is full")
     assert target.read_text() == "previous results\n"

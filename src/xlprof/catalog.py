@@ -338,8 +338,12 @@ CATALOG: dict[str, tuple] = {
     "no_suffix": ("(none)", "(ninguno)"),
     "no_csv_files": ("holds no .csv files (expected Clients.csv, Activities.csv, Volumes.csv)",
                      "no contiene archivos .csv (se esperan Clients.csv, Activities.csv, Volumes.csv)"),
-    "text_too_large": ("is too large ({size:,.0f} MiB; limit {limit:,} MiB)",
-                       "es demasiado grande ({size:,.0f} MiB; límite {limit:,} MiB)"),
+    "csv_memory": ("holds {size:,.0f} MiB of CSV: reading and analysing it takes about {need:,.0f} MiB of "
+                   "memory, more than the {have:,.0f} MiB available; split the portfolio into smaller "
+                   "folders (e.g. one per region) or run xlprof where there is more memory",
+                   "contiene {size:,.0f} MiB de CSV: leerlo y analizarlo requiere unos {need:,.0f} MiB de "
+                   "memoria, más que los {have:,.0f} MiB disponibles; divida la cartera en carpetas más "
+                   "pequeñas (p. ej. una por región) o ejecute xlprof donde haya más memoria"),
     "not_valid_csv": ("is not valid CSV ({detail})", "no es un CSV válido ({detail})"),
     "too_many_rows": ("has {rows:,} rows (limit {limit:,})", "tiene {rows:,} filas (límite {limit:,})"),
     "binary_csv": ("is not a text CSV file (binary content)", "no es un archivo CSV de texto (contenido binario)"),

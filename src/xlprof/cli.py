@@ -105,14 +105,35 @@ def score(input_path: Path, fmt: str, output: Path | None, lang: str | None) -> 
     from . import report
 
     portfolio, a = _analysis(input_path, lang)
-    text = {"json": report.to_json, "csv": report.to_csv}.get(fmt, lambda x: report.to_table(x, a.lang))(a)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        from .io.atomic import write_text
+    if fmt == "table":
+        text = report.to_table(a, a.lang)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            from .io.atomic import write_text
 
-        write_text(output, text)
+            write_text(output, text)
+    else:  # written as it is made: a million clients' records never sit in memory as one text
+        write = report.write_json if fmt == "json" else report.write_csv
+        if output is None:
+            write(a, _Echo())
+        else:
+            from .io.atomic import write_with
+
+            def to_file(tmp: Path) -> None:
+                with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                    write(a, fh)
+
+            write_with(output, to_file)
+    if output is not None:
         click.echo(f"wrote {output}", err=True)
+
+
+class _Echo:
+    """Standard output for a streamed writer, through click (its encoding rules)."""
+
+    def write(self, text: str) -> None:
+        click.echo(text, nl=False)
 
 
 @main.command()

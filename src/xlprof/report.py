@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import math
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -55,10 +56,12 @@ def client_records(a: Analysis) -> list[dict]:
     return [{k: plain(r[k]) for k in cols} for r in a.clients[cols].to_dict("records")]
 
 
-def to_dict(a: Analysis) -> dict:
+def to_dict(a: Analysis, *, clients: bool = True) -> dict:
+    """The whole result as plain Python, value by value (:func:`write_json` writes the same,
+    faster); ``clients=False`` leaves the client records out."""
     acts = a.activities.reset_index()[ACTIVITY_COLUMNS]
     return {
-        "clients": client_records(a),
+        **({"clients": client_records(a)} if clients else {}),
         "activities": [{k: plain(v) for k, v in r.items()} for r in acts.to_dict("records")],
         "resources": [{k: plain(v) for k, v in r.items()} for r in a.resources.to_dict("records")],
         "reconciliation": plain(a.reconciliation),
@@ -67,7 +70,15 @@ def to_dict(a: Analysis) -> dict:
 
 
 def to_json(a: Analysis) -> str:
-    return json.dumps(to_dict(a), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    buf = io.StringIO()
+    write_json(a, buf)
+    return buf.getvalue()
+
+
+def to_csv(a: Analysis) -> str:
+    buf = io.StringIO()
+    write_csv(a, buf)
+    return buf.getvalue()
 
 
 def csv_safe(v: Any) -> Any:
@@ -78,6 +89,115 @@ def csv_safe(v: Any) -> Any:
     return v
 
 
+# --- streamed output ------------------------------------------------------------------------
+# The client records are written a block of clients at a time, column by column (a million
+# clients take seconds, not minutes), with the very text json.dumps(to_dict(a), indent=2) and the
+# record-by-record CSV writer give: tests/test_scale_report.py compares them.
+
+CHUNK = 20_000
+_encode = json.encoder.encode_basestring      # json.dumps(ensure_ascii=False) of a str
+
+
+def write_json(a: Analysis, out: TextIO) -> None:
+    """``json.dumps(to_dict(a), ensure_ascii=False, indent=2)`` and a newline, to ``out``."""
+    cols = CLIENT_RESULT_COLUMNS + CLIENT_EXTRA
+    rest = to_dict(a, clients=False)
+    head = json.dumps({"clients": [], **rest}, ensure_ascii=False, indent=2, allow_nan=False)
+    opening = '{\n  "clients": []'
+    n = len(a.clients)
+    if not n:
+        out.write(head + "\n")
+        return
+    row = "    {\n" + ",\n".join(f"      {_encode(k)}: %s" for k in cols) + "\n    }"
+    arrays = [a.clients[k].to_numpy() for k in cols]
+    out.write('{\n  "clients": [\n')
+    for start in range(0, n, CHUNK):
+        cells = [_json_cells(k, v[start:start + CHUNK]) for k, v in zip(cols, arrays)]
+        if start:
+            out.write(",\n")
+        out.write(",\n".join(map(row.__mod__, zip(*cells))))
+    out.write("\n  ]" + head[len(opening):] + "\n")
+
+
+def _json_cells(key: str, values: np.ndarray) -> list[str]:
+    """JSON text of each value as :func:`plain` and ``json.dumps(indent=2)`` (at a record's
+    depth) write it."""
+    kind = values.dtype.kind
+    if kind not in "fiubO":
+        values = pd.Series(values).to_numpy(object)    # datetimes as Timestamps, as to_dict gives them
+        kind = "O"
+    if kind == "f":
+        out = list(map(float.__repr__, values.tolist()))
+        for i in np.flatnonzero(~np.isfinite(values)):
+            out[i] = "null"
+        return out
+    if kind in "iu":
+        return list(map(int.__repr__, values.tolist()))
+    if kind == "b":
+        return ["true" if x else "false" for x in values.tolist()]
+    if key == "reasons":
+        return [_json_list(x) for x in values.tolist()]
+    return [_encode(x) if type(x) is str else _json_value(x) for x in values.tolist()]
+
+
+def _json_value(v: Any) -> str:
+    if v is None:
+        return "null"
+    if type(v) is dt.date:
+        return f'"{v.isoformat()}"'
+    return json.dumps(plain(v), ensure_ascii=False, allow_nan=False)
+
+
+def _json_list(v: Any) -> str:
+    if type(v) is list and all(type(x) is str for x in v):
+        items = v
+    else:
+        items = plain(v)
+        if not isinstance(items, list):
+            return _json_value(items)
+    if not items:
+        return "[]"
+    return "[\n        " + ",\n        ".join(_encode(x) if type(x) is str else _json_value(x) for x in items) \
+        + "\n      ]"
+
+
+def write_csv(a: Analysis, out: TextIO) -> None:
+    """The client records as CSV to ``out``: reasons joined by ``; ``, text escaped
+    (:func:`csv_safe`), numbers as Python writes them, blanks empty; lines end in LF."""
+    cols = CLIENT_RESULT_COLUMNS + CLIENT_EXTRA
+    w = csv.writer(_LineFeedRows(out), lineterminator="\r\n")
+    w.writerow(cols)
+    arrays = [a.clients[k].to_numpy() for k in cols]
+    for start in range(0, len(a.clients), CHUNK):
+        w.writerows(zip(*(_csv_cells(k, v[start:start + CHUNK]) for k, v in zip(cols, arrays))))
+
+
+def _csv_cells(key: str, values: np.ndarray) -> list[Any]:
+    kind = values.dtype.kind
+    if kind not in "fiubO":
+        values = pd.Series(values).to_numpy(object)
+        kind = "O"
+    if kind == "f":
+        out = list(map(float.__repr__, values.tolist()))
+        for i in np.flatnonzero(~np.isfinite(values)):
+            out[i] = ""
+        return out
+    if kind in "iub":
+        return values.tolist()
+    return [_csv_value(key, x) for x in values.tolist()]
+
+
+def _csv_value(key: str, v: Any) -> Any:
+    if type(v) is str:
+        return csv_safe(v)
+    if v is None:
+        return ""
+    v = plain(v)
+    if key == "reasons":
+        v = "; ".join(v)
+    return "" if v is None else csv_safe(v) if isinstance(v, str) else repr(v) if isinstance(v, float) else v
+
+
 class _LineFeedRows:
     """A file for :func:`csv.writer` whose rows end in CRLF, written out ending in LF.
 
@@ -85,31 +205,11 @@ class _LineFeedRows:
     alone, a client name holding a bare CR went out unquoted and split the row in
     Excel and in every CSV reader. With CRLF any CR or LF gets the field quoted."""
 
-    def __init__(self) -> None:
-        self.parts: list[str] = []
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
 
     def write(self, row: str) -> None:
-        self.parts.append(row[:-2] + "\n" if row.endswith("\r\n") else row)
-
-    def getvalue(self) -> str:
-        return "".join(self.parts)
-
-
-def to_csv(a: Analysis) -> str:
-    buf = _LineFeedRows()
-    recs = client_records(a)
-    cols = CLIENT_RESULT_COLUMNS + CLIENT_EXTRA
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(cols)
-    for r in recs:
-        row = []
-        for k in cols:
-            v = r[k]
-            if k == "reasons":
-                v = "; ".join(v)
-            row.append("" if v is None else csv_safe(v) if isinstance(v, str) else repr(v) if isinstance(v, float) else v)
-        w.writerow(row)
-    return buf.getvalue()
+        self.out.write(row[:-2] + "\n" if row.endswith("\r\n") else row)
 
 
 TABLE_HEAD = {

@@ -16,6 +16,7 @@ that no reader can mistake it for a number (design.md section 5, the reading rul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -68,19 +69,48 @@ class RawSheet:
     ((first_row0, first_col0), (last_row0, last_col0)). Text files (CSV) carry their field
     ``delimiter`` and ``encoding`` (None for workbook sheets): a CSV file is decided as a
     whole by the reading rule, and the delimiter is part of the evidence.
+
+    ``columns``: the same cells by column (``columns[c][r]``; None where a row ended before
+    column ``c``), when the reader read them that way (large CSV files, see
+    :mod:`xlprof.io.textfiles`); ``rows`` is then a :class:`ColumnRows` view over them.
     """
 
     file: str
     name: str
-    rows: list[list[Any]]
+    rows: Sequence[list[Any]]
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     delimiter: str | None = None
     encoding: str | None = None
+    columns: list[list[Any]] | None = None
 
     def cell(self, r: int, c: int) -> Any:
         err = self.errors.get((r, c))
         if err:
             return err
+        if self.columns is not None:
+            return self.columns[c][r] if c < len(self.columns) else None
         row = self.rows[r]
         return row[c] if c < len(row) else None
+
+
+class ColumnRows(Sequence):
+    """Rows of a sheet held by column: ``rows[r]`` is the list of row ``r``'s cells (None
+    where the row ended early), built when asked for. Readers that go through a whole
+    column use ``RawSheet.columns`` instead."""
+
+    def __init__(self, columns: list[list[Any]], n: int):
+        self.columns = columns
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, r):
+        if isinstance(r, slice):
+            return [self[i] for i in range(*r.indices(self.n))]
+        if r < 0:
+            r += self.n
+        if not 0 <= r < self.n:
+            raise IndexError(r)
+        return [col[r] for col in self.columns]

@@ -15,6 +15,7 @@ malformed XML. No part is ever searched with patterns over its text.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import pyexpat
 import zipfile
@@ -235,6 +236,58 @@ def check_extent(rows: int, cols: int, name: str, sheet: str) -> None:
     if rows > MAX_ROWS or rows * cols > MAX_CELLS:
         raise UnreadableFileError(
             name, msg("sheet_too_large", sheet=sheet, rows=rows, cols=cols, max_rows=MAX_ROWS, max_cells=MAX_CELLS))
+
+
+# --- memory --------------------------------------------------------------------------------
+# Reading a CSV portfolio, validating and analysing it peaks at about this many bytes of memory
+# per byte of CSV (peak RSS of ``xlprof score`` / the files' size, 20 activities, 10^5..10^6
+# clients: benchmarks/bench_scale.py), on top of the interpreter and its libraries.
+MEMORY_PER_CSV_BYTE = 20.0
+MEMORY_BASE = 200 * 2**20
+MEMORY_LIMIT_ENV = "XLPROF_MEMORY_LIMIT_MB"     # overrides the memory available (MiB)
+
+
+def memory_available() -> int | None:
+    """Bytes of memory xlprof may use: ``XLPROF_MEMORY_LIMIT_MB`` if set, else the system's
+    available memory (``MemAvailable`` of /proc/meminfo; None where unknown)."""
+    env = os.environ.get(MEMORY_LIMIT_ENV, "").strip()
+    if env:
+        try:
+            return int(float(env) * 2**20)
+        except ValueError:
+            pass
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def memory_estimate(paths) -> tuple[int, int]:
+    """(bytes of the files, bytes of memory reading and analysing them takes, estimated)."""
+    size = 0
+    for p in paths:
+        try:
+            size += Path(p).stat().st_size
+        except OSError:
+            pass                         # the reader says what is wrong with it
+    return size, int(MEMORY_BASE + size * MEMORY_PER_CSV_BYTE)
+
+
+def check_memory(paths, name: str) -> None:
+    """Refuse, before anything is read, text files whose estimated memory (:func:`memory_estimate`)
+    exceeds :func:`memory_available`: a clear message rather than the system killing xlprof
+    part-way."""
+    size, need = memory_estimate(paths)
+    have = memory_available()
+    if have is not None and need > have:
+        raise UnreadableFileError(name, msg("csv_memory", size=size / 2**20, need=need / 2**20, have=have / 2**20))
 
 
 def stop(reason: str) -> _Stop:

@@ -120,6 +120,8 @@ def columns_of(raw: RawSheet, rows: list[int], js: list[int]) -> dict[int, Seque
     """The cells of columns ``js`` in rows ``rows``, transposed at C speed (``zip``)."""
     if not js:
         return {}
+    if raw.columns is not None:              # a CSV file, read by column
+        return {j: _take(raw.columns[j], rows) if j < len(raw.columns) else [None] * len(rows) for j in js}
     width = max(js) + 1
     matrix = list(map(raw.rows.__getitem__, rows))
     if matrix and min(map(len, matrix)) < width:
@@ -134,8 +136,17 @@ def columns_of(raw: RawSheet, rows: list[int], js: list[int]) -> dict[int, Seque
     return out
 
 
+def _take(column: list[Any], rows: list[int]) -> list[Any]:
+    """``column``'s cells in ``rows`` (a slice when the rows follow each other)."""
+    if rows and rows[-1] - rows[0] == len(rows) - 1:
+        return column[rows[0]:rows[-1] + 1]
+    return list(map(column.__getitem__, rows))
+
+
 def _data_rows(raw: RawSheet, h: int, used: list[int]) -> list[int]:
     """Rows below the header with a value in any of the ``used`` columns."""
+    if raw.columns is not None:
+        return _data_rows_by_column(raw, h, used)
     errs = {r for r, c in raw.errors if c in used} if raw.errors else set()
     below = range(h + 1, len(raw.rows))
     if not used:
@@ -155,6 +166,25 @@ def _data_rows(raw: RawSheet, h: int, used: list[int]) -> list[int]:
                     out.append(r)
                     break
     return out
+
+
+def _data_rows_by_column(raw: RawSheet, h: int, used: list[int]) -> list[int]:
+    """:func:`_data_rows` for a sheet held by column (a CSV file): the rows whose first used
+    column holds a value, then the others checked only in the rows still blank."""
+    cols = [raw.columns[j] for j in used if j < len(raw.columns)]
+    n = len(raw.rows)
+    if not cols:
+        return []
+    blank = {v for v in set(cols[0][h + 1:]) if v is None or (type(v) is str and not v.strip())}
+    if not blank:
+        return list(range(h + 1, n))
+    empty = [r for r in range(h + 1, n) if cols[0][r] in blank]
+    for col in cols[1:]:
+        if not empty:
+            break
+        empty = [r for r in empty if col[r] is None or (type(col[r]) is str and not col[r].strip())]
+    gone = set(empty)
+    return [r for r in range(h + 1, n) if r not in gone]
 
 
 def parse_numbers(raw: RawSheet, cols: dict[str, tuple[Column, int]], rows: list[int],
@@ -289,12 +319,17 @@ def _check_headerless(raw: RawSheet, h: int, problems: list[Problem], notes: lis
     """Columns with values under a blank header: a problem when a merged header cell hides
     them (the values would be lost silently), else a note that they are ignored."""
     header = raw.rows[h]
-    width = max((len(r) for r in raw.rows[h + 1:]), default=0)
+    if raw.columns is not None:              # a CSV file, read by column
+        width = len(raw.columns)
+    else:
+        width = max((len(r) for r in raw.rows[h + 1:]), default=0)
     loose = []
     for j in range(width):
         if j < len(header) and not _blank(header[j]):
             continue
-        if all(_blank(raw.cell(r, j)) for r in range(h + 1, len(raw.rows))):
+        below = raw.columns[j][h + 1:] if raw.columns is not None else (
+            raw.cell(r, j) for r in range(h + 1, len(raw.rows)))
+        if all(_blank(v) for v in below):
             continue
         merge = next(((a, b) for a, b in raw.merged if a[0] <= h <= b[0] and a[1] <= j <= b[1]), None)
         if merge is not None:

@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import unicodedata
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import UnreadableFileError
 from ..messages import msg
-from .cells import RawSheet
-from .safety import MAX_ROWS
+from .cells import ColumnRows, RawSheet
+from .safety import check_memory
 
-MAX_TEXT_BYTES = 512 * 2**20
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_SCAN_LINES = 20
 
@@ -47,33 +47,82 @@ def read_csv_folder(folder: Path, score_header: Callable[[list[str]], int] | Non
     """Every ``*.csv`` file of ``folder`` (any case of the suffix) as a raw sheet named after
     the file's stem. ``score_header(cells)`` counts the known column headers in a row (used
     to choose the delimiter). Raises :class:`UnreadableFileError` for files that cannot be
-    read as text."""
+    read as text, or too large for the memory there is (:func:`.safety.check_memory`)."""
     folder = Path(folder)
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     if not files:
         raise UnreadableFileError(str(folder), msg("no_csv_files"))
+    check_memory(files, str(folder))         # before any file is read
     return {f.stem: read_text_table(f, score_header) for f in files}
 
 
 def read_text_table(path: Path, score_header: Callable[[list[str]], int] | None = None) -> RawSheet:
-    """One CSV or tab-separated text file as a raw sheet (cells are text, blanks ``""``)."""
+    """One CSV or tab-separated text file as a raw sheet (cells are text, blanks ``""``),
+    read by column: :func:`read_columns`."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise UnreadableFileError(name, msg("text_too_large", size=size / 2**20, limit=MAX_TEXT_BYTES // 2**20))
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFileError(name, msg("cannot_read", detail=exc.strerror or str(exc))) from None
     text, encoding = decode_text(data, name)
-    text, delimiter = choose_delimiter(text, score_header)
+    rest, delimiter = choose_delimiter(text, score_header)
+    skip = len(text) - len(rest)            # Excel's "sep=;" line
+    del text, rest                          # read again line by line, in C, from the bytes
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding=_codec(data, encoding), newline="")
+    if skip:
+        lines.read(skip)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        columns, n = read_columns(lines, delimiter)
     except csv.Error as exc:
         raise UnreadableFileError(name, msg("not_valid_csv", detail=str(exc))) from None
-    if len(rows) > MAX_ROWS:
-        raise UnreadableFileError(name, msg("too_many_rows", rows=len(rows), limit=MAX_ROWS))
-    return RawSheet(name, path.stem, rows, delimiter=delimiter, encoding=encoding)
+    return RawSheet(name, path.stem, ColumnRows(columns, n), delimiter=delimiter, encoding=encoding,
+                    columns=columns)
+
+
+CHUNK_ROWS = 1 << 14
+
+
+def read_columns(lines: Iterable[str], delimiter: str) -> tuple[list[list[str | None]], int]:
+    """The fields of ``lines`` (:func:`csv.reader`) by column, and the number of rows.
+
+    A row shorter than the widest has None in the columns it lacks (as a cell beyond the end
+    of a row reads). Read a block of rows at a time and transposed at C speed (``zip``), so
+    no list per row is kept; in a column whose first block repeats its texts (quantities,
+    ratings, days, names of managers), equal texts share one string object, so memory
+    grows with the cells' count, not their text.
+    """
+    reader = csv.reader(lines, delimiter=delimiter)
+    columns: list[list[str | None]] = []
+    memos: list[dict | None] = []
+    n = 0
+    while chunk := list(itertools.islice(reader, CHUNK_ROWS)):
+        width = max(map(len, chunk))
+        for _ in range(width - len(columns)):
+            columns.append([None] * n)
+            memos.append({})
+        width = len(columns)
+        if min(map(len, chunk)) < width:
+            chunk = [row if len(row) == width else row + [None] * (width - len(row)) for row in chunk]
+        for j, values in enumerate(zip(*chunk)):
+            memo = memos[j]
+            if memo is None:
+                columns[j].extend(values)
+                continue
+            columns[j].extend(map(memo.setdefault, values, values))
+            if n == 0 and len(memo) > len(values) // 2:     # mostly distinct: sharing saves nothing
+                memos[j] = None
+        n += len(chunk)
+    return columns, n
+
+
+def _codec(data: bytes, label: str) -> str:
+    """The codec :func:`decode_text` decoded ``data`` with, from the name it gave."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return codec
+    if label == "UTF-16":
+        return _utf16_without_bom(data) or "utf-16"
+    return {"UTF-8": "utf-8", "Windows-1252": "cp1252", "Mac Roman": "mac_roman"}[label]
 
 
 # --- encodings ------------------------------------------------------------------------------
@@ -186,12 +235,14 @@ def choose_delimiter(text: str, score_header: Callable[[list[str]], int] | None)
 
 
 def _head_lines(text: str) -> list[str]:
-    lines = []
-    for line in io.StringIO(text, newline=""):
-        lines.append(line)
-        if len(lines) >= HEADER_SCAN_LINES:
-            break
-    return lines
+    """The first lines of ``text`` with their line ends, as ``io.StringIO(text, newline="")``
+    gives them -- from the text's start only (StringIO copies the text at four bytes a
+    character), unless 20 lines do not fit in it."""
+    head = text[:1 << 16]
+    lines = list(itertools.islice(io.StringIO(head, newline=""), HEADER_SCAN_LINES + 1))
+    if len(lines) <= HEADER_SCAN_LINES and len(head) < len(text):     # the last line may be cut
+        lines = list(itertools.islice(io.StringIO(text, newline=""), HEADER_SCAN_LINES))
+    return lines[:HEADER_SCAN_LINES]
 
 
 def _rows(lines: Iterable[str], delimiter: str) -> list[list[str]]:

@@ -49,15 +49,18 @@ class Portfolio:
         ids = sorted(self.clients["client_id"])
         acts = list(self.activities["activity"])
         v = self.volumes
-        unknown_c = sorted(set(v["client_id"]) - set(ids))
-        unknown_a = sorted(set(v["activity"]) - set(acts))
+        ci = pd.Index(ids).get_indexer(v["client_id"])
+        ai = pd.Index(acts).get_indexer(v["activity"])
+        unknown_c = sorted(set(v["client_id"].to_numpy()[ci < 0]))
+        unknown_a = sorted(set(v["activity"].to_numpy()[ai < 0]))
         if unknown_c or unknown_a:
             raise InputError([Problem(f"Volumes name unknown client {c!r}") for c in unknown_c]
                              + [Problem(f"Volumes name unknown activity {a!r}") for a in unknown_a])
-        m = (v.groupby(["client_id", "activity"], sort=False)["quantity"].sum()
-             .unstack("activity") if len(v) else pd.DataFrame())
-        m = m.reindex(index=ids, columns=acts).fillna(0.0).astype(float)
-        m.index.name, m.columns.name = "client_id", "activity"
+        # the sum of each (client, activity), blanks as 0: one pass over the long table
+        q = np.nan_to_num(v["quantity"].to_numpy(float), nan=0.0)
+        cells = np.bincount(ci * len(acts) + ai, weights=q, minlength=len(ids) * len(acts))
+        m = pd.DataFrame(cells.reshape(len(ids), len(acts)), index=pd.Index(ids, name="client_id"),
+                         columns=pd.Index(acts, name="activity"))
         return m
 
 

@@ -31,10 +31,10 @@ from . import layout as L
 from .costs import write_cost_to_serve, write_profitability, write_rates, write_totals
 from .inputs import new_workbook, quote, setting_name, write_inputs
 from .labels import h, sheet
-from .layout import CTS_FIRST, DROP_COLS, DROP_LIVE, SCORE_COLS, SCORE_FIRST
+from .layout import CTS_FIRST, DROP_COLS, DROP_LIVE, SCORE_COLS, SCORE_FIRST, SCORE_LIVE
 from .plans import write_plan, write_tourniquet
 from .writer import (FORMULA_MODES, PROTECT, Cells, Ctx, OutFormats, finish, headers,  # noqa: F401
-                     notice, text_lines, total_label, udf_column, write_engine)
+                     notice, text_lines, total_label, udf_cell, write_cells, write_engine)
 
 # --- Scores -----------------------------------------------------------------------------
 
@@ -58,13 +58,15 @@ def _score_row_heights(engine: list[list]) -> list[float | None]:
 
 
 def write_scores(ctx: Ctx) -> None:
-    ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("scores")))
+    ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("scores")), stream=True)   # rows top to bottom
     st, lang = ctx.st, ctx.lang
     headers(ws, st, 0, SCORE_COLS, lang, SCORE_WIDTHS)
+    notice(ctx, ws, 0, len(SCORE_COLS))
     ws.write_string(1, 1, h("weights", lang), st.bold)
     blocks = L.scores(ctx.a)
     weights, values = blocks["weights"].rows[0], blocks["values"].rows
-    heights = _score_row_heights(blocks["engine"].rows)
+    engine = blocks["engine"].rows
+    heights = _score_row_heights(engine)
     # every cell of a client's row top-aligned, like the reasons and the action's why (they wrap)
     top = {k: ctx.wb.add_format({"num_format": f, "valign": "top"})
            for k, f in (("text", "General"), ("signal", "0.00"), ("score", "0.0"), ("pct", "0.0%"))}
@@ -82,6 +84,15 @@ def write_scores(ctx: Ctx) -> None:
     W = "$C$2:$I$2"
     # the Settings sheet's key and value columns (the udf mode passes it for the thresholds)
     settings_range = f"{quote(SHEET_NAMES['Settings'][ctx.lang])}!$A$2:$B${len(ctx.inputs.settings) + 1}"
+    udf = None
+    if ctx.cells.mode == "udf":  # one XLPROF_ array formula for the score column
+        c1, cn = C.first_row + 1, C.first_row + ctx.n
+        ccol = lambda k: f"{qc}!${cc[k]}${c1}:${cc[k]}${cn}"  # noqa: E731
+        prof = lambda letter: f"{qp}!${letter}$2:${letter}${ctx.n + 1}"  # noqa: E731
+        ratings = f"{qc}!${cc['values_alignment']}${c1}:${cc['respect_of_terms']}${cn}"
+        udf = (f"=XLPROF_TERMINATION_SCORE({prof('H')},{prof('C')},{prof('E')},{ccol('days_to_pay')},"
+               f"{ccol('payment_terms_days')},{ccol('bad_debt')},{ratings},{W},{ccol('revenue')},"
+               f"{settings_range})")
     for i in range(ctx.n):
         r = SCORE_FIRST + i
         e = r + 1
@@ -108,20 +119,13 @@ def write_scores(ctx: Ctx) -> None:
             rr = ref(rating)
             put(ws, r, 5 + k, f'=IF({rr}="","",(5-{rr})/4)', x[5 + k], top["signal"])
         has = f'SUMPRODUCT(--(C{e}:I{e}<>""),{W})'
-        if ctx.cells.mode != "udf":  # (udf: one XLPROF_ array formula for the column, below)
+        if udf:
+            udf_cell(ctx.cells, ws, SCORE_FIRST, SCORE_FIRST + ctx.n - 1, r, 9, udf, x[9], top["score"])
+        else:
             put(ws, r, 9, f'=IF({has}>0,100*SUMPRODUCT(C{e}:I{e},{W})/{has},"")', x[9], top["score"])
         put(ws, r, 10, f"={has}/SUM({W})", x[10], top["pct"])
-    if ctx.cells.mode == "udf" and ctx.n:
-        c1, cn = C.first_row + 1, C.first_row + ctx.n
-        ccol = lambda k: f"{qc}!${cc[k]}${c1}:${cc[k]}${cn}"  # noqa: E731
-        prof = lambda letter: f"{qp}!${letter}$2:${letter}${ctx.n + 1}"  # noqa: E731
-        ratings = f"{qc}!${cc['values_alignment']}${c1}:${cc['respect_of_terms']}${cn}"
-        udf_column(ctx.cells, ws, SCORE_FIRST, 9,
-                   f"=XLPROF_TERMINATION_SCORE({prof('H')},{prof('C')},{prof('E')},{ccol('days_to_pay')},"
-                   f"{ccol('payment_terms_days')},{ccol('bad_debt')},{ratings},{W},{ccol('revenue')},"
-                   f"{settings_range})", [values[i][9] for i in range(ctx.n)], top["score"])
-    write_engine(ctx, ws, blocks["engine"], ctx.out.wrap)
-    notice(ctx, ws, 0, len(SCORE_COLS))
+        write_cells(ws, r, SCORE_LIVE, engine[i], ctx.out.wrap)
+    write_engine(ctx, ws, blocks["engine"], ctx.out.wrap, written=True)
     last = SCORE_FIRST + max(ctx.n, 1) - 1
     ws.conditional_format(SCORE_FIRST, 9, last, 9, {"type": "3_color_scale", "min_type": "num", "min_value": 0,
                                                     "mid_type": "num", "mid_value": 50, "max_type": "num",
@@ -135,11 +139,14 @@ def write_scores(ctx: Ctx) -> None:
 
 
 def write_drop_impact(ctx: Ctx, cts_cols: dict[str, str]) -> None:
-    ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("drop")))
+    ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("drop")), stream=True)   # rows top to bottom
     st, lang = ctx.st, ctx.lang
     headers(ws, st, 0, DROP_COLS, lang, {"client_name": 28, "action": 30})
+    notice(ctx, ws, 0, len(DROP_COLS))
     blocks = L.drop_impact(ctx.a)
     values = blocks["values"].rows
+    engine = blocks["engine"].rows
+    engine_fmts = [ctx.out.text, ctx.out.date]
     C = ctx.inputs.clients
     qc = quote(C.sheet)
     qp, qcts = ctx.q("profitability"), ctx.q("cts")
@@ -164,12 +171,12 @@ def write_drop_impact(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 10, f"={qp}!$J{e}", x[10], st.hours)
         put(ws, r, 11, f"={qcts}!${cts_cols['freed']}{CTS_FIRST + i + 1}", x[11], st.money)
         put(ws, r, 12, f"=J{e}+IF({cap},K{e}*{vph},0)", x[12], st.money)
-    write_engine(ctx, ws, blocks["engine"], [ctx.out.text, ctx.out.date])
+        write_cells(ws, r, DROP_LIVE, engine[i], engine_fmts)
+    write_engine(ctx, ws, blocks["engine"], engine_fmts, written=True)
     tot = blocks["totals"]
     total_label(ctx, ws, tot.row, 1)
     write_totals(ctx, ws, tot.row, 2, DROP_COLS[2:DROP_LIVE], tot.rows[0], (2, max(ctx.n, 1) + 1),
                  {"freed_hours": st.total_hours})
-    notice(ctx, ws, 0, len(DROP_COLS))
     last = max(ctx.n, 1)
     for col in (7, 9):  # both drop impacts: positive = profit improves if the client leaves
         ws.conditional_format(1, col, last, col, {"type": "cell", "criteria": ">", "value": 0, "format": st.ok})
@@ -196,14 +203,27 @@ def write_analysis_book(a: Analysis, p: Portfolio, path: Path | str, *, formulas
     same bytes). ``progress`` is called with each name of :data:`STEPS` once done.
     """
     step = progress or (lambda name: None)
-    lang = a.lang
     cells = Cells(formulas)
     wb, st = new_workbook(path, currency=a.settings.currency)
+    try:
+        _write_sheets(wb, st, cells, a, p, source_name=source_name, fixed_rates=fixed_rates,
+                      generated=generated, step=step)
+        wb.close()
+    except BaseException:
+        wb.discard()          # the streamed sheets' temporary files; the caller removes the file
+        raise
+    step("save")
+    return cells.count
+
+
+def _write_sheets(wb, st, cells: Cells, a: Analysis, p: Portfolio, *, source_name, fixed_rates, generated,
+                  step) -> None:
+    lang = a.lang
     ids = list(a.clients["client_id"])
     readme_ws = wb.add_worksheet(sheet("readme", lang))
     dash = wb.add_worksheet(sheet("dashboard", lang))
     client_ws = wb.add_worksheet(sheet("client", lang))
-    inputs = write_inputs(wb, st, p, a.settings.replace(language=lang), lang, ids)
+    inputs = write_inputs(wb, st, p, a.settings.replace(language=lang), lang, ids, a.volumes)
     ctx = Ctx(wb, st, cells, a, p, lang, inputs, len(ids), len(a.activities), ids,
               OutFormats(wb, a.settings.currency), fixed_rates)
     step("inputs")
@@ -238,6 +258,3 @@ def write_analysis_book(a: Analysis, p: Portfolio, path: Path | str, *, formulas
                 inputs.resources and ws.name == inputs.resources.sheet):
             ws.protect("", {**PROTECT, "insert_rows": False})
     wb.get_worksheet_by_name(sheet("dashboard", lang)).activate()
-    wb.close()
-    step("save")
-    return cells.count

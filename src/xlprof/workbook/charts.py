@@ -198,13 +198,15 @@ def write_scenario_check(ctx: Ctx, ws, block) -> None:
 def write_whale(ctx: Ctx, blocks) -> str:
     """The WhaleCurve sheet: clients by net profit, cumulative profit and share, tier."""
     st, lang, out = ctx.st, ctx.lang, ctx.out
-    ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("whale")))
+    # streamed: rows top to bottom; the whale chart draws rank and cumulative share
+    ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("whale")), stream=True,
+                         keep=(WHALE_COLS.index("rank"), WHALE_COLS.index("cumulative_profit_share")))
     headers(ws, st, 0, WHALE_COLS, lang, {"rank": 7, "client_id": 10, "client_name": 28, "net_profit": 14,
                                           "cumulative_profit": 14, "cumulative_profit_share": 11, "tier": 10})
+    notice(ctx, ws, 0, len(WHALE_COLS))
     whale = blocks["whale"]
     write_block(ws, whale, [out.integer, out.text, out.text, out.money0, out.money0, out.share, out.text])
     guard(ctx, ws, 1, 0, max(whale.nrows, 1), len(WHALE_COLS) - 1)
-    notice(ctx, ws, 0, len(WHALE_COLS))
     finish(ws, 0, len(WHALE_COLS), whale.nrows, freeze_cols=0, protect=ctx.protect, landscape=False)
     return ws.name
 

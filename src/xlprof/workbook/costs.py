@@ -12,8 +12,8 @@ from . import layout as L
 from .inputs import quote, setting_name
 from .labels import SOURCES, h
 from .layout import CTS_FIRST, PROF_COLS, PROF_LIVE, PROF_RATIOS, RATE_COLS, SUMMED
-from .writer import (Ctx, finish, headers, notice, subtotal, total_label, udf_column, value_cell, write_block,
-                     write_engine)
+from .writer import (Ctx, finish, headers, notice, subtotal, total_label, udf_cell, value_cell, write_block,
+                     write_cells, write_engine)
 
 PCOL = {k: xl_col_to_name(j) for j, k in enumerate(PROF_COLS)}
 
@@ -111,7 +111,7 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
 def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
     """Client x activity cost; returns the column letters of total, avoidable, freed
     (freed capacity cost) and hours."""
-    ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("cts")))
+    ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("cts")), stream=True)   # rows top to bottom
     st, lang, a = ctx.st, ctx.lang, ctx.a
     acts = list(a.activities.index)
     m = len(acts)
@@ -139,6 +139,9 @@ def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
     C = ctx.inputs.clients
     qc = quote(C.sheet)
     put = ctx.cells.put
+    # each activity's cell: its Volumes cell times its rate (row 4); formula = head + row + tail
+    heads = [f"={qv}!{xl_col_to_name(1 + j)}" for j in range(m)]
+    tails = [f"*{xl_col_to_name(2 + j)}$4" for j in range(m)]
     for i in range(ctx.n):
         r = CTS_FIRST + i
         er = r + 1
@@ -148,9 +151,7 @@ def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
         put(ws, r, 0, f"={qc}!$A{cr}", x[0], st.text)
         put(ws, r, 1, f"={qc}!$B{cr}", x[1], st.text)
         for j in range(m):
-            col = xl_col_to_name(2 + j)
-            vcol = xl_col_to_name(1 + j)
-            put(ws, r, 2 + j, f"={qv}!{vcol}{vr}*{col}$4", x[2 + j], st.money)
+            put(ws, r, 2 + j, f"{heads[j]}{vr}{tails[j]}", x[2 + j], st.money)
         put(ws, r, 2 + m, f"=SUM({first}{er}:{last}{er})", x[2 + m], st.money)
         put(ws, r, 3 + m, f"=SUMPRODUCT({first}{er}:{last}{er},{first}$2:{last}$2)", x[3 + m], st.money)
         put(ws, r, 4 + m, f"=SUMPRODUCT({first}{er}:{last}{er},{first}$5:{last}$5)", x[4 + m], st.money)
@@ -176,7 +177,9 @@ def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
 
 
 def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
-    ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("profitability")))
+    # streamed: rows top to bottom; the quadrant chart draws price realization and CTS ratio
+    ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("profitability")), stream=True,
+                         keep=(PROF_COLS.index("price_realization"), PROF_COLS.index("cts_ratio")))
     st, lang = ctx.st, ctx.lang
     headers(ws, st, 0, PROF_COLS, lang, {"client_id": 10, "client_name": 28, "tier": 10, "quadrant": 17,
                                          "net_margin": 9, "service_hours": 10, "profit_rank": 9,
@@ -185,8 +188,12 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
                                          "gross_margin": 16, "cost_to_serve": 16, "financing_cost": 14,
                                          "bad_debt": 13, "net_profit": 16, "profit_per_hour": 13,
                                          "breakeven_cts_cut": 14})
+    notice(ctx, ws, 0, len(PROF_COLS))
     blocks = L.profitability(ctx.a)
     values = blocks["values"].rows
+    engine = blocks["engine"].rows
+    out = ctx.out
+    engine_fmts = [out.integer, out.share, out.text, out.text]
     C = ctx.inputs.clients
     qc = quote(C.sheet)
     col = {k: C.col(k) for k in ("client_id", "client_name", "revenue", "discounts", "cogs",
@@ -196,9 +203,18 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
     put = ctx.cells.put
     money, pct, num = st.money, st.pct, st.hours
     udf = ctx.cells.mode == "udf"
-    qv = quote(ctx.inputs.volumes.sheet)
-    vlast = xl_col_to_name(ctx.m)          # Volumes: client_id, then one column per activity
-    clast = xl_col_to_name(1 + ctx.m)      # CostToServe: rates row 4, columns C..
+    if udf:  # the same definitions through the XLPROF_ functions (xlprof.udfs), one array formula a column
+        qv = quote(ctx.inputs.volumes.sheet)
+        vlast = xl_col_to_name(ctx.m)          # Volumes: client_id, then one column per activity
+        clast = xl_col_to_name(1 + ctx.m)      # CostToServe: rates row 4, columns C..
+        c1, cn = C.first_row + 1, C.first_row + ctx.n      # the clients' rows on Clients (1-based)
+        v1, vn = ctx.inputs.volumes.first_row + 1, ctx.inputs.volumes.first_row + ctx.n
+        ccol = lambda k: f"{qc}!${col[k]}${c1}:${col[k]}${cn}"  # noqa: E731
+        here = lambda letter: f"${letter}$2:${letter}${ctx.n + 1}"  # noqa: E731
+        udfs = {3: f"=XLPROF_MARGIN({ccol('revenue')},{ccol('cogs')},{ccol('discounts')})",
+                4: f"=XLPROF_COST_TO_SERVE({qv}!$B${v1}:${vlast}${vn},{qcts}!$C$4:${clast}$4)",
+                7: f"=XLPROF_NET_PROFIT({ccol('revenue')},{ccol('cogs')},{here('E')},"
+                   f"{ccol('discounts')},{here('F')},{here('G')})"}
     for i in range(ctx.n):
         r = i + 1
         e = r + 1
@@ -210,12 +226,17 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 1, f"={qc}!${col['client_name']}{cr}", x[1], st.text)
         put(ws, r, 2, f"={rev}-{qc}!${col['discounts']}{cr}", x[2], money)
         cogs = f"{qc}!${col['cogs']}{cr}"
-        if not udf:  # (udf: one XLPROF_ array formula per column, after the loop)
+        if udf:
+            for c in (3, 4):
+                udf_cell(ctx.cells, ws, 1, ctx.n, r, c, udfs[c], x[c], money)
+        else:
             put(ws, r, 3, f"=C{e}-{cogs}", x[3], money)
             put(ws, r, 4, f"={qcts}!${cts_cols['total']}{tr}", x[4], money)
         put(ws, r, 5, f"={rev}*{qc}!${col['days_to_pay']}{cr}*{coc}/365", x[5], money)
         put(ws, r, 6, f"={qc}!${col['bad_debt']}{cr}", x[6], money)
-        if not udf:
+        if udf:
+            udf_cell(ctx.cells, ws, 1, ctx.n, r, 7, udfs[7], x[7], money)
+        else:
             put(ws, r, 7, f"=D{e}-E{e}-F{e}-G{e}", x[7], money)
         put(ws, r, 8, f'=IF(C{e}>0,H{e}/C{e},"")', x[8], pct)
         put(ws, r, 9, f"={qcts}!${cts_cols['hours']}{tr}", x[9], num)
@@ -224,24 +245,12 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
         put(ws, r, 12, f'=IF(H{e}<0,-H{e},"")', x[12], money)
         put(ws, r, 13, f'=IF({rev}>0,C{e}/{rev},"")', x[13], pct)
         put(ws, r, 14, f'=IF(C{e}>0,E{e}/C{e},"")', x[14], pct)
-    if udf and ctx.n:  # the same definitions through the XLPROF_ functions (xlprof.udfs)
-        c1, cn = C.first_row + 1, C.first_row + ctx.n      # the clients' rows on Clients (1-based)
-        v1, vn = ctx.inputs.volumes.first_row + 1, ctx.inputs.volumes.first_row + ctx.n
-        ccol = lambda k: f"{qc}!${col[k]}${c1}:${col[k]}${cn}"  # noqa: E731
-        here = lambda letter: f"${letter}$2:${letter}${ctx.n + 1}"  # noqa: E731
-        udf_column(ctx.cells, ws, 1, 3, f"=XLPROF_MARGIN({ccol('revenue')},{ccol('cogs')},{ccol('discounts')})",
-                   [x[3] for x in values], money)
-        udf_column(ctx.cells, ws, 1, 4, f"=XLPROF_COST_TO_SERVE({qv}!$B${v1}:${vlast}${vn},{qcts}!$C$4:${clast}$4)",
-                   [x[4] for x in values], money)
-        udf_column(ctx.cells, ws, 1, 7, f"=XLPROF_NET_PROFIT({ccol('revenue')},{ccol('cogs')},{here('E')},"
-                                        f"{ccol('discounts')},{here('F')},{here('G')})", [x[7] for x in values], money)
-    out = ctx.out
-    write_engine(ctx, ws, blocks["engine"], [out.integer, out.share, out.text, out.text])
+        write_cells(ws, r, PROF_LIVE, engine[i], engine_fmts)
+    write_engine(ctx, ws, blocks["engine"], engine_fmts, written=True)
     tot = blocks["totals"]
     total_label(ctx, ws, tot.row, 1)
     write_totals(ctx, ws, tot.row, 2, PROF_COLS[2:PROF_LIVE], tot.rows[0], (2, max(ctx.n, 1) + 1),
                  {"service_hours": st.total_hours}, letters=PCOL)
-    notice(ctx, ws, 0, len(PROF_COLS))
     last = max(ctx.n, 1)
     ws.conditional_format(1, 7, last, 7, {"type": "cell", "criteria": "<", "value": 0, "format": st.loss})
     ws.conditional_format(1, 17, last, 17, {"type": "cell", "criteria": "==",

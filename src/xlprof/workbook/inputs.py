@@ -2,7 +2,7 @@
 template, the demo input workbook and the analysis workbook -- one layout, read back by
 :mod:`xlprof.io.reader`.
 
-Text from inputs is always written with ``write_string`` (never as a formula).
+Text from inputs is always written as a string cell (``put_string``), never as a formula.
 """
 
 from __future__ import annotations
@@ -144,23 +144,23 @@ def write_table(ws, st: Styles, table: Table, frame: pd.DataFrame, lang: str, *,
             if kind in ("number", "rating"):
                 fmt = st.in_money if n in money_cols else st.in_number
                 if _blank(v):
-                    ws.write_blank(r, j, None, fmt)
+                    ws.put_blank(r, j, fmt)
                 else:
-                    ws.write_number(r, j, float(v), fmt)
+                    ws.put_number(r, j, float(v), fmt)
             elif kind == "date":
                 if _blank(v):
-                    ws.write_blank(r, j, None, st.in_date)
+                    ws.put_blank(r, j, st.in_date)
                 else:
                     ws.write_datetime(r, j, dt.datetime.combine(v, dt.time()), st.in_date)
             elif kind == "yesno":
-                ws.write_string(r, j, yes_no(bool(v), lang), st.in_text)
+                ws.put_string(r, j, yes_no(bool(v), lang), st.in_text)
             elif kind == "behavior":
-                ws.write_string(r, j, label(v, lang), st.in_text)
+                ws.put_string(r, j, label(v, lang), st.in_text)
             else:
                 if _blank(v):
-                    ws.write_blank(r, j, None, st.in_text)
+                    ws.put_blank(r, j, st.in_text)
                 else:
-                    ws.write_string(r, j, str(v), st.in_text)
+                    ws.put_string(r, j, str(v), st.in_text)
     last = max(len(frame), 1)
     if validations:
         for j, c in enumerate(table.columns):
@@ -183,21 +183,24 @@ def write_table(ws, st: Styles, table: Table, frame: pd.DataFrame, lang: str, *,
     return lay
 
 
-def write_volumes(ws, st: Styles, portfolio: Portfolio, lang: str, client_order: list[str]) -> TableLayout:
+def write_volumes(ws, st: Styles, portfolio: Portfolio, lang: str, client_order: list[str],
+                  matrix: pd.DataFrame | None = None) -> TableLayout:
+    """The Volumes sheet, wide; ``matrix``: the portfolio's volume matrix when already built
+    (the analysis has it), else built here."""
     acts = list(portfolio.activities["activity"])
-    m = portfolio.volume_matrix().reindex(client_order)
+    m = (matrix if matrix is not None else portfolio.volume_matrix()).reindex(client_order)
     ws.write_string(0, 0, column_label("client_id", lang), st.header)
     ws.set_column(0, 0, 12)
     for j, a in enumerate(acts, start=1):   # activity names: yours to rename (with Activities)
         ws.write_string(0, j, a, st.in_header)
     ws.set_column(1, len(acts), 12)
     ws.set_row(0, 15 * max([wrapped_lines(a, 12) for a in acts] or [1]) + 2)
-    values = m.to_numpy()
+    values = m.to_numpy(float).tolist()
+    fmt = st.in_number
     for i, cid in enumerate(client_order):
-        ws.write_string(i + 1, 0, cid, st.in_text)
-        row = values[i]
-        for j in range(len(acts)):
-            ws.write_number(i + 1, j + 1, float(row[j]), st.in_number)
+        ws.put_string(i + 1, 0, cid, st.in_text)
+        for j, x in enumerate(values[i], start=1):
+            ws.put_number(i + 1, j, x, fmt)
     last = max(len(client_order), 1)
     ws.data_validation(1, 1, last + VALIDATION_ROWS, max(len(acts), 1),
                        {"validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True})
@@ -251,21 +254,22 @@ def write_settings(wb, ws, st: Styles, settings: Settings, lang: str) -> dict[st
 
 
 def write_inputs(wb, st: Styles, portfolio: Portfolio, settings: Settings, lang: str,
-                 client_order: list[str]) -> InputLayout:
-    """All input sheets in the order Settings, Clients, Activities, Volumes, Resources."""
+                 client_order: list[str], volume_matrix: pd.DataFrame | None = None) -> InputLayout:
+    """All input sheets in the order Settings, Clients, Activities, Volumes, Resources
+    (``volume_matrix``: :meth:`Portfolio.volume_matrix` when already built)."""
     names = {k: v[lang] for k, v in SHEET_NAMES.items()}
     ws_set = wb.add_worksheet(names["Settings"])
     refs = write_settings(wb, ws_set, st, settings, lang)
     c = portfolio.clients.set_index("client_id", drop=False).loc[client_order]
-    ws_c = wb.add_worksheet(names["Clients"])
+    ws_c = wb.add_worksheet(names["Clients"]).stream()      # per-client sheets: written to disk as they fill
     clients = write_table(ws_c, st, CLIENTS, c, lang,
                           money_cols=("revenue", "discounts", "cogs", "bad_debt", "exit_penalty"),
                           widths={"client_name": 30, "notes": 40, "account_manager": 18})
     ws_a = wb.add_worksheet(names["Activities"])
     acts = write_table(ws_a, st, ACTIVITIES, portfolio.activities, lang,
                        money_cols=("cost_pool", "rate"), widths={"activity": 26, "resource": 20})
-    ws_v = wb.add_worksheet(names["Volumes"])
-    vols = write_volumes(ws_v, st, portfolio, lang, client_order)
+    ws_v = wb.add_worksheet(names["Volumes"]).stream()
+    vols = write_volumes(ws_v, st, portfolio, lang, client_order, volume_matrix)
     res = None
     if len(portfolio.resources):
         ws_r = wb.add_worksheet(names["Resources"])
@@ -275,10 +279,11 @@ def write_inputs(wb, st: Styles, portfolio: Portfolio, settings: Settings, lang:
 
 
 def new_workbook(path, *, currency: str):
-    """An XlsxWriter workbook set up for byte-identical output."""
-    import xlsxwriter
+    """An XlsxWriter workbook set up for byte-identical output (:class:`.stream.Book`: its
+    per-client sheets may be streamed to disk as they fill)."""
+    from .stream import Book
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+    wb = Book(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False, "nan_inf_to_errors": False})
     wb.set_properties({"created": dt.datetime(2000, 1, 1), "author": "xlprof", "company": ""})
     wb.set_calc_mode("auto")

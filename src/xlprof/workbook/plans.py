@@ -22,11 +22,13 @@ DATE_MESSAGE = {"en": "Type a date, e.g. 2027-03-31", "es": "Escriba una fecha, 
 
 
 def write_plan(ctx: Ctx, key: str) -> None:
-    ws = ctx.wb.add_worksheet(ctx.sname(key))
+    ws = ctx.wb.add_worksheet(ctx.sname(key)).stream()      # rows top to bottom
     st, lang, out = ctx.st, ctx.lang, ctx.out
     widths = {"client_id": 10, "client_name": 26, "task": 17, "task_label": 46, "due_date": 11, "owner": 16,
               "owner_name": 18, "status": 13, "notes": 40, "proposed_due": 13}
     headers(ws, st, 0, PLAN_SHEET_COLS, lang, widths)
+    if key == "plan":
+        notice(ctx, ws, 0, len(PLAN_SHEET_COLS))
     fmts = {"due_date": st.in_date, "proposed_due": out.date}
     fmts = [fmts.get(k, st.in_text if k in PLAN_TYPED else out.text) for k in PLAN_SHEET_COLS]
     for j, k in enumerate(PLAN_SHEET_COLS):
@@ -44,17 +46,16 @@ def write_plan(ctx: Ctx, key: str) -> None:
                                            "minimum": dt.datetime.combine(MIN_DATE, dt.time()),
                                            "maximum": dt.datetime.combine(MAX_DATE, dt.time()),
                                            "error_message": DATE_MESSAGE[lang]})
-    if key == "plan":
-        notice(ctx, ws, 0, len(PLAN_SHEET_COLS))
     finish(ws, 0, len(PLAN_SHEET_COLS), block.nrows, protect=ctx.protect)
 
 
 def write_tourniquet(ctx: Ctx) -> None:
-    ws = ctx.wb.add_worksheet(ctx.sname("tourniquet"))
+    ws = ctx.wb.add_worksheet(ctx.sname("tourniquet")).stream()      # rows top to bottom
     st, lang = ctx.st, ctx.lang
     widths = {"client_id": 10, "client_name": 26, "activity": 24, "behavior": 16, "volume": 9, "cost": 14,
               "avoidable_cost": 14, "share_of_cts": 11, "breakeven_price_rise": 12, "breakeven_cts_cut": 14}
     headers(ws, st, 0, TOURNIQUET_COLS, lang, widths)
+    notice(ctx, ws, 0, len(TOURNIQUET_COLS))
     out = ctx.out
     fmts = [out.text, out.text, out.text, out.text, out.qty, out.money, out.money, out.pct, out.pct, out.money]
     for j, k in enumerate(TOURNIQUET_COLS):  # unlocked columns: the list may grow on Recalculate
@@ -62,5 +63,4 @@ def write_tourniquet(ctx: Ctx) -> None:
     block = L.tourniquet(ctx.a)
     write_block(ws, block, fmts)
     guard(ctx, ws, 1, 0, max(block.nrows, 1) + SPARE_ROWS, len(TOURNIQUET_COLS) - 1)
-    notice(ctx, ws, 0, len(TOURNIQUET_COLS))
     finish(ws, 0, len(TOURNIQUET_COLS), block.nrows, protect=ctx.protect)

@@ -22,6 +22,7 @@ from .cellvalues import excel_serial
 from .inputs import InputLayout, quote
 from .labels import h, sheet
 from .layout import NOTICE, STALE_NAME, SUMMED, Block
+from .stream import prepare_formula
 from .styles import FOOTER, Styles, money_format, page_setup, text_lines, wrapped_lines  # noqa: F401
 
 FORMULA_MODES = ("native", "values", "udf")
@@ -39,6 +40,8 @@ TOTAL = {"en": "Total", "es": "Total"}
 
 def cached(v: Any) -> Any:
     """The cached result XlsxWriter stores: numbers as float, blanks as ''."""
+    if type(v) is float:
+        return v if v == v else ""
     if v is None or v is pd.NaT:
         return ""
     if isinstance(v, (bool, np.bool_)):
@@ -51,12 +54,6 @@ def cached(v: Any) -> Any:
     return v
 
 
-def _fast_prepare(formula: str, expand_future_functions: bool = False) -> str:
-    # Our formulas use no future or dynamic-array functions (a test checks it), so the
-    # ~30 regular expressions of XlsxWriter's _prepare_formula are skipped.
-    return formula[1:] if formula.startswith("=") else formula
-
-
 class Cells:
     """Writes a computed cell as a formula with its cached value, or as a plain value."""
 
@@ -66,8 +63,13 @@ class Cells:
         self.mode = mode
         self.count = 0
 
-    def sheet(self, ws):
-        ws._prepare_formula = _fast_prepare
+    def sheet(self, ws, *, stream: bool = False, keep: tuple[int, ...] = ()):
+        """``ws`` set up for the computed cells; ``stream``: a per-client sheet, written to disk
+        as it fills (rows top to bottom; ``keep`` the columns a chart draws, see
+        :meth:`.stream.Worksheet.stream`)."""
+        ws._prepare_formula = prepare_formula
+        if stream:
+            ws.stream(keep)
         return ws
 
     def put(self, ws, r: int, c: int, formula: str | None, value: Any, fmt=None) -> None:
@@ -76,40 +78,45 @@ class Cells:
             value_cell(ws, r, c, v, fmt)
         else:
             self.count += 1
-            ws.write_formula(r, c, formula, fmt, v)
+            ws.put_formula(r, c, formula, fmt, v)
 
 
-def udf_column(cells: Cells, ws, first: int, c: int, formula: str, values: list, fmt=None) -> None:
-    """``--formulas udf``: one array formula over rows ``first``.. of column ``c`` (one
+def udf_cell(cells: Cells, ws, first: int, last: int, r: int, c: int, formula: str, value: Any,
+             fmt=None) -> None:
+    """``--formulas udf``: one array formula over rows ``first``..``last`` of column ``c`` (one
     XLPROF_ call computes the whole column: one round trip to Python per column on every
-    recalculation, not one per client), with each cell's cached value (Excel stores an
-    array formula's values cell by cell: the formula on the first, values on all)."""
-    if not values:
-        return
-    cells.count += 1
-    last = first + len(values) - 1
-    ws.write_array_formula(first, c, last, c, formula, fmt, cached(values[0]))
-    for k, v in enumerate(values[1:], start=1):
-        value_cell(ws, first + k, c, cached(v), fmt)
+    recalculation, not one per client), written row by row: the formula with its cached
+    value on the first row, the cached value on each other row (Excel stores an array
+    formula's values cell by cell)."""
+    if r == first:
+        cells.count += 1
+        ws.put_array_formula(first, c, last, formula, fmt, cached(value))
+    else:
+        value_cell(ws, r, c, cached(value), fmt)
 
 
 def value_cell(ws, r: int, c: int, v: Any, fmt=None) -> None:
-    if v is None or (isinstance(v, str) and v == ""):
-        ws.write_blank(r, c, None, fmt)
+    if type(v) is float:
+        if v == v:
+            ws.put_number(r, c, v, fmt)
+        else:
+            ws.put_blank(r, c, fmt)
+    elif v is None or (isinstance(v, str) and v == ""):
+        ws.put_blank(r, c, fmt)
     elif isinstance(v, (bool, np.bool_)):
         ws.write_boolean(r, c, bool(v), fmt)
     elif isinstance(v, (int, float, np.integer, np.floating)):
         f = float(v)
         if math.isnan(f):
-            ws.write_blank(r, c, None, fmt)
+            ws.put_blank(r, c, fmt)
         else:
-            ws.write_number(r, c, f, fmt)
+            ws.put_number(r, c, f, fmt)
     elif isinstance(v, dt.datetime):
         ws.write_datetime(r, c, v, fmt)
     elif isinstance(v, dt.date):
         ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), fmt)
     else:
-        ws.write_string(r, c, str(v), fmt)
+        ws.put_string(r, c, str(v), fmt)
 
 
 def write_block(ws, block: Block, fmts=None, *, row_fmts=None) -> None:
@@ -117,15 +124,20 @@ def write_block(ws, block: Block, fmts=None, *, row_fmts=None) -> None:
 
     ``fmts`` is one format or a list with one per column; ``row_fmts`` one per row.
     """
-    per_col = isinstance(fmts, (list, tuple))
     for i, row in enumerate(block.rows):
-        r = block.row + i
-        for j, v in enumerate(row):
-            fmt = row_fmts[i] if row_fmts is not None else fmts[j] if per_col else fmts
-            if isinstance(v, str):
-                ws.write_string(r, block.col + j, v, fmt)
-            else:
-                value_cell(ws, r, block.col + j, v, fmt)
+        write_cells(ws, block.row + i, block.col, row, row_fmts[i] if row_fmts is not None else fmts)
+
+
+def write_cells(ws, r: int, c: int, values: list, fmts=None) -> None:
+    """One row of values from column ``c`` (see :func:`write_block`); ``fmts`` one format or a
+    list with one per value."""
+    per_col = isinstance(fmts, (list, tuple))
+    for j, v in enumerate(values):
+        fmt = fmts[j] if per_col else fmts
+        if isinstance(v, str):
+            ws.put_string(r, c + j, v, fmt)
+        else:
+            value_cell(ws, r, c + j, v, fmt)
 
 
 MONEY_COLUMNS = SUMMED | {"cost", "avoidable_cost", "cumulative_profit", "profit_per_hour", "rate"}
@@ -238,9 +250,11 @@ def guard(ctx: Ctx, ws, r1: int, c1: int, r2: int, c2: int) -> None:
                                                "format": ctx.st.stale})
 
 
-def write_engine(ctx: Ctx, ws, block: Block, fmts) -> None:
-    """An engine-written block, guarded (see :func:`guard`)."""
-    write_block(ws, block, fmts)
+def write_engine(ctx: Ctx, ws, block: Block, fmts, *, written: bool = False) -> None:
+    """An engine-written block, guarded (see :func:`guard`); ``written``: its rows were
+    already written, row by row, with the sheet's other cells (a streamed sheet)."""
+    if not written:
+        write_block(ws, block, fmts)
     guard(ctx, ws, block.row, block.col, block.row + max(block.nrows, 1) - 1, block.col + block.ncols - 1)
 
 

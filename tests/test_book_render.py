@@ -155,3 +155,42 @@ def test_scores_reasons_wrap_one_a_line_in_rows_tall_enough_and_print_readably(b
         assert printable / pixels >= 0.55, (lang, widths, printable / pixels)
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)   # 1: default
         assert ws.page_setup.orientation == "landscape"
+
+
+def test_amount_columns_are_wide_enough_for_their_largest_amount(tmp_path):
+    """A column too narrow for a number shows ### in Excel: amounts of a large portfolio
+    (totals in the billions) widen their columns, inputs included."""
+    import dataclasses
+
+    import openpyxl
+
+    from xlprof.workbook.styles import amount_width
+
+    assert amount_width(35_834_493.39) == 16       # "35,834,493.39 €" and a sign
+    assert amount_width(1_234_567_890.12) == 19
+    p = demo_portfolio(20)
+    big = p.clients.copy()
+    for k in ("revenue", "discounts", "cogs", "bad_debt", "exit_penalty"):
+        big[k] = big[k] * 5_000
+    p = dataclasses.replace(p, clients=big)
+    book = tmp_path / "big.xlsx"
+    write_analysis_book(analyze(p), p, book)
+    from python_calamine import CalamineWorkbook
+
+    wb = openpyxl.load_workbook(book)            # formats and widths
+    values = CalamineWorkbook.from_path(str(book))   # the cached values of the formulas
+    checked = 0
+    for name in ("Clients", "CostToServe", "Profitability", "DropImpact"):
+        ws = wb[name]
+        grid = values.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                line = grid[cell.row - 1] if cell.row - 1 < len(grid) else []
+                v = line[cell.column - 1] if cell.column - 1 < len(line) else None
+                if isinstance(v, (int, float)) and "€" in cell.number_format and "0.00" in cell.number_format:
+                    width = next(d.width for d in ws.column_dimensions.values()       # (ranges: C:N)
+                                 if d.min is not None and d.min <= cell.column <= d.max)
+                    shown = len(f"{abs(v):,.2f}") + 3      # sign and " €"
+                    assert shown <= width, (name, cell.coordinate, v, width)
+                    checked += 1
+    assert checked > 500

@@ -34,7 +34,7 @@ from .labels import h, sheet
 from .layout import CTS_FIRST, DROP_COLS, DROP_LIVE, SCORE_COLS, SCORE_FIRST, SCORE_LIVE
 from .plans import write_plan, write_tourniquet
 from .writer import (FORMULA_MODES, PROTECT, Cells, Ctx, OutFormats, finish, headers,  # noqa: F401
-                     notice, text_lines, total_label, udf_cell, write_cells, write_engine)
+                     largest_amounts, notice, text_lines, total_label, udf_cell, write_cells, write_engine)
 
 # --- Scores -----------------------------------------------------------------------------
 
@@ -141,7 +141,8 @@ def write_scores(ctx: Ctx) -> None:
 def write_drop_impact(ctx: Ctx, cts_cols: dict[str, str]) -> None:
     ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("drop")), stream=True)   # rows top to bottom
     st, lang = ctx.st, ctx.lang
-    headers(ws, st, 0, DROP_COLS, lang, {"client_name": 28, "action": 30})
+    headers(ws, st, 0, DROP_COLS, lang, {"client_name": 28, "action": 30},
+            largest=largest_amounts(ctx.a.clients, DROP_COLS))
     notice(ctx, ws, 0, len(DROP_COLS))
     blocks = L.drop_impact(ctx.a)
     values = blocks["values"].rows

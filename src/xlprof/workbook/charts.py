@@ -96,7 +96,7 @@ def write_segmentation(ctx: Ctx) -> SegLayout:
     keys = L.VC_KEYS
     ws.write_string(L.VC_TITLE_ROW, VC_COL, t("value_chain", lang), st.subtitle)
     hr = L.VC_HEADER_ROW
-    headers(ws, st, hr, keys, lang, {"tier": 56, **{k: 13 for k in keys[1:]}}, first_col=VC_COL)
+    headers(ws, st, hr, keys, lang, {"tier": 56, **{k: 14 for k in keys[1:]}}, first_col=VC_COL)
     headers(ws, st, hr, ["activity"] * len(acts), lang, {"activity": 12}, raw=dict(enumerate(acts)),
             first_col=VC_COL + len(keys))
     ws.set_row(hr, 15 * max([wrapped_lines(x, 12) for x in acts] + [2]) + 2)
@@ -299,8 +299,9 @@ def tier_chart(wb, ctx: Ctx, lay: SegLayout):
         "categories": _rng(s, r1, lay.vc_cols["tier"], r2),
         "values": _rng(s, r1, lay.vc_cols["net_profit"], r2),
         "fill": {"color": BLUE},
-        "invert_if_negative": True,
-        "invert_if_negative_color": RED,
+        # Lead (the fourth bar) is the loss-making tier, the others make money: its own colour
+        # (LibreOffice ignores invert_if_negative)
+        "points": [None] * (len(TIERS) - 1) + [{"fill": {"color": RED}}],
         "data_labels": {"value": True, "num_format": "#,##0", "position": "outside_end"},
         "gap": 80,
     })

@@ -1,9 +1,10 @@
 """Split books regenerated from themselves keep the freed-capacity cost.
 
-A split book carries the portfolio's rates as given rates, without the resources (their
-unused capacity belongs to the portfolio). A time-driven activity on a committed resource
-keeps its behaviour and minutes, so that ``xlprof recalc`` of the split book still counts
-its minutes as freed capacity (it used to show 0: the flag needed a resource).
+A split book carries the portfolio's rates: given rates as values, and its time-driven
+activities on the group's slice of each resource (the hours its clients use at the
+portfolio's cost per hour). So ``xlprof recalc`` of the split book still counts the
+minutes on a committed resource as freed capacity (it used to show 0: the split book
+carried them as given rates, which free nothing) and LibreOffice agrees with every cell.
 """
 
 from __future__ import annotations

@@ -107,11 +107,8 @@ def activity_rates(activities: pd.DataFrame, resources: pd.DataFrame,
     ``committed_fixed``), given_behavior (as on Activities), resource, minutes_per_unit,
     rate_source (``time``|``pool``|``rate``), cost_pool, total_volume, rate,
     assigned_cost, unassigned_cost (a pool with no volume), hours, avoidable (1.0 when
-    the cost goes with the client) and freed_capacity (1.0 for a committed activity
-    measured in time -- time-driven on a committed resource, or with minutes per unit and
-    a rate or pool of its own, e.g. a split book's time-driven activity, which carries the
-    portfolio's rate and behaviour without the resource: a leaving client frees its
-    minutes, not their cost).
+    the cost goes with the client) and freed_capacity (1.0 for a time-driven activity
+    on a committed resource: a leaving client frees its minutes, not their cost).
     """
     a = activities.set_index("activity")
     res = resources.set_index("resource") if len(resources) else pd.DataFrame(
@@ -147,8 +144,7 @@ def activity_rates(activities: pd.DataFrame, resources: pd.DataFrame,
         "unassigned_cost": unassigned,
         "hours": vol * np.nan_to_num(minutes) / 60.0,
         "avoidable": behavior.isin(AVOIDABLE).to_numpy(dtype=float),
-        "freed_capacity": (((source == "time") | (np.nan_to_num(minutes) > 0))
-                           & (behavior == "committed_fixed").to_numpy()).astype(float),
+        "freed_capacity": ((source == "time") & (behavior == "committed_fixed").to_numpy()).astype(float),
     }, index=a.index)
 
 

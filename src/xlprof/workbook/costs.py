@@ -95,9 +95,9 @@ def write_rates(ctx: Ctx, *, fixed_rates: bool = False) -> None:
         put(ws, r, 7, f"=D{r + 1}*E{r + 1}/60", hours, st.hours)
         ors = ",".join(f'B{r + 1}="{t}"' for t in sorted(var_labels))
         put(ws, r, 8, f"=IF(OR({ors}),1,0)", flag, st.integer)
-        # freed capacity: a committed activity measured in time (time-driven, or with minutes)
+        # freed capacity: a time-driven activity whose cost stays (committed resource)
         committed = label("committed_fixed", lang)
-        put(ws, r, 9, f'=IF(AND(OR(C{r + 1}="{SOURCES["time"][lang == "es"]}",E{r + 1}>0),B{r + 1}="{committed}"),1,0)',
+        put(ws, r, 9, f'=IF(AND(C{r + 1}="{SOURCES["time"][lang == "es"]}",B{r + 1}="{committed}"),1,0)',
             freed, st.integer)
     write_block(ws, blocks["source"], st.text)
     m = ctx.m

@@ -99,7 +99,7 @@ GENERATED = {
 
 PRINT_SCALE = 60      # A:F and the charts' columns on one A4 landscape page width
 CHART_COL, CHART_COLS = 6, 7   # charts from column G, 7 default columns (64 px) wide
-WIDTHS = (40, 15, 15, 15, 34, 2)   # E: the longest action, in Spanish
+WIDTHS = (40, 15, 15, 15, 28, 2)
 
 
 def tx(key: str, lang: str):

@@ -168,3 +168,20 @@ def test_bad_debt_part_by_hand():
     assert out[0] == 1.0 and np.isnan(out[1])
     # ... even a small one (0.001 would be 5 % of the span on a revenue of 1)
     assert F.bad_debt_part(0.001, 0.0)[()] == 1.0
+
+
+# --- the transition plan: an owner name typed by a user survives regeneration ----------------
+
+def test_merge_plan_carries_a_typed_owner_name_and_a_blank_keeps_the_proposal():
+    from test_model import spiral_portfolio
+
+    from xlprof.model import analyze
+
+    first = analyze(spiral_portfolio()).plan
+    proposed = first.set_index("task")["owner_name"]
+    typed = first.copy()
+    typed.loc[typed["task"] == "review_contract", "owner_name"] = "Ana Ruiz"
+    typed.loc[typed["task"] == "final_invoice", "owner_name"] = "  "
+    again = analyze(spiral_portfolio(plan=typed)).plan.set_index("task")
+    assert again.loc["review_contract", "owner_name"] == "Ana Ruiz"
+    assert again.loc["final_invoice", "owner_name"] == proposed["final_invoice"]

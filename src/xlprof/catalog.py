@@ -165,6 +165,50 @@ CATALOG: dict[str, tuple] = {
                         ("falta la columna obligatoria {columns} (hay: {found})",
                          "faltan las columnas obligatorias {columns} (hay: {found})")),
     "blank_required": ("{column} is blank; a value is required", "{column} está en blanco; hace falta un valor"),
+    "csv_row_too_long": ("this row has {n} fields, the header {width}, so its values are shifted into the "
+                         "wrong columns; the likely cause is an unquoted thousands separator (120,000) or a "
+                         "comma inside an unquoted text; put that value in double quotes (\"120,000\") or "
+                         "remove the separator (120000)",
+                         "esta fila tiene {n} campos y el encabezado {width}, así que sus valores caen en "
+                         "columnas equivocadas; la causa probable es un separador de miles sin comillas "
+                         "(120,000) o una coma dentro de un texto sin comillas; ponga ese valor entre comillas "
+                         "dobles (\"120,000\") o quite el separador (120000)"),
+    "csv_row_too_long_text": ("this row has {n} fields, the header {width}, so its values are shifted into the "
+                              "wrong columns; the likely cause is a {delimiter} inside an unquoted text; put that "
+                              "value in double quotes or remove the {delimiter}",
+                              "esta fila tiene {n} campos y el encabezado {width}, así que sus valores caen en "
+                              "columnas equivocadas; la causa probable es un {delimiter} dentro de un texto sin "
+                              "comillas; ponga ese valor entre comillas dobles o quite el {delimiter}"),
+    "totals_row_label": ("this row looks like a totals row ({column} {value!r}): read as data it would be a "
+                         "client whose amounts are the sum of the others, doubling the portfolio's totals; "
+                         "delete the row (xlprof computes its own totals). If a client really has the ID "
+                         "{value!r}, give it another one (e.g. '{value}-1')",
+                         "esta fila parece una fila de totales ({column} {value!r}): leída como datos sería un "
+                         "cliente cuyos importes son la suma de los demás, y duplicaría los totales de la "
+                         "cartera; borre la fila (xlprof calcula sus propios totales). Si un cliente tiene de "
+                         "verdad el ID {value!r}, dele otro (p. ej. '{value}-1')"),
+    "totals_row_name": ("this row looks like a totals row ({column} blank, name {value!r}): read as data it "
+                        "would be a client whose amounts are the sum of the others, doubling the portfolio's "
+                        "totals; delete the row (xlprof computes its own totals). If it is a real client, "
+                        "type its {column}",
+                        "esta fila parece una fila de totales ({column} vacío, nombre {value!r}): leída como "
+                        "datos sería un cliente cuyos importes son la suma de los demás, y duplicaría los "
+                        "totales de la cartera; borre la fila (xlprof calcula sus propios totales). Si es un "
+                        "cliente real, escriba su {column}"),
+    "totals_row_formula": ("this row looks like a totals row: {formula} adds up the column above it, so client "
+                           "{value!r} would count the other clients' amounts again; delete the row (xlprof "
+                           "computes its own totals), or type this client's own amounts instead of the formula",
+                           "esta fila parece una fila de totales: {formula} suma la columna de encima, así que "
+                           "el cliente {value!r} contaría otra vez los importes de los demás; borre la fila "
+                           "(xlprof calcula sus propios totales), o escriba los importes de este cliente en vez "
+                           "de la fórmula"),
+    "totals_row_formula_blank": ("this row looks like a totals row: {column} is blank and {formula} adds up the "
+                                 "column above it; delete the row (xlprof computes its own totals)",
+                                 "esta fila parece una fila de totales: {column} está vacío y {formula} suma la "
+                                 "columna de encima; borre la fila (xlprof calcula sus propios totales)"),
+    "delim_tab": ("tab", "tabulador"),
+    "delim_semicolon": ("semicolon", "punto y coma"),
+    "delim_pipe": ("'|'", "'|'"),
     "header_merged_across": ("header cells {span} are merged, so column {letter} has values but no header; "
                              "unmerge them and give each column its own header",
                              "las celdas de encabezado {span} están combinadas, así que la columna {letter} "
@@ -336,8 +380,10 @@ CATALOG: dict[str, tuple] = {
     "unsupported_type": ("unsupported file type {suffix}: expected .xlsx or a folder of CSV files",
                          "tipo de archivo no admitido {suffix}: se espera .xlsx o una carpeta de archivos CSV"),
     "no_suffix": ("(none)", "(ninguno)"),
-    "no_csv_files": ("holds no .csv files (expected Clients.csv, Activities.csv, Volumes.csv)",
-                     "no contiene archivos .csv (se esperan Clients.csv, Activities.csv, Volumes.csv)"),
+    "no_csv_files": ("holds no .csv files and no tables saved as text (expected Clients.csv, Activities.csv, "
+                     "Volumes.csv, or Clients.txt... from Excel's \"Unicode Text\" save)",
+                     "no contiene archivos .csv ni tablas guardadas como texto (se esperan Clients.csv, "
+                     "Activities.csv, Volumes.csv, o Clients.txt... del formato \"Texto Unicode\" de Excel)"),
     "csv_memory": ("holds {size:,.0f} MiB of CSV: reading and analysing it takes about {need:,.0f} MiB of "
                    "memory, more than the {have:,.0f} MiB available; split the portfolio into smaller "
                    "folders (e.g. one per region) or run xlprof where there is more memory",

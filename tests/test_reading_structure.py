@@ -213,3 +213,45 @@ def test_folder_without_tables_names_what_it_wanted(tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     out = expect(run("validate", tmp_path), EXIT_UNREADABLE)
     assert "holds no .csv files and no tables saved as text (expected Clients.csv" in out
+
+
+# --- 4. messages -------------------------------------------------------------------------------
+
+
+def _tiny_folder(folder, revenue="1.500", settings=None):
+    folder.mkdir()
+    (folder / "Clients.csv").write_text(f"Client ID,Client name,Revenue,COGS\r\nC1,A,{revenue},100\r\nC2,B,900,300\r\n",
+                                        encoding="utf-8")
+    (folder / "Activities.csv").write_text("Activity,Cost pool,Behavior\r\nOrders,100,variable\r\n", encoding="utf-8")
+    (folder / "Volumes.csv").write_text("Client ID,Orders\r\nC1,1\r\nC2,1\r\n", encoding="utf-8")
+    if settings is not None:
+        (folder / "Settings.csv").write_text(settings, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("line,revenue", [("decimal_separator,.", 1.5), ('decimal_separator,","', 1500.0)])
+def test_the_settings_csv_line_the_message_gives_settles_the_number(tmp_path, line, revenue):
+    """The refusal of '1.500' in a CSV folder names a Settings.csv line; that very line settles it."""
+    out = expect(run("validate", _tiny_folder(tmp_path / "a")), EXIT_INPUT)
+    assert ("set decimal_separator to '.' or ',' in the folder's Settings.csv (or Parámetros.csv): add the line "
+            "decimal_separator,. or decimal_separator,\",\" under its key,value header") in out
+    p = read_portfolio(_tiny_folder(tmp_path / "b", settings=f"key,value\r\n{line}\r\n"))
+    assert p.clients.set_index("client_id").loc["C1", "revenue"] == revenue
+
+
+def test_counts_in_the_ok_line_are_singular_for_one(tmp_path):
+    folder = _tiny_folder(tmp_path / "a", revenue="1500")
+    expect(run("validate", folder), EXIT_OK, f"{folder}: OK - 2 clients, 1 activity, 0 resources, 2 volume entries")
+    expect(run("validate", folder, "--lang", "es"), EXIT_OK,
+           f"{folder}: correcto - 2 clientes, 1 actividad, 0 recursos, 2 consumos")
+
+
+def test_negative_values_are_shown_as_typed(tmp_path):
+    tables = raw_tables()
+    tables["Clients"][1][5] = -5          # Discounts, stored by Excel as -5.0
+    tables["Clients"][2][5] = -2.5
+    book = xlsxwriter_book(tmp_path / "b.xlsx", tables)
+    out = expect(run("validate", book), EXIT_INPUT)
+    assert problem_lines(out) == [
+        f"{book}, sheet Clients, row 2, column Discounts: -5 is negative; expected a number >= 0",
+        f"{book}, sheet Clients, row 3, column Discounts: -2.5 is negative; expected a number >= 0"]

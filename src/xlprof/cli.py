@@ -89,8 +89,10 @@ def validate(input_path: Path, lang: str | None) -> None:
     """Check INPUT and list every problem (exit 0 when clean, 1 with problems)."""
     p = _read(input_path, lang)
     n_vol = int((p.volumes["quantity"] != 0).sum())
-    click.echo(render(msg("validated", path=str(input_path), clients=len(p.clients), activities=len(p.activities),
-                          resources=len(p.resources), volumes=n_vol), lang or p.settings.language))
+    click.echo(render(msg("validated", path=str(input_path), clients=msg("n_clients", n=len(p.clients)),
+                          activities=msg("n_activities", n=len(p.activities)),
+                          resources=msg("n_resources", n=len(p.resources)), volumes=msg("n_volumes", n=n_vol)),
+                      lang or p.settings.language))
 
 
 @main.command()

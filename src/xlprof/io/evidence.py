@@ -214,7 +214,7 @@ def decide_decimal(found: Mapping[str, str], *, setting: str = "auto",
     raise AmbiguousValue(
         msg("decimal_ambiguous", example=example, thousands=thousands, decimal=decimal, mark=mark,
             as_decimal=msg("the_decimal_point" if mark == "." else "the_decimal_comma"),
-            nothing=_nothing_else(scope)),
+            nothing=_nothing_else(scope), where=msg("set_in_csv_decimal" if delimiter else "set_in_sheet")),
         example=example, readings=readings, setting="decimal_separator")
 
 
@@ -356,7 +356,7 @@ _ORDER_WORDS = {"dmy": "day", "mdy": "month"}
 
 
 def decide_date_order(found: Mapping[str, str], *, setting: str = "auto",
-                      scope: str = "column") -> str | None:
+                      scope: str = "column", csv: bool = False) -> str | None:
     """The order (``"dmy"``, ``"mdy"``) of a column's year-last dates, or None if nothing
     depends on it.
 
@@ -364,7 +364,8 @@ def decide_date_order(found: Mapping[str, str], *, setting: str = "auto",
     Evidence first (``31/12/2027`` proves day-first), then ``setting`` (the Settings key
     ``date_order``: ``auto``, ``dmy``, ``mdy``, ``ymd``). Raises :class:`ConflictingValues`
     when the column proves both orders, :class:`AmbiguousValue` when a date reads two ways
-    and nothing decides (``ymd`` decides nothing for dates with the year last).
+    and nothing decides (``ymd`` decides nothing for dates with the year last); ``csv``: the
+    column is a CSV file's, whose settings are a Settings.csv file (the message says how).
     """
     proofs: dict[str, str] = {}
     for cls, example in found.items():
@@ -386,7 +387,7 @@ def decide_date_order(found: Mapping[str, str], *, setting: str = "auto",
     extra = msg("ymd_settles_nothing" if setting == "ymd" else "in_nothing")
     raise AmbiguousValue(
         msg("date_ambiguous", example=example, dmy=readings["dmy"], mdy=readings["mdy"],
-            nothing=_nothing_else(scope), extra=extra),
+            nothing=_nothing_else(scope), extra=extra, where=msg("set_in_csv_date" if csv else "set_in_sheet")),
         example=example, readings=readings, setting="date_order")
 
 

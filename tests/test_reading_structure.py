@@ -175,7 +175,7 @@ def test_a_client_named_total_with_an_id_is_read(tmp_path):
 
 def test_totals_labels_and_formulas():
     assert all(map(totals_label, ["total", " Totals ", "GRAND TOTAL", "Subtotal", "sub total", "Totales",
-                                  "TOTAL GENERAL", "Suma", "Súma", "Total:"]))
+                                  "TOTAL GENERAL", "Suma", "Súma", "Total:", "Gran total"]))
     assert not any(map(totals_label, ["Totalia", "C0001", "Total Energies", 5, None, ""]))
     assert sums_column_above("SUM(E2:E4)", 4, 4)
     assert sums_column_above("_xlfn.AGGREGATE(9,4,$E$2:$E$40)", 40, 4)

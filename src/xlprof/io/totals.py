@@ -26,8 +26,9 @@ from .cells import RawSheet
 
 TOTAL_LABELS = frozenset({
     "total", "totals", "grandtotal", "subtotal", "subtotals", "sum", "sums",
-    "totales", "totalgeneral", "suma", "sumatotal", "subtotales", "sumas",
+    "totales", "totalgeneral", "suma", "sumatotal", "subtotales", "sumas", "grantotal",
 })
+_FIRST = frozenset(label[0] for label in TOTAL_LABELS)
 
 _SUM = re.compile(r"^\s*(?:_xlfn\.)?(?:SUM|SUBTOTAL|AGGREGATE)\s*\(", re.IGNORECASE)
 _RANGE = re.compile(r"(?<![\w.])\$?([A-Za-z]{1,3})\$?(\d{1,7}):\$?([A-Za-z]{1,3})\$?(\d{1,7})(?![\w(])")
@@ -53,7 +54,7 @@ def sums_column_above(formula: str, r: int, c: int) -> bool:
 
 def totals_label(v: Any) -> bool:
     """Whether a cell's text is a totals label (``Total``, ``TOTAL GENERAL``, ``Sub-total:``)."""
-    if not isinstance(v, str):
+    if not isinstance(v, str) or v.lstrip()[:1].lower() not in _FIRST:
         return False
     text = unicodedata.normalize("NFKD", v.casefold())
     return "".join(ch for ch in text if ch.isalnum()) in TOTAL_LABELS
@@ -66,14 +67,19 @@ def check_totals_rows(raw: RawSheet, rows: Iterable[int], id_col: int, name_col:
     ``id_col``/``name_col`` are the client ID and name columns (``name_col`` None where the
     sheet has none), ``amount_cols`` the columns whose cells a totals formula would sum,
     ``id_label`` the ID column's header as the user wrote it."""
+    from .tables import column_values
+
     amount_cols = list(amount_cols)
+    rows = list(rows)
     found: dict[int, Problem] = {}
     where = dict(file=raw.file, sheet=raw.name)
-    for r in rows:
-        ident = raw.cell(r, id_col)
+    marked = {r for r, j in raw.sums if j in amount_cols}
+    for r, ident in zip(rows, column_values(raw, id_col, rows)):
         blank_id = ident is None or (isinstance(ident, str) and not ident.strip())
+        if not blank_id and r not in marked and not totals_label(ident):
+            continue                       # the usual row, decided at once
         label = raw.cell(r, name_col) if blank_id and name_col is not None else ident
-        sums = [raw.sums[(r, j)] for j in amount_cols if (r, j) in raw.sums]
+        sums = [raw.sums[(r, j)] for j in amount_cols if (r, j) in raw.sums] if r in marked else []
         if totals_label(label):
             key = "totals_row_label" if not blank_id else "totals_row_name"
             found[r] = Problem(msg(key, value=str(label).strip(), column=id_label), row=r + 1, **where)

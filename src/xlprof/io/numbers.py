@@ -69,7 +69,8 @@ def decide_numbers(parts: Sequence[Evidence], reading: Reading) -> str | None | 
                 examples[kind] = e.where(kind)[2]
                 break
     try:
-        return ev.decide_decimal(examples, setting=reading.decimal_separator, delimiter=reading.delimiter)
+        return ev.decide_decimal(examples, setting=reading.decimal_separator, delimiter=reading.delimiter,
+                                 csv=reading.delimiter is not None)
     except ValueError as exc:
         return exc
 

@@ -246,11 +246,15 @@ def _refuse_input_book(book: Path) -> None:
     from .errors import WorkbookError
     from .io.reader import XLSX_SUFFIXES
     from .io.xlsx import sheet_names
+    from .workbook import large
     from .workbook.regen import is_analysis_book
 
     if book.suffix.lower() in XLSX_SUFFIXES and book.is_file():
-        if is_analysis_book(dict.fromkeys(sheet_names(book))):
+        names = sheet_names(book)
+        if is_analysis_book(dict.fromkeys(names)):
             return
+        if large.MARKER & set(names):
+            raise WorkbookError(msg("large_book_recalc", book=str(book)))
         raise WorkbookError(msg("not_analysis_book", book=str(book)))
 
 

@@ -184,7 +184,14 @@ def _csv_cells(key: str, values: np.ndarray) -> list[Any]:
         return out
     if kind in "iub":
         return values.tolist()
-    return [_csv_value(key, x) for x in values.tolist()]
+    vals = values.tolist()
+    if key == "reasons":        # lists of sentences, joined as the record-by-record writer did
+        vals = ["; ".join(x) if type(x) is list and all(type(t) is str for t in x) else x for x in vals]
+    # plain text that needs no escaping (nearly all) as it is; the rest value by value
+    return [x if type(x) is str and x[:1] not in _SAFE_NOT else _csv_value(key, x) for x in vals]
+
+
+_SAFE_NOT = frozenset(CSV_DANGEROUS)      # first characters csv_safe escapes (all one character)
 
 
 def _csv_value(key: str, v: Any) -> Any:
@@ -193,7 +200,7 @@ def _csv_value(key: str, v: Any) -> Any:
     if v is None:
         return ""
     v = plain(v)
-    if key == "reasons":
+    if key == "reasons" and isinstance(v, list):
         v = "; ".join(v)
     return "" if v is None else csv_safe(v) if isinstance(v, str) else repr(v) if isinstance(v, float) else v
 

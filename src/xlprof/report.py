@@ -119,18 +119,29 @@ def write_json(a: Analysis, out: TextIO) -> None:
     out.write("\n  ]" + head[len(opening):] + "\n")
 
 
+def _column(values: np.ndarray) -> tuple[np.ndarray, str]:
+    """(values, numpy kind): kinds other than float, int, bool and object become objects
+    (datetimes as Timestamps, as ``to_dict`` gives them)."""
+    kind = values.dtype.kind
+    if kind not in "fiubO":
+        return pd.Series(values).to_numpy(object), "O"
+    return values, kind
+
+
+def _float_texts(values: np.ndarray, blank: str) -> list[str]:
+    """``repr`` of each float (what json and the CSV writer write), ``blank`` for NaN and inf."""
+    out = list(map(float.__repr__, values.tolist()))
+    for i in np.flatnonzero(~np.isfinite(values)):
+        out[i] = blank
+    return out
+
+
 def _json_cells(key: str, values: np.ndarray) -> list[str]:
     """JSON text of each value as :func:`plain` and ``json.dumps(indent=2)`` (at a record's
     depth) write it."""
-    kind = values.dtype.kind
-    if kind not in "fiubO":
-        values = pd.Series(values).to_numpy(object)    # datetimes as Timestamps, as to_dict gives them
-        kind = "O"
+    values, kind = _column(values)
     if kind == "f":
-        out = list(map(float.__repr__, values.tolist()))
-        for i in np.flatnonzero(~np.isfinite(values)):
-            out[i] = "null"
-        return out
+        return _float_texts(values, "null")
     if kind in "iu":
         return list(map(int.__repr__, values.tolist()))
     if kind == "b":
@@ -173,15 +184,9 @@ def write_csv(a: Analysis, out: TextIO) -> None:
 
 
 def _csv_cells(key: str, values: np.ndarray) -> list[Any]:
-    kind = values.dtype.kind
-    if kind not in "fiubO":
-        values = pd.Series(values).to_numpy(object)
-        kind = "O"
+    values, kind = _column(values)
     if kind == "f":
-        out = list(map(float.__repr__, values.tolist()))
-        for i in np.flatnonzero(~np.isfinite(values)):
-            out[i] = ""
-        return out
+        return _float_texts(values, "")
     if kind in "iub":
         return values.tolist()
     vals = values.tolist()

@@ -175,8 +175,12 @@ RULES = """\
   activity or per signal (rates, minutes, weights) may be a row or a column. Tiers,
   quadrants and the whale curve compare clients with each other: give them the whole
   column, not one cell.
-* **Numbers** are read like the input reader reads them: numbers, or text such as
-  `1.234,56`, `1,234.56`, `€ 1 200` or `12 %`.
+* **Numbers** are read like the input reader reads them (the reading rule, design.md
+  section 5): numbers, Currency cells, or text such as `1.234,56`, `1,234.56`, `€ 1 200` or
+  `12 %`. Text that reads two ways (`1.234`, `120,000`) is settled by the other cells of the
+  same argument (one `12,5` proves a decimal comma), then by the `decimal_separator` of the
+  function's `settings` range (the score functions, `XLPROF_ACTION`, `XLPROF_ANALYZE`);
+  otherwise it is refused with both readings, never guessed.
 * **Blanks.** Optional arguments that are omitted or blank take their default (0 for
   amounts). A row where every range argument is blank gives a blank (ranges may be longer
   than the data). A blank required value in a row with data is an error.
@@ -190,8 +194,11 @@ RULES = """\
 * **Blank results** mean "no value", as in the analysis workbook: a net margin without
   net revenue, a score without any signal data, a whale curve when total profit is 0 or
   less.
-* **Dates** are date cells (or date serial numbers, or text `YYYY-MM-DD` /
-  `DD/MM/YYYY`); dates returned need a date number format in the cell.
+* **Dates** are date cells (or date serial numbers, or text such as `2027-12-31`,
+  `31/12/2027`, `31-Dec-2027`); dates returned need a date number format in the cell. A text
+  date that reads two ways (`03/04/2027`) is settled by the other cells of the argument (one
+  `31/12/2027` puts the day first; `XLPROF_ANALYZE`: also its settings' `date_order`),
+  otherwise refused with both readings.
 """
 
 

@@ -122,3 +122,75 @@ def test_every_sheet_renders_with_no_blank_or_cut_page(books, tmp_path):
         problems = [(p.number, p.sheet, p.problem) for p in pages if p.problem]
         assert problems == [], (lang, problems)
         assert len(pages) <= 40, (lang, len(pages))   # 60 clients: a few pages per sheet, not dozens
+
+
+def test_scores_reasons_wrap_one_a_line_in_rows_tall_enough_and_print_readably(books):
+    """The Scores sheet's top reasons (one a line), action and why wrap, top-aligned like the
+    rest of the row; each row is tall enough for its reasons; the printed page is one A4
+    landscape wide at a readable scale (it was 46 %, the reasons cut off)."""
+    import openpyxl
+
+    from xlprof.workbook.layout import SCORE_COLS, SCORE_FIRST
+
+    for lang in ("en", "es"):
+        p = demo_portfolio(60, lang=lang)
+        a = analyze(p, lang=lang)
+        wb = openpyxl.load_workbook(books[lang])
+        ws = wb.worksheets[11]
+        assert ws.title == ("Scores" if lang == "en" else "Puntuaciones")
+        col = {k: j + 1 for j, k in enumerate(SCORE_COLS)}
+        for i, reasons in enumerate(a.clients["reasons"]):
+            r = SCORE_FIRST + i + 1
+            cell = ws.cell(r, col["reasons"])
+            assert cell.value.split("\n") == list(reasons), (lang, r)
+            for k in ("reasons", "action", "action_reason", "score", "client_id"):
+                assert ws.cell(r, col[k]).alignment.vertical == "top", (lang, r, k)
+            for k in ("reasons", "action", "action_reason"):
+                assert ws.cell(r, col[k]).alignment.wrap_text, (lang, r, k)
+            assert (ws.row_dimensions[r].height or 15) >= 15 * len(reasons), (lang, r, reasons)
+        # one page wide: Excel prints column widths of w characters as 7w + 5 pixels (96 dpi)
+        widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width for j in range(1, len(SCORE_COLS) + 1)]
+        pixels = sum(7 * w + 5 for w in widths)
+        printable = (11.69 - 1.0) * 96           # A4 landscape less the half-inch margins
+        assert printable / pixels >= 0.55, (lang, widths, printable / pixels)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)   # 1: default
+        assert ws.page_setup.orientation == "landscape"
+
+
+def test_amount_columns_are_wide_enough_for_their_largest_amount(tmp_path):
+    """A column too narrow for a number shows ### in Excel: amounts of a large portfolio
+    (totals in the billions) widen their columns, inputs included."""
+    import dataclasses
+
+    import openpyxl
+
+    from xlprof.workbook.styles import amount_width
+
+    assert amount_width(35_834_493.39) == 16       # "35,834,493.39 €" and a sign
+    assert amount_width(1_234_567_890.12) == 19
+    p = demo_portfolio(20)
+    big = p.clients.copy()
+    for k in ("revenue", "discounts", "cogs", "bad_debt", "exit_penalty"):
+        big[k] = big[k] * 5_000
+    p = dataclasses.replace(p, clients=big)
+    book = tmp_path / "big.xlsx"
+    write_analysis_book(analyze(p), p, book)
+    from python_calamine import CalamineWorkbook
+
+    wb = openpyxl.load_workbook(book)            # formats and widths
+    values = CalamineWorkbook.from_path(str(book))   # the cached values of the formulas
+    checked = 0
+    for name in ("Clients", "CostToServe", "Profitability", "DropImpact"):
+        ws = wb[name]
+        grid = values.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                line = grid[cell.row - 1] if cell.row - 1 < len(grid) else []
+                v = line[cell.column - 1] if cell.column - 1 < len(line) else None
+                if isinstance(v, (int, float)) and "€" in cell.number_format and "0.00" in cell.number_format:
+                    width = next(d.width for d in ws.column_dimensions.values()       # (ranges: C:N)
+                                 if d.min is not None and d.min <= cell.column <= d.max)
+                    shown = len(f"{abs(v):,.2f}") + 3      # sign and " €"
+                    assert shown <= width, (name, cell.coordinate, v, width)
+                    checked += 1
+    assert checked > 500

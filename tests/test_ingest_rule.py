@@ -312,3 +312,18 @@ def test_timestamps_are_unreadable_dates_and_counted(tmp_path):
     assert prov == {"used": 2, "unparseable": 3000}
     (dates,) = [d for d in ing.decisions if d.what == "date"]
     assert dates.unreadable == 3000 and dates.decided == "-"
+
+
+def test_what_duckdbs_own_casts_accept_the_rule_still_refuses(tmp_path):
+    """DuckDB's casts read `1_000`, a bare trailing mark, `\\v`/`\\n`-padded numbers and two-digit
+    years (benchmarks/probe_typed_csv.py); ingest classes every text before it casts, so these
+    rows are left out as unparseable and listed, never read as numbers or dates."""
+    odd = ["1_000", "5,", "5,e3", "1e3,", "\v1,5", "1,5\n", "1,5\f"]
+    lines = ['C1,2025-01-02,D0,"12,5"'] + [f'C1,2025-01-0{3 + i % 5},D{i + 1},"{v}"' for i, v in enumerate(odd)]
+    lines += ['C1,01/02/25,D8,"2,5"', 'C1,0000-01-01,D9,"2,5"']
+    p, ing, _ = ingest_portfolio(_book(tmp_path, lines))
+    assert p.clients["revenue"].tolist() == [12.5]
+    assert {r["status"]: r["rows"] for r in ing.provenance.to_dict("records")} == {"used": 1, "unparseable": 9}
+    assert sorted((col, val) for _, _, col, val in ing.unparseable) == sorted(
+        [("amount", v) for v in odd] + [("date", "01/02/25"), ("date", "0000-01-01")])
+    assert [d.decided for d in ing.decisions if d.what == "number"] == [","]

@@ -101,6 +101,14 @@ CASES: dict[str, tuple[str, tuple]] = {
     "tiers in Spanish": ("XLPROF_TIER", (col(500.0, -1.0), OMIT, OMIT, OMIT, "es")),
     "exit dates": ("XLPROF_EXIT_DATE", (dt.date(2025, 1, 1), col(30.0, 0.0))),
     "analyze": ("XLPROF_ANALYZE", (CLIENTS, ACTIVITIES, VOLUMES)),
+    # the reading rule (design.md section 5): the argument is one column of evidence, the
+    # settings range settles what it leaves open, what still reads two ways is refused
+    "text numbers by the argument's evidence": ("XLPROF_MARGIN", (col("1.234", "12,5", "1.500"), col(0.0, 0.0, 0.0))),
+    "text that reads two ways": ("XLPROF_MARGIN", (col("120,000", 7.0), col(0.0, 0.0))),
+    "settings settle the score's text": ("XLPROF_TERMINATION_SCORE", (
+        -200.0, 1000.0, 400.0, "1.000", 30.0, OMIT, OMIT, OMIT, OMIT, [["decimal_separator", ","]])),
+    "text dates by the argument's evidence": ("XLPROF_EXIT_DATE", (col("31/12/2027", "03/04/2027"), OMIT, OMIT,
+                                                                   OMIT, OMIT, 0.0)),
     "whole column": ("XLPROF_MARGIN", ([[1.0]] + [[None]] * (SHEET_ROWS - 1),
                                        [[1.0]] + [[None]] * (SHEET_ROWS - 1))),
 }
@@ -318,3 +326,15 @@ def test_in_the_browser_the_wheel_needs_only_pure_python_or_pyodide_packages():
     assert {"xlwings", "python-calamine", "duckdb"} <= desktop
     xlwings = next(r for r in deps if r.name == "xlwings")
     assert xlwings.specifier.contains(xw.__version__)  # the installed xlwings is in the pinned range
+
+
+def test_the_reading_rule_in_lite(lite, udfs):
+    """Text numbers and dates read by the one parser in Lite too: exactly, or refused."""
+    assert value(lite, "text numbers by the argument's evidence") == [[1234.0], [12.5], [1500.0]]
+    assert value(lite, "text that reads two ways") == [
+        ["#XLPROF! revenue row 1 is text '120,000' that reads as 120 or 120000: type the number itself"], [7.0]]
+    days_1000 = xw_win.call_udf("xlprof.udfs", "XLPROF_TERMINATION_SCORE", -200.0, 1000.0, 400.0, 1000.0, 30.0)
+    assert value(lite, "settings settle the score's text") == [[days_1000]]
+    got = value(lite, "text dates by the argument's evidence")
+    assert [(EXCEL_EPOCH + dt.timedelta(days=r[0]["basicValue"])) for r in got] == [
+        dt.date(2027, 12, 31), dt.date(2027, 4, 3)]

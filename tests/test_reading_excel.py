@@ -206,3 +206,50 @@ def test_xlprof_recalc_reads_a_typed_plan_date_by_date_order(tmp_path):
     after = _values(path)["PlanTransición"]
     b_rows = [x for x in after[1:] if x[0] == "B01"]
     assert b_rows[0][head.index("Vence")] in (dt.date(2027, 1, 5), dt.datetime(2027, 1, 5))
+
+
+# --- values as COM hands them to Recalculate (issue 9 g) -----------------------------------------
+
+
+def _english_book(tmp_path: Path) -> dict[str, list[list]]:
+    clients = [dict(client_id="A01", client_name="Alpha", revenue=100000.0, discounts=1000.0, cogs=50000.0),
+               dict(client_id="B01", client_name="Bravo", revenue=20000.0, cogs=19000.0, bad_debt=250.5)]
+    activities = [dict(activity="Orders", behavior="variable", cost_pool=6000.0)]
+    volumes = [dict(client_id="A01", Orders=100), dict(client_id="B01", Orders=200)]
+    p = make_portfolio(clients, activities, volumes, [], Settings(decision_date=dt.date(2026, 12, 1)),
+                       source="book.xlsx")
+    path = tmp_path / "book.xlsx"
+    write_analysis_book(analyze(p), p, path, formulas="values")
+    return _values(path)
+
+
+def test_recalculate_reads_currency_cells_and_refuses_com_error_integers(tmp_path):
+    """The classic Recalculate reads the book over COM: Currency and Accounting cells arrive as
+    Decimal (read exactly; they were refused before), the newer errors as integers 0x800A07xx
+    (xlwings' err_to_str names only the classic seven): never read as numbers near -2.1e9."""
+    from decimal import Decimal
+
+    from xlprof.excel.live import DictSource, plan_recalculation
+
+    sheets = _english_book(tmp_path)
+    plain = plan_recalculation(DictSource(sheets), book_name="book.xlsx")
+    assert plain.ok, plain.message
+    head = sheets["Clients"][0]
+    money = [head.index(h) for h in ("Revenue", "Discounts", "COGS", "Bad debt")]
+    as_com = {n: [list(r) for r in rows] for n, rows in sheets.items()}
+    for row in as_com["Clients"][1:]:
+        for j in money:
+            if isinstance(row[j], float):
+                row[j] = Decimal(repr(row[j])).quantize(Decimal("0.0001"))   # Currency: 4 decimals
+    rec = plan_recalculation(DictSource(as_com), book_name="book.xlsx")
+    assert rec.ok, rec.message
+    cols = ["client_id", "net_revenue", "gross_margin", "cost_to_serve", "net_profit", "score"]
+    assert rec.analysis.clients[cols].equals(plain.analysis.clients[cols])
+
+    spill, calc = -2146826288 + 45, -2146826288 + 50          # #SPILL!, #CALC! as COM hands them over
+    as_com["Clients"][1][head.index("COGS")] = spill
+    as_com["Volumes"][2][1] = calc
+    rec = plan_recalculation(DictSource(as_com), book_name="book.xlsx")
+    assert not rec.ok and rec.writes == []
+    assert "book.xlsx, sheet Clients, row 2, column COGS: cell holds the Excel error #SPILL!" in rec.message
+    assert "book.xlsx, sheet Volumes, row 3, column Orders: cell holds the Excel error #CALC!" in rec.message

@@ -18,7 +18,7 @@ import pytest
 
 from _inputs import (N_CLIENTS, bad_book, expect, problem_lines, raw_tables, run, write_csv_folder,
                      xlsxwriter_book)
-from xlprof.errors import EXIT_INPUT, EXIT_OK
+from xlprof.errors import EXIT_BATCH_PARTIAL, EXIT_INPUT, EXIT_OK
 
 DECOY = ["X9999", "Decoy", "Nobody", "Nowhere", 1, 0, 1, 0, 0, 0, None, 0, 0, None, None, None, 3, 3,
          "no", ""]
@@ -182,3 +182,49 @@ def test_merges_that_stay_out_of_the_data_are_read(tmp_path):
     book = bad_book(tmp_path, fn)
     clients = _client_rows(book)
     assert clients["C0002"]["client_id"] == "C0002" and len(clients) == N_CLIENTS
+
+
+# --- 3. merged managers and regions under --split-by ------------------------------------------
+
+
+def _split(book, tmp_path, column="account_manager"):
+    out = tmp_path / "split"
+    r = run("generate", book, "-o", out, "--split-by", column)
+    return r, out
+
+
+def test_split_books_of_a_merged_manager_hold_every_client_of_the_merge(tmp_path):
+    """Manager and region merged C2:C4, D2:D4 by Excel (the value kept in the top cell only):
+    the manager's split book holds the three clients, and no book is 'blank'."""
+    from xlprof.io.reader import read_portfolio
+
+    def fn(wb):
+        ws = wb["Clients"]
+        ws.merge_cells("C2:C4")
+        ws.merge_cells("D2:D4")
+
+    book = bad_book(tmp_path, fn)
+    rows = raw_tables()["Clients"]
+    manager, region = rows[1][2], rows[1][3]
+    for column, value in (("account_manager", manager), ("region", region)):
+        r, out = _split(book, tmp_path / column, column)
+        expect(r, EXIT_OK)
+        books = sorted(out.glob("*.xlsx"))
+        assert not [b for b in books if "blank" in b.name], books
+        mine = next(b for b in books if b.name.endswith(f"-{value.replace(' ', '-')}.xlsx"))
+        ids = set(read_portfolio(mine).clients["client_id"])
+        assert {"C0001", "C0002", "C0003"} <= ids, (column, ids)
+        others = {r[0] for r in rows[1:] if r[2 if column == "account_manager" else 3] == value}
+        assert ids == others | {"C0001", "C0002", "C0003"}
+
+
+def test_split_by_a_header_merged_into_the_data_is_refused_and_writes_nothing(tmp_path):
+    """Region merged from its header D1:D3: the split would put C0001 and C0002 in a book
+    called 'Region'. Refused with the merge's fix (generate's exit for a failed input); nothing
+    written."""
+    book = bad_book(tmp_path, lambda wb: wb["Clients"].merge_cells("D1:D3"))
+    r, out = _split(book, tmp_path, "region")
+    text = expect(r, EXIT_BATCH_PARTIAL, f"FAILED {book}:")
+    assert f"{book}, sheet Clients, row 1, column Region: cells D1:D3 are merged from the header into the " \
+           "data below it, so the header 'Region' would be read as the value of rows 2 to 3" in text
+    assert list(out.glob("*")) == []

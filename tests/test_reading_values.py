@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from _inputs import (assert_located, bad_book, expect, portfolio_tables, raw_tables, run, set_cells,
+from _inputs import (assert_located, bad_book, expect, portfolio_tables, problem_lines, raw_tables, run, set_cells,
                      valid_book, write_csv_folder, xlsxwriter_book)
 from xlprof.errors import EXIT_INPUT, EXIT_OK
 from xlprof.io.reader import read_portfolio
@@ -289,3 +289,33 @@ def test_setting_messages_name_the_key_as_the_user_typed_it(tmp_path):
     (folder / "Settings.csv").write_text("\n".join(folder_rows) + "\n", encoding="utf-8")
     out = expect(run("validate", folder), EXIT_INPUT)
     assert "setting Fecha de decisión: '03/04/2026' can be 3 April 2026 (day first)" in out
+
+
+def test_a_bad_setting_does_not_lose_the_sheets_reading_keys(tmp_path):
+    """Settings with a wrong cost_of_capital and a right decimal_separator ',': the one problem
+    told is the real one; the Clients' '5.000' is read as the sheet says, not refused as
+    'set decimal_separator' (which the user did)."""
+    folder = write_csv_folder(tmp_path / "s", tables_with({(1, "Discounts"): "5.000"},
+                                                         {"cost_of_capital": "oops", "decimal_separator": ","}))
+    out = expect(run("validate", folder), EXIT_INPUT)
+    assert problem_lines(out) == [f"{folder}/Settings.csv, sheet Settings, row 4, column value: setting "
+                                  "cost_of_capital: 'oops' is not a number"]
+    fixed = write_csv_folder(tmp_path / "f", tables_with({(1, "Discounts"): "5.000"}, {"decimal_separator": ","}))
+    assert read_portfolio(fixed).clients.loc[0, "discounts"] == 5000.0
+
+
+def test_every_settings_problem_is_told_at_once(tmp_path):
+    """A value that does not parse and one out of its range, in one sheet: both are told
+    (the range checks used to wait until every value parsed)."""
+    folder = write_csv_folder(tmp_path / "s", tables_with(settings={"cost_of_capital": "oops",
+                                                                    "date_order": "sometimes",
+                                                                    "notice_lead_days": "99999"}))
+    lines = problem_lines(expect(run("validate", folder), EXIT_INPUT))
+    assert len(lines) == 3, lines
+    assert "setting cost_of_capital: 'oops' is not a number" in lines[0]
+    assert any("date_order must be one of" in ln and "got 'sometimes'" in ln for ln in lines)
+    assert any("notice_lead_days must be between 0 and 3650" in ln for ln in lines)
+    # a check across two settings is left out while one of them does not read
+    folder = write_csv_folder(tmp_path / "t", tables_with(settings={"tier_gold": "oops", "tier_platinum": "0.9"}))
+    lines = problem_lines(expect(run("validate", folder), EXIT_INPUT))
+    assert len(lines) == 1 and "setting tier_gold: 'oops' is not a number" in lines[0], lines

@@ -63,12 +63,20 @@ def test_group_activities_carry_the_portfolio_rates_over_own_volumes(split):
                                               "deliveries": 50.0, "audit": 0.0}
     assert acts["assigned_cost"].to_dict() == pytest.approx(
         {"orders": 1_800.0, "visits": 1_500.0, "calls": 2_500.0, "deliveries": 750.0, "audit": 0.0})
-    assert acts["cost_pool"].to_dict() == pytest.approx(acts["assigned_cost"].to_dict())
+    given = ["orders", "visits", "audit"]
+    assert acts.loc[given, "cost_pool"].to_dict() == pytest.approx(acts.loc[given, "assigned_cost"].to_dict())
     # hours: visits 10 x 60 min, calls 250 x 10 min, deliveries 50 x 30 min; orders have no minutes
     assert acts["hours"].to_dict() == pytest.approx({"orders": 0.0, "visits": 10.0, "calls": 2_500 / 60,
                                                      "deliveries": 25.0, "audit": 0.0})
-    assert set(acts["rate_source"]) == {"rate"} and acts["unassigned_cost"].eq(0.0).all()
-    assert len(ab.resources) == 0
+    # the time-driven activities stay time-driven, on the group's slice of each resource: the
+    # hours A and B use at the portfolio's cost per hour (Team 60/h, Courier 30/h), nothing unused
+    assert acts["rate_source"].to_dict() == {"orders": "rate", "visits": "rate", "calls": "time",
+                                             "deliveries": "time", "audit": "rate"}
+    assert acts["unassigned_cost"].eq(0.0).all()
+    res = ab.resources.set_index("resource")
+    assert res["capacity_hours"].to_dict() == pytest.approx({"Team": 2_500 / 60, "Courier": 25.0})
+    assert res["cost"].to_dict() == pytest.approx({"Team": 2_500.0, "Courier": 750.0})
+    assert res["unused_capacity_cost"].eq(0.0).all()
 
 
 def test_group_reconciliation_over_its_own_clients(split):
@@ -167,17 +175,26 @@ def test_group_inputs_regenerate_to_the_same_numbers(split):
     assert list(ab_p.clients["client_id"]) == ["A", "B"]
     assert set(ab_p.volumes["client_id"]) == {"A", "B"}
     acts = ab_p.activities.set_index("activity")
-    assert acts["rate"].to_dict() == pytest.approx(
-        {"orders": 20.0, "visits": 150.0, "calls": 10.0, "deliveries": 15.0, "audit": 0.0})
+    given = ["orders", "visits", "audit"]
+    assert acts.loc[given, "rate"].to_dict() == pytest.approx({"orders": 20.0, "visits": 150.0, "audit": 0.0})
     assert acts["behavior"].to_dict() == {"orders": "variable", "visits": "avoidable_fixed",
                                           "calls": "committed_fixed", "deliveries": "variable",
                                           "audit": "committed_fixed"}
-    assert acts["cost_pool"].isna().all() and acts["resource"].isna().all()
-    assert len(ab_p.resources) == 0
+    assert acts["cost_pool"].isna().all() and acts.loc[given, "resource"].isna().all()
+    # calls and deliveries on the group's slices: 10 min at 12,000 / (200 h x 60) -> 10 a call;
+    # 30 min at 3,000 / (100 h x 60) -> 15 a delivery, as in the portfolio
+    assert acts.loc[["calls", "deliveries"], "resource"].tolist() == ["Team", "Courier"]
+    assert acts.loc[["calls", "deliveries"], "rate"].isna().all()
+    res = ab_p.resources.set_index("resource")
+    assert res["cost"].to_dict() == pytest.approx({"Team": 2_500.0, "Courier": 750.0})
+    assert res["capacity_hours"].to_dict() == pytest.approx({"Team": 2_500 / 60, "Courier": 25.0})
+    again_acts = analyze(ab_p).activities
+    assert again_acts["rate"].to_dict() == pytest.approx(
+        {"orders": 20.0, "visits": 150.0, "calls": 10.0, "deliveries": 15.0, "audit": 0.0})
     again = analyze(ab_p).clients.set_index("client_id")
     orig = a.clients.set_index("client_id")
-    for col in ("net_profit", "cost_to_serve", "avoidable_cost_to_serve", "score", "drop_impact",
-                "drop_impact_ledger", "exit_gain"):
+    for col in ("net_profit", "cost_to_serve", "avoidable_cost_to_serve", "freed_capacity_cost", "score",
+                "drop_impact", "drop_impact_ledger", "exit_gain"):
         np.testing.assert_allclose(again[col], orig.loc[["A", "B"], col], rtol=1e-12, err_msg=col)
     for col in ("tier", "quadrant", "action", "exit_date"):
         assert again[col].to_dict() == orig.loc[["A", "B"], col].to_dict(), col

@@ -158,21 +158,25 @@ def demo(output: Path, lang: str | None, clients: int) -> None:
     from .model import analyze
 
     a = analyze(portfolio, lang=lang)
-    book = _write_analysis_if_available(a, portfolio, output, lang, "xlprof-demo")
+    book = _write_analysis_if_available(a, portfolio, output, lang, "xlprof-demo", source=target)
     if book is None:
         click.echo(report.to_table(a, lang, limit=25), nl=False)
 
 
-def _write_analysis_if_available(a, portfolio, output, lang, stem):
+def _write_analysis_if_available(a, portfolio, output, lang, stem, source: Path | None = None):
     try:
         from .workbook.book import STEPS, write_analysis_book
+        from .workbook.dashboard import generation_time
     except ImportError:
         return None
     from .io.atomic import write_with
 
     target = output / f"{stem}-{lang}.xlsx"
+    # the Dashboard says from which input and when (the input's time, or SOURCE_DATE_EPOCH)
+    named = {} if source is None else {"source_name": source.name, "generated": generation_time(str(source))}
     with click.progressbar(length=len(STEPS), label=f"Writing {target.name}", file=sys.stderr) as bar:
-        write_with(target, lambda tmp: write_analysis_book(a, portfolio, tmp, progress=lambda name: bar.update(1)))
+        write_with(target, lambda tmp: write_analysis_book(a, portfolio, tmp, progress=lambda name: bar.update(1),
+                                                           **named))
     click.echo(f"wrote {target}")
     return target
 

@@ -134,12 +134,16 @@ class Settings:
             except ValueError as exc:
                 problems.append(Problem(msg("setting_reason", key=str(raw_key).strip(), reason=reason_of(exc)),
                                         **where))
-        if problems:
-            raise InputError(problems)
         settings = cls(**parsed)
         given = {SETTING_ALIASES.get(norm_key(k)): k for k in values}
-        problems = []
-        for key, text in settings.check_fields():
+        checks = settings.check_fields()
+        if problems:
+            # Every problem at once: the range checks of the values that did parse too, except
+            # a check across fields one of whose values failed (it would compare with a default).
+            failed = {SETTING_ALIASES.get(norm_key(k)) for k in values} - set(parsed)
+            skip = {key for key, group in _ACROSS_FIELDS.items() if failed & group}
+            checks = [(key, text) for key, text in checks if key in parsed and key not in skip]
+        for key, text in checks:
             raw_key = given.get(key)
             problems.append(Problem(text, file=file, sheet=sheet, row=rows.get(raw_key),
                                     column=value_col if raw_key in rows else None))
@@ -198,6 +202,9 @@ class Settings:
 
 
 _FIELD_TYPES = {f.name: f.type for f in dataclasses.fields(Settings)}
+#: The range checks keyed by one setting that compare it with others (check_fields).
+_ACROSS_FIELDS = {"tier_platinum": {"tier_platinum", "tier_gold"},
+                  "weight_profitability": {k for k in _FIELD_TYPES if k.startswith("weight_")}}
 
 # English names are the canonical keys; Spanish aliases as a user would write them.
 _ES_ALIASES = {

@@ -26,7 +26,8 @@ from ..i18n import LANGS, parse_code
 from ..model import vector as V
 from ..model.segments import TIERS
 from ..settings import DEFAULT_SETTINGS, SIGNALS
-from ..io.evidence import AmbiguousValue, ConflictingValues, decide_decimal, number_class, to_number
+from ..io.evidence import (DATE_PROVES, AmbiguousValue, ConflictingValues, date_class, decide_date_order,
+                            decide_decimal, number_class, to_number)
 from ..textnorm import excel_error, parse_bool, parse_date, parse_number
 
 PREFIX = "#XLPROF!"
@@ -110,11 +111,13 @@ def bad_reason(v: Any) -> str:
     return "is not a number"
 
 
-def _text_numbers(name: str, texts: dict[tuple[int, int], str]) -> dict[tuple[int, int], float | str]:
+def _text_numbers(name: str, texts: dict[tuple[int, int], str],
+                  setting: str = "auto") -> dict[tuple[int, int], float | str]:
     """Text cells of one argument read by the reading rule (:mod:`xlprof.io.evidence`): the
     argument is one column of evidence -- ``12,5`` in one cell proves a decimal comma for
-    ``1.234`` in another -- and what still reads two ways is refused. Returns a number or
-    the reason it is not one, per cell."""
+    ``1.234`` in another --, ``setting`` (a settings range's ``decimal_separator``) settles
+    what the evidence does not, and what still reads two ways is refused. Returns a number
+    or the reason it is not one, per cell."""
     found: dict[str, str] = {}
     for text in texts.values():
         cls = number_class(text)
@@ -122,7 +125,7 @@ def _text_numbers(name: str, texts: dict[tuple[int, int], str]) -> dict[tuple[in
             found.setdefault(cls, text)
     conflict = None
     try:
-        decimal = decide_decimal(found, scope="")
+        decimal = decide_decimal(found, setting=setting, scope="")
     except AmbiguousValue:
         decimal = None  # the ambiguous cells are refused one by one below
     except ConflictingValues:
@@ -185,9 +188,12 @@ _FAST_BLANK_TYPES = frozenset({float, int, type(None)})
 _COM_ERRORS = (-2146826288, -2146826189)
 
 
-def num(name: str, raw: Any, *, required: bool = False, default: float | None = None) -> Arg:
+def num(name: str, raw: Any, *, required: bool = False, default: float | None = None,
+        decimal: str = "auto") -> Arg:
     """Numbers (NaN = blank) parsed like the reader does (:func:`parse_number`); blanks of
-    an optional argument take ``default`` (when given)."""
+    an optional argument take ``default`` (when given). Text numbers follow the reading rule
+    with the argument as their column, ``decimal`` (Settings ``decimal_separator``: ``auto``,
+    ``.``, ``,``) settling what it leaves open."""
     if raw is None and not required:
         value = np.nan if default is None else float(default)
         return Arg(name, np.full((1, 1), value), None, {}, given=False, required=False)
@@ -235,7 +241,7 @@ def num(name: str, raw: Any, *, required: bool = False, default: float | None = 
                 flat.append(math.nan if x is None else x)
                 blanks.append(x is None)
         if texts:
-            for (i, j), x in _text_numbers(name, texts).items():
+            for (i, j), x in _text_numbers(name, texts, decimal).items():
                 if isinstance(x, str):
                     bad[(i, j)] = x
                 else:
@@ -278,8 +284,9 @@ def objects(name: str, raw: Any, parse: Callable[[Any], Any], *, required: bool 
     return Arg(name, vals, blank if blank.any() else None, bad, given=True, required=required)
 
 
-def parse_date_cell(v: Any) -> dt.date:
-    """A date cell, an Excel date serial number or a text date."""
+def parse_date_cell(v: Any, order: str = "auto") -> dt.date:
+    """A date cell, an Excel date serial number or a text date (``order``: Settings
+    ``date_order``, for text that reads two ways, such as ``03/04/2027``)."""
     if isinstance(v, bool):
         raise ValueError("is TRUE/FALSE, not a date")
     if isinstance(v, (int, float)):
@@ -287,7 +294,11 @@ def parse_date_cell(v: Any) -> dt.date:
             raise ValueError("is a number, not a date")
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(v))
     try:
-        return parse_date(v)
+        return parse_date(v, order=order)
+    except AmbiguousValue as exc:
+        first, second = exc.readings["dmy"], exc.readings["mdy"]
+        raise ValueError(f"is text {v!r} that reads as {first.isoformat()} (day first) or "
+                         f"{second.isoformat()} (month first): type the date as YYYY-MM-DD") from None
     except ValueError:
         raise ValueError("is not a date") from None
 
@@ -313,8 +324,34 @@ def parse_id(v: Any) -> str:
     return str(v).strip()
 
 
-def dates(name: str, raw: Any, *, required: bool = False) -> Arg:
-    return objects(name, raw, parse_date_cell, required=required)
+#: Text date classes with the year last: the ones whose reading depends on the day/month order.
+_YEAR_LAST = frozenset(c for c, proves in DATE_PROVES.items() if proves) | {"day_or_month"}
+
+
+def dates(name: str, raw: Any, *, required: bool = False, order: str = "auto") -> Arg:
+    """Date cells, serial numbers or text dates. Text dates follow the reading rule with the
+    argument as their column -- ``31/12/2027`` in one cell puts the day first in every
+    other --, ``order`` (Settings ``date_order``) settling what it leaves open; a date that
+    still reads two ways, or an argument that puts the day first in one cell and the month
+    first in another, is refused, never guessed."""
+    found: dict[str, str] = {}
+    if raw is not None:
+        for v in itertools.chain.from_iterable(grid(raw)):
+            cls = date_class(v.strip()) if isinstance(v, str) else None
+            if cls is not None:
+                found.setdefault(cls, v)
+    try:
+        decided = decide_date_order(found, setting=order) or order
+    except AmbiguousValue:
+        decided = order                   # each date that reads two ways says so itself
+    except ConflictingValues:
+        def mixed(v: Any) -> dt.date:
+            if isinstance(v, str) and date_class(v.strip()) in _YEAR_LAST:
+                raise ValueError(f"is text {v!r}, and other cells of {name} put the day and the month the "
+                                 "other way round: type the dates as YYYY-MM-DD")
+            return parse_date_cell(v)
+        return objects(name, raw, mixed, required=required)
+    return objects(name, raw, functools.partial(parse_date_cell, order=decided), required=required)
 
 
 def check(arg: Arg, bad_mask: np.ndarray, reason: str) -> Arg:
@@ -325,8 +362,8 @@ def check(arg: Arg, bad_mask: np.ndarray, reason: str) -> Arg:
     return arg
 
 
-def rating(name: str, raw: Any) -> Arg:
-    a = num(name, raw)
+def rating(name: str, raw: Any, decimal: str = "auto") -> Arg:
+    a = num(name, raw, decimal=decimal)
     v = a.vals
     return check(a, ~np.isnan(v) & ((v < 1) | (v > 5)), "is not a rating from 1 to 5")
 

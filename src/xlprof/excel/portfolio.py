@@ -71,15 +71,17 @@ def settings_arg(raw: Any) -> Settings:
 
 
 def _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_terms_days, bad_debt,
-                ratings, revenue=None):
-    p = num("net_profit", net_profit, required=True)
-    r = num("net_revenue", net_revenue, required=True)
-    c = num("cost_to_serve", cost_to_serve, required=True)
-    d = num("days_to_pay", days_to_pay)
-    t = num("payment_terms_days", payment_terms_days)
-    b = num("bad_debt", bad_debt, default=0.0)
-    v = num("revenue", revenue)
-    q = rating("ratings", ratings)
+                ratings, revenue=None, decimal: str = "auto"):
+    """The score functions' shared arguments; their text numbers read by ``decimal`` (the
+    settings range's ``decimal_separator``) where their own cells do not settle it."""
+    p = num("net_profit", net_profit, required=True, decimal=decimal)
+    r = num("net_revenue", net_revenue, required=True, decimal=decimal)
+    c = num("cost_to_serve", cost_to_serve, required=True, decimal=decimal)
+    d = num("days_to_pay", days_to_pay, decimal=decimal)
+    t = num("payment_terms_days", payment_terms_days, decimal=decimal)
+    b = num("bad_debt", bad_debt, default=0.0, decimal=decimal)
+    v = num("revenue", revenue, decimal=decimal)
+    q = rating("ratings", ratings, decimal)
     if q.given and q.shape[1] != len(RATING_SIGNALS):
         raise CallError(f"ratings needs {len(RATING_SIGNALS)} columns "
                         f"({', '.join(RATING_SIGNALS)}), got {q.shape[1]}")
@@ -95,10 +97,10 @@ def _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_ter
 def _scores(net_profit, net_revenue, cost_to_serve, days_to_pay, payment_terms_days, bad_debt, ratings,
             weights, revenue, settings):
     """(layout, score, coverage) of the score functions' shared arguments."""
+    s = settings_arg(settings)
     layout, inputs, rev = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
-                                      payment_terms_days, bad_debt, ratings, revenue)
-    score, coverage = V.termination_scores(*inputs, weights=weights_arg(weights), revenue=rev,
-                                           settings=settings_arg(settings))
+                                      payment_terms_days, bad_debt, ratings, revenue, s.decimal_separator)
+    score, coverage = V.termination_scores(*inputs, weights=weights_arg(weights), revenue=rev, settings=s)
     return layout, score, coverage
 
 
@@ -158,10 +160,10 @@ def XLPROF_SCORE_REASONS(net_profit, net_revenue, cost_to_serve, days_to_pay=Non
                          lang=None, revenue=None, settings=None):
     """The top reasons for exit behind each termination score, in words, separated by "; " (a client with none says so)."""
     language = lang_arg(lang)
+    s = settings_arg(settings)
     layout, inputs, rev = _score_args(net_profit, net_revenue, cost_to_serve, days_to_pay,
-                                      payment_terms_days, bad_debt, ratings, revenue)
-    reasons = V.score_reasons(*inputs, weights=weights_arg(weights), lang=language, revenue=rev,
-                              settings=settings_arg(settings))
+                                      payment_terms_days, bad_debt, ratings, revenue, s.decimal_separator)
+    reasons = V.score_reasons(*inputs, weights=weights_arg(weights), lang=language, revenue=rev, settings=s)
     return layout.output(np.array(["; ".join(r) or None for r in reasons], dtype=object).reshape(-1, 1))
 
 
@@ -195,17 +197,18 @@ def XLPROF_ACTION(net_profit, net_revenue, cost_to_serve, exit_gain, score=None,
         coverage_min=option_arg("coverage_min", coverage_min, base.coverage_min),
         restructure_burden=option_arg("restructure_burden", restructure_burden, base.restructure_burden))
     s = settings_with(**chosen)
-    p = num("net_profit", net_profit, required=True)
-    r = num("net_revenue", net_revenue, required=True)
-    c = num("cost_to_serve", cost_to_serve, required=True)
-    g = num("exit_gain", exit_gain, required=True)
-    sc = num("score", score)
+    sep = base.decimal_separator              # the settings range's, for text numbers
+    p = num("net_profit", net_profit, required=True, decimal=sep)
+    r = num("net_revenue", net_revenue, required=True, decimal=sep)
+    c = num("cost_to_serve", cost_to_serve, required=True, decimal=sep)
+    g = num("exit_gain", exit_gain, required=True, decimal=sep)
+    sc = num("score", score, decimal=sep)
     check(sc, (sc.vals < 0) | (sc.vals > 100), "is not a score from 0 to 100")
-    cov = num("score_coverage", score_coverage, default=1.0)
+    cov = num("score_coverage", score_coverage, default=1.0, decimal=sep)
     check(cov, (cov.vals < 0) | (cov.vals > 1), "is not a coverage from 0 to 1")
     t = objects("tier", tier, parse_tier)
     st = objects("strategic", strategic, parse_yes_no, default=False)
-    gp = rating("growth_potential", growth_potential)
+    gp = rating("growth_potential", growth_potential, sep)
     layout = by_row([p, r, c, g, sc, cov, t, st, gp])
     codes, reasons = V.recommend_actions(
         column_of(p), column_of(r), column_of(c), column_of(g), column_of(sc), column_of(cov), column_of(t), column_of(st), column_of(gp),

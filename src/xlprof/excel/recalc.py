@@ -20,8 +20,10 @@ from typing import Any, Protocol
 
 from ..errors import InputError, Problem, XlprofError, format_error
 from ..model.analysis import Analysis, analyze
+from ..schema import SHEET_NAMES
 from ..textnorm import norm_key
 from ..workbook import layout as L
+from ..workbook.check import typed_checksum
 from ..workbook.labels import SHEETS
 from .recalc_text import MAX_PROBLEMS_SHOWN, text
 
@@ -351,7 +353,10 @@ def plan_recalculation(src: SheetSource, *, book_name: str = "", book_path: str 
            sheet["tourniquet"]: src.values(sheet["tourniquet"]),
            sheet["dashboard"]: src.values(sheet["dashboard"])}
     writes, clears, status = [], [], None
-    for block in L.all_blocks(a, status=status_line, kinds=kinds):
+    # the stale check's snapshot: the checksum formula's value over the inputs as typed
+    typed = {k: inputs.get(_find(list(inputs), v[lang]) or "", []) for k, v in SHEET_NAMES.items()}
+    cells_checksum = None if stamp.mode == "values" else typed_checksum(a, typed)
+    for block in L.all_blocks(a, status=status_line, kinds=kinds, cells_checksum=cells_checksum):
         name = sheet[block.sheet]
         w = Write(name, block.row, block.col, _excel_rows(block.rows))
         if block.sheet == "dashboard" and block.row == L.Dash.status and block.col == 0:

@@ -13,34 +13,29 @@ import math
 
 from ..errors import InputError, Problem
 from ..io.cells import RawSheet
-from ..io.reader import find_header, find_sheet, portfolio_from_sheets, _read_settings
+from ..io.reader import find_header, find_sheet, portfolio_from_sheets
 from ..model.analysis import Portfolio
-from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, header_map
+from ..schema import ACTIVITIES, CLIENTS, RESOURCES, header_map
 from ..settings import Settings
 from ..textnorm import norm_key
 from .engine import CLIENT_FIGURES, Ingested
-from .spec import DRIVERS, INGEST_SETTINGS, SourcesBook
+from .spec import DRIVERS, SourcesBook, settings_sheet
 
 MASTER_KEEPS = ("payment_terms_days",)   # a contract's terms win over terms seen in due dates
 
 
 def book_settings(book: SourcesBook) -> Settings:
-    """The sources workbook's Settings (without the ingest-only period keys)."""
-    problems: list[Problem] = []
-    sheets = {k: v for k, v in _sheets(book).items() if k == "Settings"}
-    s = _read_settings(sheets, str(book.path), problems)
-    if problems:
-        raise InputError(problems)
-    return s
+    """The sources workbook's Settings (without the ingest-only period keys), as
+    :func:`~xlprof.ingest.spec.read_sources_book` read them (its problems are raised there,
+    with the others)."""
+    return book.settings
 
 
 def _sheets(book: SourcesBook) -> dict[str, RawSheet]:
     out: dict[str, RawSheet] = {}
-    raw = find_sheet(book.sheets, SETTINGS)
+    raw = settings_sheet(book.sheets)
     if raw is not None:
-        rows = [row if not (row and isinstance(row[0], str) and norm_key(row[0]) in INGEST_SETTINGS)
-                else [None] * len(row) for row in raw.rows]
-        out["Settings"] = RawSheet(raw.file, raw.name, rows, raw.errors, raw.merged)
+        out["Settings"] = raw
     res = find_sheet(book.sheets, RESOURCES)
     if res is not None:
         out["Resources"] = res

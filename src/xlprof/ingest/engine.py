@@ -148,7 +148,7 @@ def ingest(path: Path | str, *, start: dt.date | None = None, end: dt.date | Non
     Raises InputError (located problems), UnreadableFileError (a raw file).
     """
     book = read_sources_book(Path(path))
-    settings = settings or Settings()
+    settings = settings or book.settings
     problems: list[Problem] = []
     notes: list[str] = []
     run = Run()

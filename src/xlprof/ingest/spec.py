@@ -13,8 +13,9 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..io.cells import RawSheet
-from ..io.reader import find_sheet, parse_table, read_sheets
+from ..io.reader import find_sheet, parse_table, read_settings, read_sheets
 from ..schema import Column, Table
+from ..settings import Settings
 from ..textnorm import norm_key, parse_date
 from .filters import Condition, FilterError, parse_filter
 
@@ -136,6 +137,7 @@ class SourcesBook:
     period_start: dt.date | None
     period_end: dt.date | None
     settings_rows: dict[str, int]       # ingest-only setting -> row (removed from Settings)
+    settings: Settings = field(default_factory=Settings)   # the Settings sheet, read by the reader
 
 
 def read_sources_book(path: Path) -> SourcesBook:
@@ -153,10 +155,27 @@ def read_sources_book(path: Path) -> SourcesBook:
         raise InputError(problems)
     sources = _read_sources(raw_s, path.parent, problems)
     drivers = _read_drivers(raw_d, {s.name.casefold(): s for s in sources}, problems)
-    start, end, rows = _period_settings(sheets, problems)
+    # The Settings sheet by the input workbook's own reader, every problem collected with the
+    # others; its date_order and decimal_separator read the period and the raw files.
+    settings_raw = settings_sheet(sheets)
+    settings = read_settings({"Settings": settings_raw} if settings_raw is not None else {}, str(path), problems)
+    start, end, rows = _period_settings(sheets, problems, settings.date_order)
     if problems:
         raise InputError(problems)
-    return SourcesBook(path, sheets, sources, drivers, start, end, rows)
+    return SourcesBook(path, sheets, sources, drivers, start, end, rows, settings)
+
+
+def settings_sheet(sheets: dict[str, RawSheet]) -> RawSheet | None:
+    """The Settings sheet without the ingest-only keys (period_start, period_end): the
+    settings of the input workbook, as its reader reads them."""
+    from ..schema import SETTINGS
+
+    raw = find_sheet(sheets, SETTINGS)
+    if raw is None:
+        return None
+    rows = [row if not (row and isinstance(row[0], str) and norm_key(row[0]) in INGEST_SETTINGS)
+            else [None] * len(row) for row in raw.rows]
+    return RawSheet(raw.file, raw.name, rows, raw.errors, raw.merged)
 
 
 def _read_sources(raw: RawSheet, base: Path, problems: list[Problem]) -> list[SourceSpec]:
@@ -258,7 +277,7 @@ def _read_drivers(raw: RawSheet, sources: dict[str, SourceSpec], problems: list[
     return out
 
 
-def _period_settings(sheets: dict[str, RawSheet], problems: list[Problem]):
+def _period_settings(sheets: dict[str, RawSheet], problems: list[Problem], order: str = "auto"):
     from ..schema import SETTINGS
 
     raw = find_sheet(sheets, SETTINGS)
@@ -275,7 +294,7 @@ def _period_settings(sheets: dict[str, RawSheet], problems: list[Problem]):
         rows[key] = r
         value = line[1] if len(line) > 1 else None
         try:
-            found[key] = parse_date(value)
+            found[key] = parse_date(value, order=order)
         except ValueError as exc:
             problems.append(Problem(f"{key}: {exc}", file=raw.file, sheet=raw.name, row=r + 1, column="value"))
     return found["period_start"], found["period_end"], rows

@@ -66,7 +66,7 @@ def marker_reason(v: Any) -> str | None:
     if isinstance(v, FormulaCell):
         saved = (msg("formula_no_value") if v.cached is None else msg("formula_old_value", value=v.cached))
         return msg("formula_untrusted", formula=v.formula, why=v.reason, saved=saved)
-    if isinstance(v, str):
+    if isinstance(v, (str, int)):          # Excel error text, or the integer COM hands over for one
         err = excel_error(v)
         if err:
             return msg("excel_error", code=err)

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..messages import msg, reason as reason_of
-from ..textnorm import parse_number
+from ..textnorm import excel_error, parse_number
 from . import evidence as ev
 from .cells import PercentCell
 from .columns import (MAX_AMOUNT, MAX_DAYS, Column, Evidence, Reading, decision_problem, marker_reason,
@@ -75,6 +75,8 @@ def decide_numbers(parts: Sequence[Evidence], reading: Reading) -> str | None | 
 
 
 UNSET = object()
+#: The integers COM hands over for error cells (0x800A07D0 + 0..99, signed): never numbers.
+_COM_ERROR_INTS = (-2146826288, -2146826189)
 
 
 def number_column(name: str, kind: str, nonnegative: bool, values: Sequence[Any],
@@ -88,10 +90,12 @@ def number_column(name: str, kind: str, nonnegative: bool, values: Sequence[Any]
     if all(t is float or t is int or t is type(None) for t in types):
         try:
             col.values = np.array(values, dtype=float)      # None -> NaN
+        except OverflowError:                               # an int beyond 1e308
+            col.values = None
+        if col.values is not None and not (int in types and _com_errors_in(values, col.values)):
             _check_range(name, kind, nonnegative, values, col.values, col.bad)
             return col
-        except OverflowError:                               # an int beyond 1e308
-            pass
+        col.values = np.full(n, np.nan)
     if evidence is None:
         evidence = number_evidence(values, types)
     if decision is UNSET:
@@ -120,7 +124,7 @@ def number_column(name: str, kind: str, nonnegative: bool, values: Sequence[Any]
                 out[i] = x
             elif x is not None:
                 bad[i] = None if x == "\0" else x
-        elif t is float and v - v == 0 or t is int and -2**63 < v < 2**63:
+        elif t is float and v - v == 0 or t is int and -2**63 < v < 2**63 and not excel_error(v):
             out[i] = v
         elif v is not None:
             x = _number_cell(name, v)
@@ -130,6 +134,13 @@ def number_column(name: str, kind: str, nonnegative: bool, values: Sequence[Any]
                 bad[i] = x
     _check_range(name, kind, nonnegative, values, out, bad)
     return col
+
+
+def _com_errors_in(values: Sequence[Any], floats: np.ndarray) -> bool:
+    """Whether an integer COM hands over for an error cell is among ``values``."""
+    with np.errstate(invalid="ignore"):
+        near = np.flatnonzero((floats >= _COM_ERROR_INTS[0]) & (floats <= _COM_ERROR_INTS[1]))
+    return any(type(values[i]) is int for i in near)
 
 
 def _dependent_number_classes(exc: ValueError) -> set[str]:

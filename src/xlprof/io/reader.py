@@ -184,11 +184,16 @@ def declared_language(sheets: dict[str, RawSheet]) -> str | None:
     return None
 
 
-def read_settings(sheets: dict[str, RawSheet], source: str) -> Settings:
-    """The Settings of ``sheets`` on their own (the defaults where they cannot be read;
-    :func:`portfolio_from_sheets` says why), for what is read beside the tables: the
-    ``date_order`` of an analysis book's plan sheets."""
-    return _read_settings(sheets, source, [])
+def read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Problem] | None = None) -> Settings:
+    """The Settings of ``sheets`` on their own, for what is read beside the tables (the
+    ``date_order`` of an analysis book's plan sheets, the reading of ingest's raw files).
+
+    Every problem of the sheet is appended to ``problems`` (located; nothing is raised); without
+    a list they are dropped and :func:`portfolio_from_sheets` says them. Where the sheet cannot
+    be read, the defaults -- except ``decimal_separator`` and ``date_order`` when those two
+    read cleanly, so that the rest of the inputs is still read the way the user said.
+    """
+    return _read_settings(sheets, source, problems if problems is not None else [])
 
 
 def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Problem]) -> Settings:
@@ -224,6 +229,18 @@ def _read_settings(sheets: dict[str, RawSheet], source: str, problems: list[Prob
                                          delimiter=raw.delimiter, columns=_settings_labels(pt))
     except InputError as exc:
         problems.extend(exc.problems)
-        return Settings()
-    return Settings() if bad else settings
+        return _reading_only(values)
+    return _reading_only(values) if bad else settings
 
+
+def _reading_only(values: dict[str, Any]) -> Settings:
+    """The defaults with the sheet's ``decimal_separator`` and ``date_order`` (when they
+    read cleanly): a Settings sheet with a bad value elsewhere still says how the other
+    sheets' text reads, so the only problems told are the real ones."""
+    from ..settings import SETTING_ALIASES
+
+    keep = {k: v for k, v in values.items() if SETTING_ALIASES.get(norm_key(k)) in ("decimal_separator", "date_order")}
+    try:
+        return Settings.from_mapping(keep)
+    except InputError:
+        return Settings()

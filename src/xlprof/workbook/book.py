@@ -34,21 +34,42 @@ from .labels import h, sheet
 from .layout import CTS_FIRST, DROP_COLS, DROP_LIVE, SCORE_COLS, SCORE_FIRST, SCORE_LIVE
 from .plans import write_plan, write_tourniquet
 from .writer import (FORMULA_MODES, PROTECT, Cells, Ctx, OutFormats, finish, headers,  # noqa: F401
-                     notice, total_label, udf_cell, write_cells, write_engine)
+                     largest_amounts, notice, text_lines, total_label, udf_cell, write_cells, write_engine)
 
 # --- Scores -----------------------------------------------------------------------------
+
+
+# Scores is printed one page wide: narrow columns, the reasons (one a line), the action and
+# its why wrap in rows as tall as they need (LibreOffice does not grow rows by itself)
+SCORE_WIDTHS = {"client_id": 10, "client_name": 24, **{f"signal_{s}": 14 for s in SIGNALS}, "score": 13,
+                "score_coverage": 11, "reasons": 46, "action": 18, "action_reason": 28}
+
+
+def _score_row_heights(engine: list[list]) -> list[float | None]:
+    """Height (points) of each client's row on Scores, None for one line."""
+    keys = SCORE_COLS[len(SCORE_COLS) - 3:]
+    out: list[float | None] = []
+    for row in engine:
+        # plain text runs about 1.15 characters per unit of column width (wrapped_lines counts
+        # for bold headers); LibreOffice's and Excel's wrapping checked on the rendered pages
+        lines = max(text_lines(str(v or ""), 1.2 * SCORE_WIDTHS[k]) for k, v in zip(keys, row))
+        out.append(15.0 * lines + 1 if lines > 1 else None)
+    return out
 
 
 def write_scores(ctx: Ctx) -> None:
     ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("scores")), stream=True)   # rows top to bottom
     st, lang = ctx.st, ctx.lang
-    headers(ws, st, 0, SCORE_COLS, lang, {"client_name": 28, "reasons": 60, "action": 30,
-                                          "action_reason": 50})
+    headers(ws, st, 0, SCORE_COLS, lang, SCORE_WIDTHS)
     notice(ctx, ws, 0, len(SCORE_COLS))
     ws.write_string(1, 1, h("weights", lang), st.bold)
     blocks = L.scores(ctx.a)
     weights, values = blocks["weights"].rows[0], blocks["values"].rows
     engine = blocks["engine"].rows
+    heights = _score_row_heights(engine)
+    # every cell of a client's row top-aligned, like the reasons and the action's why (they wrap)
+    top = {k: ctx.wb.add_format({"num_format": f, "valign": "top"})
+           for k, f in (("text", "General"), ("signal", "0.00"), ("score", "0.0"), ("pct", "0.0%"))}
     for k, sig in enumerate(SIGNALS):
         ctx.cells.put(ws, 1, 2 + k, f"={setting_name('weight_' + sig)}", weights[k], st.signal)
     C = ctx.inputs.clients
@@ -79,30 +100,32 @@ def write_scores(ctx: Ctx) -> None:
         pr = i + 2
         x = values[i]
         ref = lambda k: f"{qc}!${cc[k]}{cr}"  # noqa: E731
-        put(ws, r, 0, f"={ref('client_id')}", x[0], st.text)
-        put(ws, r, 1, f"={ref('client_name')}", x[1], st.text)
+        if heights[i]:
+            ws.set_row(r, heights[i])
+        put(ws, r, 0, f"={ref('client_id')}", x[0], top["text"])
+        put(ws, r, 1, f"={ref('client_name')}", x[1], top["text"])
         nr, p, cts = f"{qp}!$C{pr}", f"{qp}!$H{pr}", f"{qp}!$E{pr}"
         # the signals of design.md section 4, thresholds from Settings (defined names xp_...)
         put(ws, r, 2, f"=IF({nr}>0,MAX(0,MIN(1,({x_['target_net_margin']}-{p}/{nr})/{x_['margin_span']})),1)",
-            x[2], st.signal)
+            x[2], top["signal"])
         days, terms, debt, rev = ref("days_to_pay"), ref("payment_terms_days"), ref("bad_debt"), ref("revenue")
         debt_part = f"IF({debt}>0,IF({rev}>0,MIN(1,{debt}/{rev}/{x_['bad_debt_span']}),1),0)"
         late_part = f"MAX(0,MIN(1,({days}-{terms})/{x_['late_days_span']}))"
         put(ws, r, 3, f'=IF(OR({days}="",{terms}=""),IF({debt}>0,{debt_part},""),MAX({late_part},{debt_part}))',
-            x[3], st.signal)
+            x[3], top["signal"])
         put(ws, r, 4, f"=IF({nr}>0,MAX(0,MIN(1,({cts}/{nr}-{x_['cts_floor']})/{x_['cts_span']})),1)",
-            x[4], st.signal)
+            x[4], top["signal"])
         for k, rating in enumerate(("values_alignment", "communication", "needs_fit", "respect_of_terms")):
             rr = ref(rating)
-            put(ws, r, 5 + k, f'=IF({rr}="","",(5-{rr})/4)', x[5 + k], st.signal)
+            put(ws, r, 5 + k, f'=IF({rr}="","",(5-{rr})/4)', x[5 + k], top["signal"])
         has = f'SUMPRODUCT(--(C{e}:I{e}<>""),{W})'
         if udf:
-            udf_cell(ctx.cells, ws, SCORE_FIRST, SCORE_FIRST + ctx.n - 1, r, 9, udf, x[9], st.score)
+            udf_cell(ctx.cells, ws, SCORE_FIRST, SCORE_FIRST + ctx.n - 1, r, 9, udf, x[9], top["score"])
         else:
-            put(ws, r, 9, f'=IF({has}>0,100*SUMPRODUCT(C{e}:I{e},{W})/{has},"")', x[9], st.score)
-        put(ws, r, 10, f"={has}/SUM({W})", x[10], st.pct)
-        write_cells(ws, r, SCORE_LIVE, engine[i], ctx.out.text)
-    write_engine(ctx, ws, blocks["engine"], ctx.out.text, written=True)
+            put(ws, r, 9, f'=IF({has}>0,100*SUMPRODUCT(C{e}:I{e},{W})/{has},"")', x[9], top["score"])
+        put(ws, r, 10, f"={has}/SUM({W})", x[10], top["pct"])
+        write_cells(ws, r, SCORE_LIVE, engine[i], ctx.out.wrap)
+    write_engine(ctx, ws, blocks["engine"], ctx.out.wrap, written=True)
     last = SCORE_FIRST + max(ctx.n, 1) - 1
     ws.conditional_format(SCORE_FIRST, 9, last, 9, {"type": "3_color_scale", "min_type": "num", "min_value": 0,
                                                     "mid_type": "num", "mid_value": 50, "max_type": "num",
@@ -118,7 +141,8 @@ def write_scores(ctx: Ctx) -> None:
 def write_drop_impact(ctx: Ctx, cts_cols: dict[str, str]) -> None:
     ws = ctx.cells.sheet(ctx.wb.add_worksheet(ctx.sname("drop")), stream=True)   # rows top to bottom
     st, lang = ctx.st, ctx.lang
-    headers(ws, st, 0, DROP_COLS, lang, {"client_name": 28, "action": 30})
+    headers(ws, st, 0, DROP_COLS, lang, {"client_name": 28, "action": 30},
+            largest=largest_amounts(ctx.a.clients, DROP_COLS))
     notice(ctx, ws, 0, len(DROP_COLS))
     blocks = L.drop_impact(ctx.a)
     values = blocks["values"].rows

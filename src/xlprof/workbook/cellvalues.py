@@ -17,6 +17,12 @@ import pandas as pd
 from .labels import SHEETS
 
 ENGINE, LIVE, STRUCTURE = "engine", "live", "structure"
+REASON_SEP = "\n"      # a score's top reasons, one a line (the cells wrap)
+
+
+def reasons_text(reasons: Iterable[str]) -> str:
+    """A score's top reasons as one cell's text, one reason a line."""
+    return REASON_SEP.join(reasons)
 
 
 @dataclass(frozen=True)

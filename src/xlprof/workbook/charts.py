@@ -96,7 +96,7 @@ def write_segmentation(ctx: Ctx) -> SegLayout:
     keys = L.VC_KEYS
     ws.write_string(L.VC_TITLE_ROW, VC_COL, t("value_chain", lang), st.subtitle)
     hr = L.VC_HEADER_ROW
-    headers(ws, st, hr, keys, lang, {"tier": 56, **{k: 13 for k in keys[1:]}}, first_col=VC_COL)
+    headers(ws, st, hr, keys, lang, {"tier": 56, **{k: 14 for k in keys[1:]}}, first_col=VC_COL)
     headers(ws, st, hr, ["activity"] * len(acts), lang, {"activity": 12}, raw=dict(enumerate(acts)),
             first_col=VC_COL + len(keys))
     ws.set_row(hr, 15 * max([wrapped_lines(x, 12) for x in acts] + [2]) + 2)
@@ -250,6 +250,10 @@ def whale_chart(wb, ctx: Ctx, lay: SegLayout):
 
 
 def quadrant_chart(wb, ctx: Ctx, lay: SegLayout):
+    """Price realization vs cost-to-serve / NR, one point a client; both medians drawn
+    across the plot; the quadrant names in bands above and below all the points, the axes
+    on the plot's left and bottom edges, never through the points (the frame of
+    :mod:`.quadframe`; its bounds are the regeneration's: xlprof recalc redraws them)."""
     lang = ctx.lang
     s = ctx.sname("profitability")
     n = max(ctx.n, 1)
@@ -258,23 +262,29 @@ def quadrant_chart(wb, ctx: Ctx, lay: SegLayout):
         "name": h("client_id", lang),
         "categories": _rng(s, 1, PROF_COLS.index("price_realization"), n),
         "values": _rng(s, 1, PROF_COLS.index("cts_ratio"), n),
-        "marker": {"type": "circle", "size": 4, "fill": {"color": BLUE}, "border": {"none": True}},
+        "marker": {"type": "circle", "size": 4, "fill": {"color": BLUE, "transparency": 35},
+                   "border": {"none": True}},
     })
     d, seg = lay.data_col, lay.seg_sheet
-    if not np.isnan(ctx.a.quadrant_split.price_median):
-        for r in (4, 6):  # the median lines: price (vertical), cost (horizontal)
+    frame = L.quad_frame(ctx.a)
+    if frame:
+        for r in (4, 6):  # the median lines: price (vertical), cost (horizontal), over the points
             ch.add_series({"categories": _rng(seg, r, d, r + 1), "values": _rng(seg, r, d + 1, r + 1),
-                           "line": {"color": RED, "width": 1.25, "dash_type": "dash"}, "marker": {"type": "none"}})
+                           "line": {"color": RED, "width": 1.5, "dash_type": "dash"}, "marker": {"type": "none"}})
         ch.add_series({"categories": _rng(seg, 8, d, 11), "values": _rng(seg, 8, d + 1, 11),
                        "marker": {"type": "none"},
                        "data_labels": {"custom": [{"value": label(q, lang)} for q in QUADRANTS[:4]],
-                                       "position": "center", "font": {"bold": True, "color": DARK, "size": 10},
-                                       "fill": {"color": "#FFFFFF", "transparency": 20},
-                                       "border": {"color": "#BFBFBF"}}})
+                                       "position": "center", "font": {"bold": True, "color": DARK, "size": 9}}})
     ch.set_title({"name": t("quad_title", lang), "name_font": {"size": 12}})
-    ch.set_x_axis({"name": h("price_realization", lang), "num_format": "0%", "major_gridlines": {"visible": False}})
-    ch.set_y_axis({"name": h("cts_ratio", lang), "num_format": "0%", "min": 0,
-                   "major_gridlines": {"visible": True, "line": {"color": "#EDEDED"}}})
+    x_axis = {"name": h("price_realization", lang), "num_format": "0%", "major_gridlines": {"visible": False}}
+    y_axis = {"name": h("cts_ratio", lang), "num_format": "0%;;0%",      # (the band below 0 has no label)
+              "major_gridlines": {"visible": True, "line": {"color": "#EDEDED"}}}
+    if frame:
+        # "crossing": where the other axis crosses this one -- at the minimum: left and bottom edges
+        x_axis.update(min=frame.left, max=frame.right, major_unit=frame.x_step, crossing=frame.left)
+        y_axis.update(min=frame.bottom, max=frame.top, major_unit=frame.y_step, crossing=frame.bottom)
+    ch.set_x_axis(x_axis)
+    ch.set_y_axis(y_axis)
     ch.set_legend({"none": True})
     return ch
 
@@ -289,8 +299,9 @@ def tier_chart(wb, ctx: Ctx, lay: SegLayout):
         "categories": _rng(s, r1, lay.vc_cols["tier"], r2),
         "values": _rng(s, r1, lay.vc_cols["net_profit"], r2),
         "fill": {"color": BLUE},
-        "invert_if_negative": True,
-        "invert_if_negative_color": RED,
+        # Lead (the fourth bar) is the loss-making tier, the others make money: its own colour
+        # (LibreOffice ignores invert_if_negative)
+        "points": [None] * (len(TIERS) - 1) + [{"fill": {"color": RED}}],
         "data_labels": {"value": True, "num_format": "#,##0", "position": "outside_end"},
         "gap": 80,
     })

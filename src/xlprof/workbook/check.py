@@ -22,13 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
 from ..i18n import label
 from ..model.analysis import Analysis
-from ..schema import CLIENTS
+from ..schema import ACTIVITIES, CLIENTS
 from .cellvalues import excel_serial
 
 CLIENT_COLUMNS = tuple(c.name for c in CLIENTS.columns if c.name not in ("region", "notes"))
@@ -132,3 +132,84 @@ def figures(a: Analysis) -> list[float]:
     return [float(c["net_revenue"].sum()), float(c["cost_to_serve"].sum()), float(c["net_profit"].sum()),
             float(a.reconciliation["ledger_operating_profit"]), float(np.nansum(c["score"].to_numpy(float))),
             float(np.nansum(c["exit_gain"].to_numpy(float))), checksum(a)]
+
+
+# --- the checksum over the cells as typed (the live Recalculate) ---------------------------
+
+
+def _cell_number(v: Any) -> float:
+    """What SUMPRODUCT takes from a cell: numbers and dates; text, booleans, blanks 0."""
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return 0.0
+    if isinstance(v, (dt.date, dt.datetime)):
+        return excel_serial(v)
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return 0.0
+    return 0.0 if math.isnan(f) else f
+
+
+def _cell_len(v: Any) -> float:
+    """LEN of a cell: its text, or a number's text in Excel's general format."""
+    if v is None:
+        return 0.0
+    if isinstance(v, str):
+        return float(len(v))
+    if isinstance(v, bool):
+        return float(len("TRUE" if v else "FALSE"))
+    f = _cell_number(v)
+    return float(len(str(int(f)) if f.is_integer() and abs(f) < 1e15 else f"{f:.15g}".upper()))
+
+
+def _same_text(v: Any, word: str) -> bool:
+    return isinstance(v, str) and v.casefold() == word.casefold()
+
+
+def typed_checksum(a: Analysis, sheets: Mapping[str, list[list[Any]]]) -> float:
+    """The value the Dashboard's checksum formula has over the input cells as they are
+    typed: ``sheets`` maps Clients, Activities, Volumes and Settings to their rows from A1
+    as Excel hands them over (numbers, text, booleans, dates, None). Inputs typed as
+    numbers give :func:`checksum`; a number typed as text counts 0 (SUMPRODUCT skips
+    text), as in the formula. The rates and text settings are taken as xlprof read them
+    (the formulas read them the same way when they can; where they cannot, the figures
+    the Dashboard also compares differ). The live Recalculate stores this as the
+    checksum's snapshot, so that the stale check compares the formula with itself."""
+    lang = a.lang
+    n, m = len(a.clients), len(a.activities)
+    clients, acts, vols, settings = (sheets.get(k) or [] for k in ("Clients", "Activities", "Volumes",
+                                                                     "Settings"))
+
+    def column(rows: list[list[Any]], j: int, count: int) -> list[Any]:
+        return [rows[i][j] if i < len(rows) and j < len(rows[i]) else None for i in range(1, count + 1)]
+
+    def weighted(xs: list[float]) -> float:
+        return float(np.arange(2, len(xs) + 2, dtype=float) @ np.asarray(xs, dtype=float)) if xs else 0.0
+
+    vol_header = [str(v) if v is not None else "" for v in (vols[0] if vols else [])]
+    setting_rows = {str(r[0]): r[1] if len(r) > 1 else None for r in settings[1:] if r and isinstance(r[0], str)}
+    out = []
+    for t, engine in zip(terms(a), term_values(a)):
+        if t.source == "clients":
+            cells = column(clients, CLIENTS.names.index(t.key), n)
+            if t.kind in ("number", "date"):
+                out.append(weighted([_cell_number(v) for v in cells]))
+            elif t.kind == "yesno":
+                yes = yes_word(True, lang)
+                out.append(weighted([_cell_len(v) + YES_MARK * _same_text(v, yes) for v in cells]))
+            else:
+                out.append(weighted([_cell_len(v) for v in cells]))
+        elif t.source == "volumes":
+            j = vol_header.index(t.key) if t.key in vol_header else None
+            out.append(weighted([_cell_number(v) for v in column(vols, j, n)]) if j is not None else engine)
+        elif t.source == "behavior":
+            marks = dict(BEHAVIOR_MARKS)
+            cells = column(acts, ACTIVITIES.names.index("behavior"), m)
+            out.append(weighted([_cell_len(v) + sum(w for b, w in marks.items() if _same_text(v, label(b, lang)))
+                                 for v in cells]))
+        elif t.source == "settings" and t.key in setting_rows:
+            v = setting_rows[t.key]
+            out.append(engine if isinstance(v, str) and v.strip() else _cell_number(v))
+        else:
+            out.append(engine)
+    return float(sum((k + 1) * v for k, v in enumerate(out)))

@@ -133,7 +133,7 @@ def write_client(ctx: Ctx, ws, selected: str | None = None) -> None:
         if key in ("reasons", "action_reason"):
             ws.write_string(r, 0, h(key, lang), st.wrap)      # top-aligned, like its text
             ws.merge_range(r, 1, r, CHART_COL + CHART_COLS - 1, "", fmt)
-            ws.set_row(r, 32)
+            ws.set_row(r, 47 if key == "reasons" else 32)     # up to three reasons, one a line
         else:
             ws.write_string(r, 0, h(key, lang))
         ctx.cells.put(ws, r, 1, shown(src), values[j][0], fmt)

@@ -17,7 +17,7 @@ import numpy as np
 from ..i18n import label
 from ..model.analysis import Analysis
 from ..settings import SIGNALS
-from .cellvalues import LIVE, Block, _ratio, clean
+from .cellvalues import LIVE, Block, _ratio, clean, reasons_text
 from .dash_parts import RECOMMENDED, waterfall
 
 SUMMARY_KEYS = ["tier", "quadrant", "score", "score_coverage", *(f"signal_{s}" for s in SIGNALS), "reasons",
@@ -77,7 +77,7 @@ def summary_values(a: Analysis, i: int) -> list[Any]:
         if k in ("tier", "quadrant", "action"):
             out.append(label(v, lang))
         elif k == "reasons":
-            out.append("; ".join(v))
+            out.append(reasons_text(v))
         elif k == "action_reason":
             out.append("" if v is None else str(v))
         else:

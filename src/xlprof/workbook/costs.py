@@ -4,6 +4,8 @@ with the engine's values cached, and the engine's ranks, tiers and quadrants bes
 
 from __future__ import annotations
 
+import numpy as np
+
 from xlsxwriter.utility import xl_col_to_name
 
 from ..i18n import label
@@ -12,8 +14,8 @@ from . import layout as L
 from .inputs import quote, setting_name
 from .labels import SOURCES, h
 from .layout import CTS_FIRST, PROF_COLS, PROF_LIVE, PROF_RATIOS, RATE_COLS, SUMMED
-from .writer import (Ctx, finish, headers, notice, subtotal, total_label, udf_cell, value_cell, write_block,
-                     write_cells, write_engine)
+from .writer import (Ctx, amount_width, finish, headers, largest_amounts, notice, subtotal, total_label, udf_cell,
+                     value_cell, write_block, write_cells, write_engine)
 
 PCOL = {k: xl_col_to_name(j) for j, k in enumerate(PROF_COLS)}
 
@@ -117,10 +119,13 @@ def write_cost_to_serve(ctx: Ctx) -> dict[str, str]:
     m = len(acts)
     keys = ["client_id", "client_name", *(["activity"] * m), "cost_to_serve",
             "avoidable_cost_to_serve", "freed_capacity_cost", "service_hours"]
-    headers(ws, st, 0, keys, lang, {"client_name": 28, "activity": 13, "cost_to_serve": 15,
+    cts = a.cts.to_numpy(float)
+    widest = float(max(np.abs(cts).max(initial=0.0), np.abs(cts.sum(axis=0)).max(initial=0.0)))
+    headers(ws, st, 0, keys, lang, {"client_name": 28, "activity": max(13, amount_width(widest)),
+                                    "cost_to_serve": 15,
                                     "avoidable_cost_to_serve": 15, "freed_capacity_cost": 15,
                                     "service_hours": 11},
-            raw={2 + j: n for j, n in enumerate(acts)})
+            raw={2 + j: n for j, n in enumerate(acts)}, largest=largest_amounts(a.clients, keys))
     for r, k in ((1, "avoidable"), (2, "minutes_per_unit"), (3, "rate"), (4, "freed_capacity")):
         ws.write_string(r, 1, h(k, lang), st.bold)
     qrates = ctx.q("rates")
@@ -187,7 +192,8 @@ def write_profitability(ctx: Ctx, cts_cols: dict[str, str]) -> None:
                                          "cts_ratio": 11, "breakeven_price_rise": 11, "net_revenue": 16,
                                          "gross_margin": 16, "cost_to_serve": 16, "financing_cost": 14,
                                          "bad_debt": 13, "net_profit": 16, "profit_per_hour": 13,
-                                         "breakeven_cts_cut": 14})
+                                         "breakeven_cts_cut": 14},
+            largest=largest_amounts(ctx.a.clients, PROF_COLS))
     notice(ctx, ws, 0, len(PROF_COLS))
     blocks = L.profitability(ctx.a)
     values = blocks["values"].rows

@@ -376,13 +376,15 @@ def _check(ctx: Ctx, ws, blocks, kpi) -> None:
     for i, k in enumerate(CHECK_KEYS):
         r = D.check + i
         ws.write_string(r, 0, T["check_rows"][k][lang == "es"])
-        fmt = st.number if k in ("scores", "checksum") else st.money0
+        # the checksum's digits mean nothing to a reader and outgrow the column: scientific
+        fmt = st.sci if k == "checksum" else st.number if k == "scores" else st.money0
         ctx.cells.put(ws, r, 1, live[k], values[i][0], fmt)
         tol = (f"{CHECKSUM_TOL:.0E}*ABS(C{r + 1})+1E-06" if k == "checksum"
                else f"{FIGURE_TOL:.0E}*MAX(1,ABS(C{r + 1}))")
         tests.append(f"ABS(B{r + 1}-C{r + 1})>{tol}")
     snap = blocks["check_snap"]
-    write_block(ws, snap, row_fmts=[out.number if k in ("scores", "checksum") else out.money0 for k in CHECK_KEYS])
+    write_block(ws, snap, row_fmts=[out.sci if k == "checksum" else out.number if k == "scores" else out.money0
+                                    for k in CHECK_KEYS])
     guard(ctx, ws, snap.row, snap.col, snap.row + snap.nrows - 1, snap.col)
     ws.write_string(D.flag, 0, tx("flag", lang), st.bold)
     ctx.cells.put(ws, D.flag, 1, f"=IF(IFERROR(OR({','.join(tests)}),TRUE),1,0)", 0, st.integer)

@@ -18,7 +18,7 @@ from ..i18n import label
 from ..model.analysis import Portfolio
 from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SHEET_NAMES, Table, column_label
 from ..settings import Settings
-from .styles import Styles, page_setup, wrapped_lines
+from .styles import Styles, amount_width, page_setup, wrapped_lines
 
 SETTING_HELP = {
     "period_months": ("Months covered by the figures", "Meses que cubren las cifras"),
@@ -131,6 +131,8 @@ def write_table(ws, st: Styles, table: Table, frame: pd.DataFrame, lang: str, *,
     for j, n in enumerate(names):
         text = column_label(n, lang)
         width = (widths or {}).get(n, max(10, min(16, len(text) + 2)))
+        if n in money_cols:      # wide enough for its largest amount with cents and the currency
+            width = max(width, amount_width(float(pd.to_numeric(frame[n], errors="coerce").abs().max() or 0.0)))
         ws.write_string(0, j, text, st.header)
         ws.set_column(j, j, width)
         tallest = max(tallest, wrapped_lines(text, width))

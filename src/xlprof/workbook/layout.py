@@ -50,9 +50,11 @@ from ..model.segments import QUADRANTS, TIERS
 from ..settings import SIGNALS
 from .check import figures
 from .client_layout import client_blocks
-from .cellvalues import ENGINE, LIVE, STRUCTURE, Block, _col, _grid, _ratio, _str, _sum, clean  # noqa: F401
+from .cellvalues import (ENGINE, LIVE, STRUCTURE, Block, _col, _grid, _ratio, _str, _sum, clean,  # noqa: F401
+                         reasons_text)
 from .dash_parts import LOSS_COLS, MORE_TEXT, RECOMMENDED, REC_COLS, _top, bridge, tier_text, waterfall  # noqa: F401
 from .labels import SHEETS, SOURCES
+from .quadframe import QuadFrame, quadrant_frame
 from .stamp import (MODE_KEY, SPLIT_NOTE, STAMP_KEY, STATUS, Stamp, parse_stamp, readme_lines,  # noqa: F401
                     stamp_of, status_text, today_text)
 
@@ -249,7 +251,7 @@ def scores(a: Analysis, *, live: bool = True) -> dict[str, Block]:
     c, lang = a.clients, a.lang
     n = len(c)
     values = [_col(c[k]) for k in SCORE_COLS[:SCORE_LIVE]] if live else []
-    engine = [["; ".join(r) for r in c["reasons"]], [label(x, lang) for x in c["action"]],
+    engine = [[reasons_text(r) for r in c["reasons"]], [label(x, lang) for x in c["action"]],
               [_str(x) for x in c["action_reason"]]]
     return {
         "notice": Block("scores", 0, len(SCORE_COLS), [[""]], 1, LIVE),
@@ -327,7 +329,8 @@ def seg_data_col(a: Analysis) -> int:
 
 def seg_chart_data(a: Analysis) -> list[list[Any]]:
     """(x, y) points the Segmentation charts draw besides the data: the whale curve's peak,
-    its 100 % line, the two median lines of the quadrant chart and where the quadrant names go."""
+    its 100 % line; for the quadrant chart, the two median lines drawn across the whole
+    plot and where the quadrant names go (see :func:`quadrant_frame`)."""
     n = len(a.clients)
     s = a.summary
     rows: list[list[Any]] = []
@@ -335,20 +338,16 @@ def seg_chart_data(a: Analysis) -> list[list[Any]]:
         rows += [[float(s["whale_peak_clients"]), float(s["whale_peak_share"])], [0.0, 1.0], [float(n), 1.0]]
     else:
         rows += [[None, None]] * 3
+    frame = quad_frame(a)
+    return rows + (frame.points() if frame else [[None, None]] * 8)
+
+
+def quad_frame(a: Analysis) -> QuadFrame | None:
+    """The quadrant chart's frame (axis bounds, median lines, where the names go)."""
     c = a.clients
     ok = (c["net_revenue"] > 0).to_numpy()
-    x = c["price_realization"].to_numpy(float)[ok]
-    y = c["cts_ratio"].to_numpy(float)[ok]
-    pm, cm = a.quadrant_split.price_median, a.quadrant_split.cost_median
-    if len(x) and not (np.isnan(pm) or np.isnan(cm)):
-        x0, x1, y0, y1 = float(np.nanmin(x)), float(np.nanmax(x)), float(np.nanmin(y)), float(np.nanmax(y))
-        rows += [[float(pm), y0], [float(pm), y1], [x0, float(cm)], [x1, float(cm)]]
-        right, left = (pm + x1) / 2, (x0 + pm) / 2
-        low, high = (y0 + cm) / 2, (cm + y1) / 2
-        rows += [[right, low], [right, high], [left, low], [left, high]]   # order of QUADRANTS
-    else:
-        rows += [[None, None]] * 8
-    return rows
+    return quadrant_frame(c["price_realization"].to_numpy(float)[ok], c["cts_ratio"].to_numpy(float)[ok],
+                          a.quadrant_split.price_median, a.quadrant_split.cost_median)
 
 
 def plan(a: Analysis, key: str = "plan") -> Block:
@@ -376,7 +375,8 @@ def tourniquet(a: Analysis) -> Block:
     return Block("tourniquet", 1, 0, rows, len(TOURNIQUET_COLS), ENGINE, grows=True)
 
 
-def dashboard(a: Analysis, status: str) -> dict[str, Block]:
+def dashboard(a: Analysis, status: str, *, cells_checksum: Any = None) -> dict[str, Block]:
+    """The Dashboard's blocks; ``cells_checksum``: see :func:`all_blocks`."""
     s, lang, c = a.summary, a.lang, a.clients
     kpis = [s["clients"], s["revenue"], s["net_revenue"], s["cost_to_serve"], s["net_profit"],
             s["loss_making_clients"], s["losses"]]
@@ -399,6 +399,10 @@ def dashboard(a: Analysis, status: str) -> dict[str, Block]:
     more = len(recs) - TOP_RECS
     more_text = MORE_TEXT[lang].format(n=more, sheet=SHEETS["drop"][lang]) if more > 0 else None
     check = figures(a)
+    snap = list(check)
+    if isinstance(cells_checksum, (int, float)) and not isinstance(cells_checksum, bool) \
+            and np.isfinite(cells_checksum):
+        snap[-1] = float(cells_checksum)
     return {
         "notice": Block("dashboard", Dash.notice, 0, [[""]], 1, LIVE),
         "status": Block("dashboard", Dash.status, 0, [[status]], 1),
@@ -416,15 +420,20 @@ def dashboard(a: Analysis, status: str) -> dict[str, Block]:
         "recs": Block("dashboard", Dash.recs, 0, _top(a, recs, REC_COLS, TOP_RECS), len(REC_COLS)),
         "recs_more": Block("dashboard", Dash.recs_more, 0, [[more_text]], 1),
         "check_live": Block("dashboard", Dash.check, 1, [[v] for v in check], 1, LIVE),
-        "check_snap": Block("dashboard", Dash.check, 2, [[v] for v in check], 1),
+        "check_snap": Block("dashboard", Dash.check, 2, [[v] for v in snap], 1),
         "flag": Block("dashboard", Dash.flag, 1, [[0.0]], 1, LIVE),
         "warnings": Block("dashboard", Dash.warnings, 0, [[w] for w in (a.warnings or [NO_WARNINGS[lang]])], 1,
                           grows=True),
     }
 
 
-def all_blocks(a: Analysis, *, status: str = "", kinds: Iterable[str] = (ENGINE, LIVE, STRUCTURE)) -> list[Block]:
-    """Every block of the computed sheets of the given kinds, in sheet order."""
+def all_blocks(a: Analysis, *, status: str = "", kinds: Iterable[str] = (ENGINE, LIVE, STRUCTURE),
+               cells_checksum: Any = None) -> list[Block]:
+    """Every block of the computed sheets of the given kinds, in sheet order.
+
+    ``cells_checksum``: the live Recalculate's :func:`.check.typed_checksum` of the open
+    book's inputs, the checksum's snapshot (the file writer's is xlprof's own: it writes
+    the inputs as numbers)."""
     kinds = set(kinds)
     live = LIVE in kinds
     out: list[Block] = []
@@ -436,7 +445,7 @@ def all_blocks(a: Analysis, *, status: str = "", kinds: Iterable[str] = (ENGINE,
     out += [plan(a, "plan"), tourniquet(a), plan(a, "archive"),
             Block("plan", 0, len(PLAN_SHEET_COLS), [[""]], 1, LIVE),
             Block("tourniquet", 0, len(TOURNIQUET_COLS), [[""]], 1, LIVE)]
-    out += dashboard(a, status).values()
+    out += dashboard(a, status, cells_checksum=cells_checksum).values()
     out += client_blocks(a).values()
     return [b for b in out if b.kind in kinds]
 

@@ -12,24 +12,31 @@ README = {
         ("", "Which clients make or lose money once the cost to serve them is counted, how they segment, "
              "which to renegotiate, restructure or let go, and how to exit a client cleanly."),
         ("h", "How to use it"),
-        ("", "1. Yellow cells are inputs: Settings, Clients, Activities, Volumes, Resources, and the status and "
-             "notes of the TransitionPlan. Edit them; everything else is computed."),
+        ("", "1. Yellow cells are yours: Settings, Clients, Activities, Volumes, Resources, the client picked on "
+             "the Client sheet, and in the TransitionPlan the due date (the proposed one stays beside it), the "
+             "owner's name, the status and the notes. Edit them; everything else is computed, and a cell xlprof "
+             "writes refuses typing with a message that says where to edit instead."),
         ("", "2. Net revenue, margins, cost-to-serve, financing cost, net profit, hours, the signals and the score "
              "are live formulas: they update as you type, without Python."),
         ("", "3. Tiers, the whale curve, quadrants, actions, drop-impact ranking and the transition plan are written "
              "by xlprof. Refresh them with the xlprof ribbon's Recalculate button, or run "
-             "'xlprof recalc THIS_FILE.xlsx' (your typed ratings, settings, task statuses and notes are kept; "
-             "the previous file is kept as .bak.xlsx)."),
+             "'xlprof recalc THIS_FILE.xlsx' (everything you typed is kept; the previous file is kept as "
+             ".bak.xlsx). Until then a red notice on the Dashboard and beside every block xlprof writes says "
+             "the inputs changed since."),
         ("", "4. Do not sort the input sheets (filters are fine): rows of Clients, Volumes and the computed "
              "sheets are aligned client by client. Add clients by regenerating from an input workbook."),
         ("", "5. Sheets are protected without a password so formulas are not overwritten by accident: "
              "Review > Unprotect Sheet lifts it."),
         ("h", "Sheets"),
-        ("", "Dashboard: key figures, reconciliation, charts. Rates: cost per unit of each activity. CostToServe: "
+        ("", "Dashboard: key figures, the bridge from revenue to net profit, reconciliation, money at stake per "
+             "action, tiers, top loss-makers, recommendations, charts. Client: one client picked from a list, "
+             "from price to profit, its signals, reasons and action. Settings: every setting, editable. "
+             "Rates: cost per unit of each activity. CostToServe: "
              "cost of each activity for each client. Profitability: net revenue to net profit per client. "
              "Scores: the seven signals, the termination score and the recommended action. DropImpact: what the "
              "firm gains or loses if the client leaves. Segmentation: whale curve, tiers, quadrants, segment "
-             "value chain, exit scenario. TransitionPlan: tasks for each client to exit (status and notes are "
+             "value chain, exit scenario. WhaleCurve: clients from most to least profitable, cumulative share, "
+             "tier. TransitionPlan: tasks for each client to exit (due date, owner, status and notes are "
              "yours). Tourniquet: activities to cut for clients to restructure. PlanArchive: tasks of clients "
              "no longer in the plan, with what was typed."),
         ("h", "Generated"),
@@ -39,24 +46,32 @@ README = {
         ("", "Qué clientes ganan o pierden dinero una vez contado el coste de servirlos, cómo se segmentan, "
              "a cuáles renegociar, reestructurar o dejar ir, y cómo salir limpiamente de un cliente."),
         ("h", "Cómo usarlo"),
-        ("", "1. Las celdas amarillas son datos de entrada: Parámetros, Clientes, Actividades, Consumos, Recursos, "
-             "y el estado y las notas del PlanTransición. Edítelas; todo lo demás se calcula."),
+        ("", "1. Las celdas amarillas son suyas: Parámetros, Clientes, Actividades, Consumos, Recursos, el cliente "
+             "elegido en la hoja Cliente y, en el PlanTransición, la fecha prevista (la propuesta queda al lado), "
+             "el nombre del responsable, el estado y las notas. Edítelas; todo lo demás se calcula, y una celda "
+             "que escribe xlprof rechaza lo tecleado con un mensaje que dice dónde editar."),
         ("", "2. Ingresos netos, márgenes, coste de servir, coste financiero, beneficio neto, horas, las señales y "
              "la puntuación son fórmulas vivas: se actualizan al escribir, sin Python."),
         ("", "3. Niveles, curva de ballena, cuadrantes, acciones y plan de transición los escribe xlprof. "
              "Actualícelos con el botón Recalcular de la cinta xlprof, o con 'xlprof recalc ESTE_ARCHIVO.xlsx' "
-             "(se conservan valoraciones, parámetros, estados y notas; el archivo anterior queda como .bak.xlsx)."),
+             "(se conserva todo lo que haya escrito; el archivo anterior queda como .bak.xlsx). Hasta entonces, "
+             "un aviso en rojo en el Panel y junto a cada bloque que escribe xlprof dice que los datos han "
+             "cambiado."),
         ("", "4. No ordene las hojas de entrada (los filtros sí): las filas de Clientes, Consumos y las hojas "
              "calculadas están alineadas cliente a cliente. Para añadir clientes, regenere desde un libro de entrada."),
         ("", "5. Las hojas están protegidas sin contraseña para no sobrescribir fórmulas por error: "
              "Revisar > Desproteger hoja."),
         ("h", "Hojas"),
-        ("", "Panel: cifras clave, conciliación, gráficos. Tarifas: coste por unidad de cada actividad. "
+        ("", "Panel: cifras clave, el puente de ingresos a beneficio neto, conciliación, dinero en juego por "
+             "acción, niveles, mayores pérdidas, recomendaciones, gráficos. Cliente: un cliente elegido de una "
+             "lista, del precio al beneficio, sus señales, motivos y acción. Parámetros: todos los parámetros, "
+             "editables. Tarifas: coste por unidad de cada actividad. "
              "CosteServicio: coste de cada actividad por cliente. Rentabilidad: de ingresos netos a beneficio neto. "
              "Puntuaciones: las siete señales, la puntuación de salida y la acción recomendada. ImpactoSalida: lo "
              "que la empresa gana o pierde si el cliente se va. Segmentación: curva de ballena, niveles, "
-             "cuadrantes, cadena de valor, escenario de salida. PlanTransición: tareas de salida (estado y notas "
-             "son suyos). Torniquete: actividades a recortar en clientes a reestructurar. ArchivoPlan: tareas de "
+             "cuadrantes, cadena de valor, escenario de salida. CurvaBallena: clientes del más al menos rentable, "
+             "cuota acumulada, nivel. PlanTransición: tareas de salida (fecha, responsable, estado y notas son "
+             "suyos). Torniquete: actividades a recortar en clientes a reestructurar. ArchivoPlan: tareas de "
              "clientes que ya no están en el plan, con lo escrito."),
         ("h", "Generado"),
     ],

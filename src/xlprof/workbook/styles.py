@@ -7,6 +7,8 @@ typed (no ".00"), percentages with one decimal, dates ISO.
 
 from __future__ import annotations
 
+import math
+
 _CURRENCY = {  # number format: prefix/suffix around the amount
     "EUR": ("", " [$€-x-euro2]"),
     "USD": ("[$$-409]", ""),
@@ -65,6 +67,7 @@ class Styles:
         self.share = add({"num_format": "0%"})
         self.score = add({"num_format": "0.0"})
         self.signal = add({"num_format": "0.00"})
+        self.sci = add({"num_format": "0.000000E+00"})
         self.date = add({"num_format": "yyyy-mm-dd"})
         self.money_bold = add({"num_format": money, "bold": True, "top": 1})
         self.money0_bold = add({"num_format": money_format(currency, 0), "bold": True, "top": 1})
@@ -97,6 +100,18 @@ def wrapped_lines(text: str, width: float) -> int:
             lines += 1
             used -= room
     return lines
+
+
+def amount_width(largest: float) -> int:
+    """Width of a column whose largest amount (absolute) is ``largest``, shown as
+    ``-1,234,567.89 €`` (Excel shows ### for a number that does not fit)."""
+    digits = len(f"{int(largest):,}") if math.isfinite(largest) and largest < 1e15 else 1
+    return digits + 6          # sign, cents and the currency (separators are narrower than digits)
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes in a wrapping cell ``width`` characters wide, its line breaks kept."""
+    return sum(wrapped_lines(part, width) for part in text.split("\n"))
 
 
 def page_setup(ws, *, landscape: bool = True, fit_width: int = 1, fit_height: int = 0,

@@ -23,7 +23,7 @@ from .inputs import InputLayout, quote
 from .labels import h, sheet
 from .layout import NOTICE, STALE_NAME, SUMMED, Block
 from .stream import prepare_formula
-from .styles import FOOTER, Styles, money_format, page_setup, wrapped_lines  # noqa: F401
+from .styles import FOOTER, Styles, amount_width, money_format, page_setup, text_lines, wrapped_lines  # noqa: F401
 
 FORMULA_MODES = ("native", "values", "udf")
 PROTECT = {"autofilter": True, "sort": False, "format_columns": True, "format_rows": True,
@@ -143,14 +143,28 @@ def write_cells(ws, r: int, c: int, values: list, fmts=None) -> None:
 MONEY_COLUMNS = SUMMED | {"cost", "avoidable_cost", "cumulative_profit", "profit_per_hour", "rate"}
 
 
+def largest_amounts(frame: pd.DataFrame, keys: list[str]) -> dict[str, float]:
+    """Per amount column of ``frame``: the largest of its absolute values and of its total."""
+    out = {}
+    for k in keys:
+        if k in MONEY_COLUMNS and k in frame:
+            x = pd.to_numeric(frame[k], errors="coerce").fillna(0.0)
+            out[k] = float(max(x.abs().max() if len(x) else 0.0, abs(x.sum())))
+    return out
+
+
 def headers(ws, st: Styles, row: int, keys: list[str], lang: str, widths: dict[str, int] | None = None,
-            raw: dict[int, str] | None = None, *, first_col: int = 0) -> None:
+            raw: dict[int, str] | None = None, *, first_col: int = 0,
+            largest: dict[str, float] | None = None) -> None:
     """A header row whose texts wrap; the row is as tall as its longest header needs
-    (LibreOffice does not grow rows by itself)."""
+    (LibreOffice does not grow rows by itself). ``largest``: the largest amount of a column
+    (see :func:`largest_amounts`), which widens it so that its totals never show ###."""
     tallest = 1
     for j, k in enumerate(keys):
         text = raw[j] if raw and j in raw else h(k, lang)
         width = (widths or {}).get(k, 16 if k in MONEY_COLUMNS else 14)
+        if largest and k in largest:
+            width = max(width, amount_width(largest[k]))
         ws.write_string(row, first_col + j, text, st.header)
         ws.set_column(first_col + j, first_col + j, width)
         tallest = max(tallest, wrapped_lines(text, width))
@@ -189,10 +203,11 @@ class OutFormats:
         self.money0 = add(num_format=money_format(currency, 0))
         self.money_bold = add(num_format=money, bold=True, top=1)
         self.number = add(num_format="#,##0.00")
+        self.sci = add(num_format="0.000000E+00")
         self.hours = add(num_format="#,##0.0")
         self.qty = add(num_format="General")
         self.date = add(num_format="yyyy-mm-dd")
-        self.wrap = add(text_wrap=True, valign="top", indent=1)
+        self.wrap = add(text_wrap=True, align="left", valign="top", indent=1)   # (indent needs the alignment)
         self.status = add(italic=True, font_color="#595959")
 
 

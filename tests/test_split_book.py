@@ -73,3 +73,13 @@ def test_split_books_agree_with_libreoffice(split_books, tmp_path):
     books.append(again)
     for book, recalculated in zip(books, lo.recalc_many(books, tmp_path / "lo")):
         assert lo.compare_recalculated(book, recalculated) == [], book.name
+
+
+def test_a_split_book_says_what_its_resources_are(split_books):
+    """Its Resources sheet holds the group's slice: the README sheet says so."""
+    wb = CalamineWorkbook.from_path(str(split_books["Ana"]))
+    text = " ".join(str(r[0]) for r in wb.get_sheet_by_name("README").to_python() if r and r[0])
+    assert "Split book" in text and "slice of each resource" in text
+    res = wb.get_sheet_by_name("Resources").to_python()
+    # Ana's calls: 300 + 200 at 6 min = 50 h of Team, at 60 an hour
+    assert res[1][:3] == ["Team", pytest.approx(3_000.0), pytest.approx(50.0)]

@@ -88,6 +88,16 @@ UDF_NOTE = {
 }
 
 
+SPLIT_README = {
+    "en": "Split book: it holds one group of the portfolio's clients, with the portfolio's rates, tiers, "
+          "quadrants and scores (Settings fixed_*). Its Resources are this group's slice of each resource: "
+          "the hours its clients use, at the portfolio's cost per hour, so nothing shows as unused here; the "
+          "unused capacity is the portfolio's.",
+    "es": "Libro dividido: contiene un grupo de los clientes de la cartera, con las tarifas, niveles, "
+          "cuadrantes y puntuaciones de la cartera (Parámetros fixed_*). Sus Recursos son la parte de cada "
+          "recurso que usa este grupo: las horas de sus clientes, al coste por hora de la cartera, así que aquí "
+          "no aparece capacidad sin usar; la capacidad sin usar es de la cartera.",
+}
 WIDTH = 76    # fits A4 portrait unscaled (LibreOffice does not scale a one-column sheet to fit)
 
 
@@ -109,6 +119,9 @@ def write_readme(ctx: Ctx, ws, *, source_name: str, version: str) -> None:
     stamp = L.stamp_of(ctx.a, fixed_rates=ctx.fixed_rates, mode=ctx.cells.mode)
     for text in L.readme_lines(lang, source_name=source_name, version=version, stamp=stamp):
         line(text, st.text)
+    if ctx.a.settings.fixed_price_median is not None:     # a split book (--split-by)
+        r += 1
+        line(SPLIT_README[lang], st.wrap)
     if ctx.cells.mode == "udf":
         r += 1
         line(UDF_NOTE[lang], st.bold)

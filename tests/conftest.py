@@ -11,6 +11,30 @@ import os
 import shutil
 
 import pytest
+from click.testing import CliRunner
+
+# Every CLI run in the suite tells a crash from bad input (design.md section 6): whatever the
+# test asserts, an exit code of 1 (input), 3 (unreadable) or 4 (unwritable) never carries the
+# "internal error" message, 70 always does, no traceback is printed and no exception escapes
+# the CLI (click's runner would report one as exit code 1, the code for bad input).
+_DEFECT = ("defect in xlprof", "defecto de xlprof")
+_invoke = CliRunner.invoke
+
+
+def _checked_invoke(self, *args, **kwargs):
+    result = _invoke(self, *args, **kwargs)
+    out = result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"the CLI let {type(result.exception).__name__} escape (exit {result.exit_code}): {result.exception!r}\n{out}")
+    assert "Traceback (most recent call last)" not in out, out
+    if result.exit_code in (1, 3, 4):
+        assert not any(d in out for d in _DEFECT), f"exit {result.exit_code} with an internal error:\n{out}"
+    if result.exit_code == 70:
+        assert any(d in out for d in _DEFECT), f"exit 70 without saying it is a defect:\n{out}"
+    return result
+
+
+CliRunner.invoke = _checked_invoke
 
 
 QUICK_FIRST = ["test_mutants.py", "test_formulas.py", "test_vector.py", "test_split.py", "test_analysis_tables.py",

@@ -400,6 +400,7 @@ def test_bad_input_to_generate_and_recalc_leaves_existing_files_untouched(books,
     before = bad.read_bytes()
     r = CliRunner().invoke(main, ["recalc", str(bad)])
     assert r.exit_code == 1
+    assert "sheet Clients, row 3, column Revenue" in r.output and "'n/a' is not a number" in r.output
     assert bad.read_bytes() == before
     assert not (tmp_path / "bad.bak.xlsx").exists()
     assert sorted(x.name for x in tmp_path.iterdir() if x.name.startswith(".")) == []

@@ -56,7 +56,9 @@ T = {
     "recon_rows": {
         "clients_net_profit": ("Net profit of all clients", "Beneficio neto de todos los clientes"),
         "financing_cost": ("+ imputed financing cost (not in the ledger)", "+ coste financiero imputado (no contable)"),
-        "unused_capacity_cost": ("- unused capacity cost", "- coste de capacidad no usada"),
+        "unused_capacity_cost": ("- unused capacity cost (negative: hours used beyond capacity, at its cost per hour)",
+                                 "- coste de capacidad no usada (negativo: horas usadas por encima de la capacidad, "
+                                 "a su coste por hora)"),
         "unassigned_cost": ("- costs not assigned to any client", "- costes no asignados a ningún cliente"),
         "model_operating_profit": ("= operating profit per the model", "= resultado operativo según el modelo"),
         "ledger_operating_profit": ("Revenue - discounts - COGS - bad debt - activity and resource costs",

@@ -99,7 +99,7 @@ def test_client_columns_the_workbook_shows(a):
                                      "pays 60 days late; bad debt of 100 (1.0% of revenue)",
                                      "cost-to-serve is 41% of net revenue"]
     assert c.loc["C", "reasons"] == ["no signal argues for exit"]
-    assert c["action_reason"].to_dict() == {"A": "Platinum tier", "B": "score 98 and leaving gains 633 per period",
+    assert c["action_reason"].to_dict() == {"A": "Platinum tier", "B": "score 98 and leaving gains 633 EUR per period",
                                             "C": "strategic client"}
     assert c["client_name"].to_dict() == {"A": "A", "B": "B", "C": "C"}   # blank names show the id
 

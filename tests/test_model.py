@@ -299,11 +299,11 @@ def action_portfolio(**settings):
 ACTION_ROWS = [
     ("S", "retain_strategic", "strategic client"),
     ("R", "review", "score 100 but only 65% of the signals have data"),
-    ("T", "terminate", "score 100 and leaving gains 3,000 per period"),
-    ("N", "restructure", "loses 3,000; cost-to-serve is the problem"),
-    ("G", "renegotiate", "loses 500 but growth potential is 4/5"),
-    ("U", "restructure", "loses 500; cost-to-serve is the problem"),
-    ("V", "renegotiate", "loses 200; raise price 2.0% to break even"),
+    ("T", "terminate", "score 100 and leaving gains 3,000 EUR per period"),
+    ("N", "restructure", "loses 3,000 EUR; cost-to-serve is the problem"),
+    ("G", "renegotiate", "loses 500 EUR but growth potential is 4/5"),
+    ("U", "restructure", "loses 500 EUR; cost-to-serve is the problem"),
+    ("V", "renegotiate", "loses 200 EUR; raise price 2.0% to break even"),
     ("P1", "retain_grow", "Platinum tier"),
     ("P2", "retain_grow", "Gold tier"),
     ("P3", "maintain", "profitable, no strong signal"),
@@ -399,7 +399,7 @@ def test_restructure_burden_comes_from_settings():
     c = a.clients.set_index("client_id")
     assert c.loc["U", "signal_service_burden"] == pytest.approx(0.5)
     assert c.loc["U", "action"] == "renegotiate"
-    assert c.loc["U", "action_reason"] == "loses 500; raise price 5.0% to break even"
+    assert c.loc["U", "action_reason"] == "loses 500 EUR; raise price 5.0% to break even"
     assert c.loc["N", "action"] == "restructure"
 
 
@@ -589,8 +589,8 @@ def test_top_reasons_en_and_es():
     assert es.loc["W", "reasons"] == ["margen neto -5,0% (objetivo 10%)",
                                       "paga con 48 días de retraso", "Comunicación: valoración 2/5"]
     assert en.loc["W", "action"] == es.loc["W", "action"] == "renegotiate"
-    assert en.loc["W", "action_reason"] == "loses 1,825; raise price 5.0% to break even"
-    assert es.loc["W", "action_reason"] == "pierde 1.825; subir el precio un 5,0% para cubrir costes"
+    assert en.loc["W", "action_reason"] == "loses 1,825 EUR; raise price 5.0% to break even"
+    assert es.loc["W", "action_reason"] == "pierde 1.825 EUR; subir el precio un 5,0% para cubrir costes"
 
     # ratings of 4 argue for staying: only the bad debt is a reason
     assert en.loc["X", "signal_payment"] == 1.0

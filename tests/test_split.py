@@ -78,7 +78,7 @@ def test_split_scenario_is_the_groups_exits_and_reconciles():
         sub, sub_p = split_portfolio_analysis(a, p, ids)
         sc = sub.scenario
         assert sc.leaving == [ids[0]]
-        assert sc.profit_before == a.scenario.profit_before     # the firm's profit before
+        assert sc.profit_before == sub.clients["net_profit"].sum()   # the group's own profit before
         assert (sc.change, sc.recurring_change, sc.penalties) == (change, recurring, penalties)
         assert sc.sum_drop_impact == change and sc.difference == 0.0
         assert sc.respread_committed_cost == respread and sc.unabsorbed_committed_cost == 0.0

@@ -116,7 +116,7 @@ def test_group_value_chain_and_plan(split):
 def test_group_sees_the_scenario_through_its_own_leavers(split):
     _, a, (ab, _), (c, _) = split
     sc = ab.scenario
-    before = P_A + P_B + P_C
+    before = P_A + P_B          # the group's own clients (a recalculation of its book says the same)
     assert sc.leaving == ["B"]
     assert sc.profit_before == pytest.approx(before)
     # after = before + B's drop impact (-800 + 246.58) + its penalty 1,000 (recurring change)
@@ -126,7 +126,7 @@ def test_group_sees_the_scenario_through_its_own_leavers(split):
     assert sc.sum_drop_impact == pytest.approx(-800 + F_B)
     assert sc.sum_drop_impact_ledger == pytest.approx(-800.0)
     assert sc.financing_cost == pytest.approx(F_B)
-    # B's 200 calls (committed) are re-spread over A and C who still make calls; nothing unabsorbed
+    # B's 200 calls (committed) are re-spread over A, who still makes calls; nothing unabsorbed
     assert sc.respread_committed_cost == pytest.approx(2_000.0)
     assert sc.unabsorbed_committed_cost == 0.0
     assert sc.freed_hours == pytest.approx(3_560 / 60) and sc.freed_capacity_cost == pytest.approx(2_000.0)
@@ -135,7 +135,8 @@ def test_group_sees_the_scenario_through_its_own_leavers(split):
     # nobody of C's group leaves: no change
     s2 = c.scenario
     assert s2.leaving == [] and s2.penalties == 0.0 and s2.change == pytest.approx(0.0)
-    assert s2.profit_after == pytest.approx(before) and s2.respread_committed_cost == 0.0
+    assert s2.profit_before == pytest.approx(P_C)
+    assert s2.profit_after == pytest.approx(P_C) and s2.respread_committed_cost == 0.0
     assert list(s2.clients["client_id"]) == ["C"]
 
 

@@ -93,7 +93,7 @@ def test_action_restructure_burden(udfs):
     base = (-100.0, 1000.0, 250.0, -50.0, 60.0, 1.0)
     assert call("XLPROF_ACTION", *base) == "Restructure service (tourniquet)"      # 0.5 >= 0.5
     assert call("XLPROF_ACTION", *base, M, M, M, M, True, M, M, 0.6) == (
-        "Renegotiate: loses 100; raise price 10.0% to break even")                  # 0.5 < 0.6
+        "Renegotiate: loses 100 EUR; raise price 10.0% to break even")                  # 0.5 < 0.6
     # the same threshold from a settings range; an explicit argument wins over it
     assert call("XLPROF_ACTION", *base, M, M, M, M, M, M, M, M, (("restructure_burden", 0.6),)) == "Renegotiate"
     assert call("XLPROF_ACTION", *base, M, M, M, M, M, M, M, 0.5, (("restructure_burden", 0.6),)) == (

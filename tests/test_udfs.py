@@ -412,13 +412,13 @@ def test_reasons_and_actions_text(udfs):
     act = "XLPROF_ACTION"
     assert call(act, -100.0, 1000.0, 300.0, 50.0, 90.0, 1.0) == "Terminate"
     assert call(act, -100.0, 1000.0, 300.0, 50.0, 90.0, 1.0, None, None, None, "es", True) == (
-        "Terminar la relación: puntuación 90 y la salida mejora el resultado en 50 por periodo")
+        "Terminar la relación: puntuación 90 y la salida mejora el resultado en 50 EUR por periodo")
     assert call(act, -100.0, 1000.0, 300.0, 50.0, 90.0, 0.5) == "Review: rate the client first"
     assert call(act, -100.0, 1000.0, 300.0, 50.0, 90.0, 0.5, None, "yes") == "Retain (strategic)"
     assert call(act, -100.0, 1000.0, 300.0, -50.0, 60.0, 1.0, None, None, 4.0) == "Renegotiate"
     assert call(act, -100.0, 1000.0, 300.0, -50.0, 60.0) == "Restructure service (tourniquet)"
     assert call(act, -100.0, 1000.0, 50.0, -50.0, 60.0, 1.0, None, None, None, None, True) == (
-        "Renegotiate: loses 100; raise price 10.0% to break even")
+        "Renegotiate: loses 100 EUR; raise price 10.0% to break even")
     assert call(act, 100.0, 1000.0, 50.0, -50.0, 10.0, 1.0, "Platino") == "Retain and grow"
     assert call(act, 100.0, 1000.0, 50.0, -50.0, 10.0, 1.0, "iron") == "Maintain"
     assert call(act, 100.0, 1000.0, 50.0, -50.0, 10.0, 1.0, "copper") == (

@@ -138,12 +138,12 @@ def test_recommend_actions_defaults():
     # light cost-to-serve (5 %, burden 0) -> renegotiate, raise the price 10 %
     codes, why = V.recommend_actions(-100.0, 1000.0, 50.0, -50.0)
     assert codes == ["renegotiate"]
-    assert why == ["loses 100; raise price 10.0% to break even"]
+    assert why == ["loses 100 EUR; raise price 10.0% to break even"]
     # a profit and no tier: maintain
     assert V.recommend_actions(100.0, 1000.0, 50.0, -50.0)[0] == ["maintain"]
     # a high score with the default coverage (1) and a positive exit gain: terminate
     codes, why = V.recommend_actions(-100.0, 1000.0, 50.0, 25.0, score=80.0)
-    assert (codes, why) == (["terminate"], ["score 80 and leaving gains 25 per period"])
+    assert (codes, why) == (["terminate"], ["score 80 and leaving gains 25 EUR per period"])
     # Spanish
     assert V.recommend_actions(100.0, 1000.0, 50.0, -50.0, lang="es")[1] == ["rentable, sin señales fuertes"]
 
@@ -174,7 +174,7 @@ def test_recommend_actions_broadcast_whichever_argument_is_the_column():
     # low score, loss, growth 4 or more: renegotiate for growth
     codes, why = V.recommend_actions(-100.0, 1000.0, 400.0, -5.0, score=10.0, growth_potential=[4.0, 3.0])
     assert codes == ["renegotiate", "restructure"]
-    assert why[0] == "loses 100 but growth potential is 4/5"
+    assert why[0] == "loses 100 EUR but growth potential is 4/5"
     # profitable clients by tier
     codes, _ = V.recommend_actions(100.0, 1000.0, 50.0, -5.0, tier=["platinum", "gold", "iron", None])
     assert codes == ["retain_grow", "retain_grow", "maintain", "maintain"]

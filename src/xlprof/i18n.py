@@ -87,15 +87,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "action_retain_strategic": {"en": "strategic client", "es": "cliente estratégico"},
     "action_review": {"en": "score {score:.0f} but only {coverage:.0%} of the signals have data",
                       "es": "puntuación {score:.0f} pero solo el {coverage:.0%} de las señales tiene datos"},
-    "action_terminate": {"en": "score {score:.0f} and leaving gains {gain:,.0f} per period",
-                         "es": "puntuación {score:.0f} y la salida mejora el resultado en {gain:,.0f} por periodo"},
-    "action_renegotiate_growth": {"en": "loses {loss:,.0f} but growth potential is {growth:g}/5",
-                                  "es": "pierde {loss:,.0f} pero su potencial de crecimiento es {growth:g}/5"},
-    "action_restructure": {"en": "loses {loss:,.0f}; cost-to-serve is the problem",
-                           "es": "pierde {loss:,.0f}; el problema es el coste de servir"},
-    "action_renegotiate": {"en": "loses {loss:,.0f}; raise price {rise:.1%} to break even",
-                           "es": "pierde {loss:,.0f}; subir el precio un {rise:.1%} para cubrir costes"},
-    "action_renegotiate_nr": {"en": "loses {loss:,.0f}", "es": "pierde {loss:,.0f}"},
+    "action_terminate": {"en": "score {score:.0f} and leaving gains {gain:,.0f} {cur} per period",
+                         "es": "puntuación {score:.0f} y la salida mejora el resultado en {gain:,.0f} {cur} por periodo"},
+    "action_renegotiate_growth": {"en": "loses {loss:,.0f} {cur} but growth potential is {growth:g}/5",
+                                  "es": "pierde {loss:,.0f} {cur} pero su potencial de crecimiento es {growth:g}/5"},
+    "action_restructure": {"en": "loses {loss:,.0f} {cur}; cost-to-serve is the problem",
+                           "es": "pierde {loss:,.0f} {cur}; el problema es el coste de servir"},
+    "action_renegotiate": {"en": "loses {loss:,.0f} {cur}; raise price {rise:.1%} to break even",
+                           "es": "pierde {loss:,.0f} {cur}; subir el precio un {rise:.1%} para cubrir costes"},
+    "action_renegotiate_nr": {"en": "loses {loss:,.0f} {cur}", "es": "pierde {loss:,.0f} {cur}"},
     "action_retain_grow": {"en": "{tier} tier", "es": "nivel {tier}"},
     "action_maintain": {"en": "profitable, no strong signal", "es": "rentable, sin señales fuertes"},
     "whale_no_profit": {"en": "total profit is not positive: no whale curve",
@@ -106,6 +106,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "es": "actividad {activity}: el coste {pool:,.2f} no tiene volumen y no se asigna a ningún cliente"},
     "over_capacity": {"en": "resource {resource}: {used:,.1f} hours used exceed the {capacity:,.1f} hours of capacity",
                       "es": "recurso {resource}: {used:,.1f} horas usadas superan las {capacity:,.1f} horas de capacidad"},
+    "over_capacity_slice": {
+        "en": "resource {resource}: {used:,.1f} hours used exceed the {capacity:,.1f} hours of this group's share of "
+              "its capacity (a split book holds the hours its clients used at generation); the portfolio as a whole "
+              "may have room: regenerate the split books from the full input",
+        "es": "recurso {resource}: {used:,.1f} horas usadas superan las {capacity:,.1f} horas de la parte de su "
+              "capacidad que corresponde a este grupo (un libro dividido guarda las horas que usaron sus clientes al "
+              "generarlo); la cartera en conjunto puede tener margen: regenere los libros divididos desde la entrada "
+              "completa"},
     "time_driven_behavior": {
         "en": "activity {activity} is time-driven: its cost behaves like its resource {resource} ({behavior}), "
               "not \"{given}\" as given on Activities (set the behaviour on Resources)",

@@ -74,6 +74,13 @@ class Settings:
     fixed_gold_min_profit: float | None = None
 
     @property
+    def resource_slice(self) -> bool:
+        """A split book's settings (it carries the portfolio's medians): its Resources hold
+        the group's slice of each resource (the hours its clients used, at the portfolio's
+        cost per hour), not the whole resource."""
+        return self.fixed_price_median is not None
+
+    @property
     def weights(self) -> dict[str, float]:
         """Signal -> weight, in the order of :data:`SIGNALS`."""
         return {s: float(getattr(self, f"weight_{s}")) for s in SIGNALS}

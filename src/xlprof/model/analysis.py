@@ -195,9 +195,10 @@ def analyze(portfolio: Portfolio, settings: Settings | None = None, *,
         warnings.append(message("time_driven_behavior", lang, activity=name, resource=row["resource"],
                                 behavior=label(row["behavior"], lang),
                                 given=label(row["given_behavior"], lang)))
-    for row in res[res["unused_hours"] < 0].itertuples():
-        warnings.append(message("over_capacity", lang, resource=row.resource, used=row.used_hours,
-                                capacity=row.capacity_hours))
+    over = F.over_capacity(res["used_hours"].to_numpy(dtype=float), res["capacity_hours"].to_numpy(dtype=float))
+    for row in res[over].itertuples():
+        warnings.append(message("over_capacity_slice" if s.resource_slice else "over_capacity", lang,
+                                resource=row.resource, used=row.used_hours, capacity=row.capacity_hours))
 
     rates = acts["rate"].to_numpy()
     cts_m = vol * rates

@@ -52,6 +52,15 @@ def time_driven_rates(resource_cost, capacity_hours, minutes_per_unit) -> np.nda
     return per_minute * minutes
 
 
+def over_capacity(used_hours, capacity_hours) -> np.ndarray:
+    """True where the hours used exceed the capacity by more than rounding: more than
+    half a hundredth of an hour or a billionth of the capacity, whichever is larger (so a
+    resource used exactly to capacity, up to floating-point noise such as 5.7e-14 h, is
+    not over it). Shapes broadcast; hours."""
+    used, cap = _a(used_hours), _a(capacity_hours)
+    return used - cap > np.maximum(0.005, 1e-9 * np.abs(cap))
+
+
 def cost_to_serve(volumes, rates) -> np.ndarray:
     """CTS_i = sum_j volume_ij x rate_j; volumes is clients x activities, blanks count 0."""
     v = _zero_nan(np.atleast_2d(_a(volumes)))

@@ -102,22 +102,23 @@ def recommend_action(
 ) -> tuple[str, str]:
     """The first rule of the decision table that holds: (action code, reason in words)."""
     high = not _nan(score) and score >= settings.score_terminate
+    cur = settings.currency        # amounts in words carry the currency, as the summaries do
     if strategic:
         return "retain_strategic", message("action_retain_strategic", lang)
     if high and coverage < settings.coverage_min:
         return "review", message("action_review", lang, score=score, coverage=coverage)
     if high and exit_gain > 0:
-        return "terminate", message("action_terminate", lang, score=score, gain=exit_gain)
+        return "terminate", message("action_terminate", lang, score=score, gain=exit_gain, cur=cur)
     if round(profit, 6) < 0:  # amounts compare at a millionth (see segments.AMOUNT_DECIMALS)
         loss = -profit
         if not _nan(growth_potential) and growth_potential >= 4:
-            return "renegotiate", message("action_renegotiate_growth", lang, loss=loss,
+            return "renegotiate", message("action_renegotiate_growth", lang, loss=loss, cur=cur,
                                           growth=growth_potential)
         if not _nan(service_burden) and service_burden >= settings.restructure_burden:
-            return "restructure", message("action_restructure", lang, loss=loss)
+            return "restructure", message("action_restructure", lang, loss=loss, cur=cur)
         if _nan(breakeven_price_rise):
-            return "renegotiate", message("action_renegotiate_nr", lang, loss=loss)
-        return "renegotiate", message("action_renegotiate", lang, loss=loss, rise=breakeven_price_rise)
+            return "renegotiate", message("action_renegotiate_nr", lang, loss=loss, cur=cur)
+        return "renegotiate", message("action_renegotiate", lang, loss=loss, cur=cur, rise=breakeven_price_rise)
     if tier in ("platinum", "gold"):
         return "retain_grow", message("action_retain_grow", lang, tier=label(tier, lang))
     return "maintain", message("action_maintain", lang)

@@ -2,7 +2,9 @@
 
 A split analysis holds only its own clients, and its per-client numbers equal the
 portfolio's: rates, medians, tiers, scores and actions come from the portfolio run.
-Its whale curve and value chain are recomputed over its own clients. Its time-driven
+Its whale curve and value chain are recomputed over its own clients, and so are its exit
+scenario and warnings: they are what the model says of the split book's own inputs, so a
+recalculation of an untouched split book changes nothing. Its time-driven
 activities stay time-driven, on the group's slice of each resource (the hours its clients
 use at the portfolio's cost per hour); the other rates are carried as given rates.
 """
@@ -14,7 +16,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from .analysis import Analysis, Portfolio, _value_chain
+from .analysis import Analysis, Portfolio, _value_chain, analyze
 from .segments import tier_cutoffs, whale_curve
 
 
@@ -58,10 +60,9 @@ def split_portfolio_analysis(a: Analysis, p: Portfolio, ids: list[str]) -> tuple
              "cogs": float(c["cogs"].sum()), "bad_debt": float(c["bad_debt"].fillna(0).sum()),
              "activity_costs": assigned, "ledger_operating_profit": ledger, "difference": side - ledger,
              "holds": bool(abs(side - ledger) <= 1e-9 * max(1.0, abs(ledger)))}
-    scen = _group_scenario(a, keep)
     sub = dataclasses.replace(
         a, clients=c, activities=acts, resources=res, volumes=vol, cts=cts, whale=whale,
-        value_chain=_value_chain(c, cts), reconciliation=recon, scenario=scen,
+        value_chain=_value_chain(c, cts), reconciliation=recon,
         plan=a.plan[a.plan["client_id"].isin(keep)].reset_index(drop=True),
         archive=a.archive[a.archive["client_id"].isin(keep)].reset_index(drop=True),
         tourniquet=a.tourniquet[a.tourniquet["client_id"].isin(keep)].reset_index(drop=True),
@@ -87,7 +88,10 @@ def split_portfolio_analysis(a: Analysis, p: Portfolio, ids: list[str]) -> tuple
         volumes=p.volumes[p.volumes["client_id"].isin(keep)].reset_index(drop=True),
         activities=act_in, resources=res_in.reset_index(drop=True),
         plan=sub.plan, archive=sub.archive, settings=fixed)
-    return sub, sub_p
+    # the group's own exit scenario (its committed costs re-spread over its own stayers, on its
+    # slice) and warnings: exactly what `xlprof recalc` of the untouched book computes
+    own = analyze(sub_p, fixed, lang=a.lang)
+    return dataclasses.replace(sub, scenario=own.scenario, warnings=own.warnings), sub_p
 
 
 def _resource_slices(a: Analysis, acts: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -113,32 +117,3 @@ def _resource_slices(a: Analysis, acts: pd.DataFrame) -> tuple[pd.DataFrame, lis
     r["unused_capacity_cost"] = 0.0
     return r[cols].reset_index(drop=True), list(r["resource"])
 
-
-def _group_scenario(a: Analysis, keep: set[str]):
-    """The portfolio's exit scenario seen from a group: the effect on the firm's profit of
-    the group's own ``terminate`` clients leaving (committed costs re-spread over the
-    portfolio), so that it reconciles to the sum of the group's drop impacts. Before is
-    the portfolio's profit; after = before + the group leavers' recurring change."""
-    sc = a.scenario
-    c = a.clients
-    mine = c["client_id"].isin(keep).to_numpy()
-    gone = c["client_id"].isin(sc.leaving).to_numpy()
-    g = c[mine & gone]
-    committed = (a.activities["behavior"] == "committed_fixed").to_numpy()
-    stay_vol = a.volumes.to_numpy()[~gone].sum(axis=0)
-    cost = a.cts.to_numpy()[mine & gone]
-    respread = float(cost[:, committed & (stay_vol > 0)].sum())
-    unabsorbed = float(cost[:, committed & ~(stay_vol > 0)].sum())
-
-    def total(col: str) -> float:
-        return float(g[col].fillna(0.0).sum())
-
-    penalties = total("exit_penalty")
-    return dataclasses.replace(
-        sc, leaving=sorted(g["client_id"]), profit_after=sc.profit_before + total("drop_impact") + penalties,
-        penalties=penalties, unabsorbed_committed_cost=unabsorbed, respread_committed_cost=respread,
-        financing_cost=total("financing_cost"), sum_drop_impact=total("drop_impact"),
-        sum_drop_impact_ledger=total("drop_impact_ledger"), freed_hours=total("service_hours"),
-        freed_capacity_cost=total("freed_capacity_cost"),
-        new_lead_clients=[x for x in sc.new_lead_clients if x in keep],
-        clients=sc.clients[sc.clients["client_id"].isin(keep)].reset_index(drop=True))

@@ -56,7 +56,9 @@ T = {
     "recon_rows": {
         "clients_net_profit": ("Net profit of all clients", "Beneficio neto de todos los clientes"),
         "financing_cost": ("+ imputed financing cost (not in the ledger)", "+ coste financiero imputado (no contable)"),
-        "unused_capacity_cost": ("- unused capacity cost", "- coste de capacidad no usada"),
+        "unused_capacity_cost": ("- unused capacity cost (negative: hours used beyond capacity, at its cost per hour)",
+                                 "- coste de capacidad no usada (negativo: horas usadas por encima de la capacidad, "
+                                 "a su coste por hora)"),
         "unassigned_cost": ("- costs not assigned to any client", "- costes no asignados a ningún cliente"),
         "model_operating_profit": ("= operating profit per the model", "= resultado operativo según el modelo"),
         "ledger_operating_profit": ("Revenue - discounts - COGS - bad debt - activity and resource costs",
@@ -218,10 +220,13 @@ def write_dashboard(ctx: Ctx, ws, seg, *, source: str = "", generated=None) -> N
     ws.write_string(D.warnings_title, 0, tx("warnings", lang), st.subtitle)
     # room for the most warnings this layout can give (each pool without volume, each
     # over-used resource, no decision date, exit spiral), unlocked for Recalculate
+    # one line each, not wrapped: a warning runs on over the empty cells to its right (rows do not
+    # grow for wrapped text in LibreOffice, and the live Recalculate cannot size them: wrapped
+    # warnings printed on top of each other)
     most = ctx.m + len(ctx.p.resources) + 2
     for i in range(most):
-        ws.write_blank(D.warnings + i, 0, None, out.wrap)
-    write_block(ws, blocks["warnings"], out.wrap)
+        ws.write_blank(D.warnings + i, 0, None, out.text)
+    write_block(ws, blocks["warnings"], out.text)
     guard(ctx, ws, D.warnings, 0, D.warnings + most - 1, 0)
 
     size = {"x_scale": CHART_COLS * 64 / 480, "y_scale": 1.0}

@@ -38,17 +38,23 @@ GUARD = {  # the message of the validation that refuses typing into an engine-wr
 TOTAL = {"en": "Total", "es": "Total"}
 
 
+def _shown(x: float) -> float:
+    """``x`` with floating-point noise around zero (|x| < 1e-9, e.g. a difference of
+    -7e-11 or a negative zero) written as 0, so that no figure shows as "-0"."""
+    return 0.0 if -1e-9 < x < 1e-9 else x
+
+
 def cached(v: Any) -> Any:
     """The cached result XlsxWriter stores: numbers as float, blanks as ''."""
     if type(v) is float:
-        return v if v == v else ""
+        return _shown(v) if v == v else ""
     if v is None or v is pd.NaT:
         return ""
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
     if isinstance(v, (int, float, np.integer, np.floating)):
         f = float(v)
-        return "" if math.isnan(f) else f
+        return "" if math.isnan(f) else _shown(f)
     if isinstance(v, dt.date):
         return excel_serial(v)
     return v
@@ -98,7 +104,7 @@ def udf_cell(cells: Cells, ws, first: int, last: int, r: int, c: int, formula: s
 def value_cell(ws, r: int, c: int, v: Any, fmt=None) -> None:
     if type(v) is float:
         if v == v:
-            ws.put_number(r, c, v, fmt)
+            ws.put_number(r, c, _shown(v), fmt)
         else:
             ws.put_blank(r, c, fmt)
     elif v is None or (isinstance(v, str) and v == ""):
@@ -110,7 +116,7 @@ def value_cell(ws, r: int, c: int, v: Any, fmt=None) -> None:
         if math.isnan(f):
             ws.put_blank(r, c, fmt)
         else:
-            ws.put_number(r, c, f, fmt)
+            ws.put_number(r, c, _shown(f), fmt)
     elif isinstance(v, dt.datetime):
         ws.write_datetime(r, c, v, fmt)
     elif isinstance(v, dt.date):

@@ -120,6 +120,9 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
                  formulas: str, backup: bool) -> int:
     """Write the books; prints progress and a summary; returns the exit code."""
     start = time.perf_counter()
+    created = not outdir.exists()
+    if outdir.is_file():
+        raise OutputError(str(outdir), "is a file: -o names the folder the books go to")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -167,8 +170,10 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
         click.echo(f"FAILED {label}:\n{format_error(exc, lang=lang or getattr(exc, 'lang', None) or 'en')}", err=True)
     if not failures:
         return 0
-    if len(inputs) == 1 and not split_by and len(failures) == 1:
-        return failures[0][1].exit_code
+    if created and books == 0 and not any(outdir.iterdir()):
+        outdir.rmdir()      # nothing written: leave no empty folder behind
+    if len(inputs) == 1 and len(failures) == 1 and books == 0:
+        return failures[0][1].exit_code     # one input that failed whole: its own code, not "batch"
     return EXIT_BATCH_PARTIAL
 
 

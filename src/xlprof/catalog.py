@@ -31,6 +31,12 @@ CATALOG: dict[str, tuple] = {
                           "would replace it. To analyse it, run: xlprof generate {book} -o FOLDER",
                           "{book}: es un libro de datos, no un libro de análisis escrito por xlprof; recalc lo "
                           "reemplazaría. Para analizarlo, ejecute: xlprof generate {book} -o CARPETA"),
+    "large_book_recalc": ("{book}: is the summary book of a large portfolio (values only; every client is in the "
+                          "-clients.parquet and -clients.csv files beside it): there is nothing in it to recalculate. "
+                          "Change the inputs and run: xlprof generate INPUT -o FOLDER",
+                          "{book}: es el libro resumen de una cartera grande (solo valores; cada cliente está en los "
+                          "archivos -clients.parquet y -clients.csv junto a él): no hay nada que recalcular. Cambie "
+                          "los datos de entrada y ejecute: xlprof generate ENTRADA -o CARPETA"),
     "interrupted": ("interrupted", "interrumpido"),
     "out_of_memory": ("out of memory; the input is too large", "sin memoria; los datos son demasiado grandes"),
 

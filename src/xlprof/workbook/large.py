@@ -28,6 +28,7 @@ import pandas as pd
 
 from .. import __version__
 from ..i18n import label
+from ..messages import number
 from ..model.analysis import CLIENT_RESULT_COLUMNS, Analysis, Portfolio
 from . import dashboard
 from .inputs import new_workbook
@@ -54,12 +55,12 @@ MARKER = {SHEETS["top"]["en"], SHEETS["top"]["es"]}       # a summary book has o
 TEXT = {
     "en": {
         "title": "xlprof summary workbook (large portfolio)",
-        "why": "This portfolio has {n:,} clients, more than the {limit:,} a full analysis book holds comfortably "
+        "why": "This portfolio has {n} clients, more than the {limit} a full analysis book holds comfortably "
                "in Excel. This book keeps the portfolio figures, the tiers and segment value chain, the whale "
                "curve, the activities' rates and the top and bottom {top} clients by net profit.",
-        "files": "Every client's figures ({n:,} rows, one per client: the columns of 'xlprof score --format csv') "
+        "files": "Every client's figures ({n} rows, one per client: the columns of 'xlprof score --format csv') "
                  "are in the two files beside this book:",
-        "open": "Open the CSV in Excel (it holds {rows:,} rows: Excel shows at most 1,048,576) or in any tool; "
+        "open": "Open the CSV in Excel (it holds {rows} rows: Excel shows at most 1,048,576) or in any tool; "
                 "read the Parquet file with DuckDB, pandas or Power BI.",
         "values": "Values only: there are no formulas to recalculate. 'xlprof recalc' refuses this book; change the "
                   "inputs and run 'xlprof generate' on them again.",
@@ -68,13 +69,13 @@ TEXT = {
     },
     "es": {
         "title": "Libro resumen xlprof (cartera grande)",
-        "why": "Esta cartera tiene {n:,} clientes, más de los {limit:,} que un libro de análisis completo admite "
+        "why": "Esta cartera tiene {n} clientes, más de los {limit} que un libro de análisis completo admite "
                "con comodidad en Excel. Este libro conserva las cifras de la cartera, los niveles y la cadena de "
                "valor por segmento, la curva de ballena, las tarifas de las actividades y los {top} mejores y "
                "peores clientes por beneficio neto.",
-        "files": "Las cifras de cada cliente ({n:,} filas, una por cliente: las columnas de "
+        "files": "Las cifras de cada cliente ({n} filas, una por cliente: las columnas de "
                  "'xlprof score --format csv') están en los dos archivos junto a este libro:",
-        "open": "Abra el CSV en Excel (tiene {rows:,} filas: Excel muestra 1.048.576 como máximo) o en cualquier "
+        "open": "Abra el CSV en Excel (tiene {rows} filas: Excel muestra 1.048.576 como máximo) o en cualquier "
                 "herramienta; lea el Parquet con DuckDB, pandas o Power BI.",
         "values": "Solo valores: no hay fórmulas que recalcular. 'xlprof recalc' rechaza este libro; cambie los "
                   "datos de entrada y vuelva a ejecutar 'xlprof generate' sobre ellos.",
@@ -159,9 +160,12 @@ def _write(wb, st, a: Analysis, lang: str, side, source_name: str, generated) ->
     names = {k: v[lang] for k, v in SHEETS.items()}
     ws = wb.add_worksheet(names["readme"])
     ws.set_column(0, 0, WIDTH, st.wrap)
-    lines = [(t["title"], st.title), (t["why"].format(n=n, limit=LARGE_BOOK_CLIENTS, top=TOP), st.wrap),
-             (t["files"].format(n=n), st.wrap), (side[0], st.bold), (side[1], st.bold),
-             (t["open"].format(rows=n + 1), st.wrap), (t["values"], st.wrap)]
+    def num(x: int) -> str:                # 250,000 / 250.000
+        return number(x, lang, ",")
+
+    lines = [(t["title"], st.title), (t["why"].format(n=num(n), limit=num(LARGE_BOOK_CLIENTS), top=TOP), st.wrap),
+             (t["files"].format(n=num(n)), st.wrap), (side[0], st.bold), (side[1], st.bold),
+             (t["open"].format(rows=num(n + 1)), st.wrap), (t["values"], st.wrap)]
     when = generated[1].strftime("%Y-%m-%d %H:%M") if generated else "-"
     lines.append((t["generated"].format(version=__version__, source=source_name or "-", when=when), st.note))
     for r, (text, fmt) in enumerate(lines):

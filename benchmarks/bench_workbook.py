@@ -147,7 +147,7 @@ STEPS = [  # (label, worksheet_class options, zlib level): each step adds one op
 ]
 
 
-def steps(a, p, d: Path, repeat: int) -> list[tuple[str, float]]:
+def steps(a, p, d: Path, repeat: int) -> list[tuple[str, float, float]]:
     """xlprof's writer with its optimisations added one at a time (stream.worksheet_class)."""
     from xlprof.workbook import stream
     from xlprof.workbook.book import write_analysis_book
@@ -157,10 +157,18 @@ def steps(a, p, d: Path, repeat: int) -> list[tuple[str, float]]:
     try:
         for label, options, level in STEPS:
             stream.Book.worksheet_class, stream.COMPRESSION = stream.worksheet_class(**options), level
-            out.append((label, timeit(lambda: write_analysis_book(a, p, d / "step.xlsx"), repeat)))
+            runs = [timed(lambda: write_analysis_book(a, p, d / "step.xlsx")) for _ in range(repeat)]
+            out.append((label, statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)))
     finally:
         stream.Book.worksheet_class, stream.COMPRESSION = saved
     return out
+
+
+def timed(fn) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of one call."""
+    t, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - t, time.process_time() - c
 
 
 def timeit(fn, repeat):
@@ -192,11 +200,17 @@ def main(argv=None) -> int:
         d = Path(d)
         log = record_cells(a, p, d / "rec.xlsx")
         n_f = sum(1 for x in log if x[1] == "write_formula")
-        t_x = timeit(lambda: write_analysis_book(a, p, d / "x.xlsx"), args.repeat)
+        grouped = group(log)
+        # xlprof and the floor alternate, so that both see the same load; CPU seconds too
+        # (this process's, time.process_time: what a loaded machine does not inflate)
+        xs, fs = [], []
+        for _ in range(args.repeat):
+            xs.append(timed(lambda: write_analysis_book(a, p, d / "x.xlsx")))
+            fs.append(timed(lambda: write_floor(grouped, d / "floor.xlsx")))
+        t_x, t_floor = statistics.median(x[0] for x in xs), statistics.median(f[0] for f in fs)
+        cpu_x, cpu_floor = statistics.median(x[1] for x in xs), statistics.median(f[1] for f in fs)
         t_raw = timeit(lambda: raw_xlsxwriter(log, d / "raw.xlsx"), args.repeat)
         t_raw_fast = timeit(lambda: raw_xlsxwriter(log, d / "raw2.xlsx", fast_prepare=True), args.repeat)
-        grouped = group(log)
-        t_floor = timeit(lambda: write_floor(grouped, d / "floor.xlsx"), args.repeat)
         print(f"analysis workbook {args.clients:,} clients x {args.activities} activities: "
               f"{len(log):,} cells, {n_f:,} formulas")
         print(f"  engine (analyze)        {t_engine:6.2f} s")
@@ -207,9 +221,12 @@ def main(argv=None) -> int:
               f"ratio {t_x / t_raw_fast:.2f}x (the cost of formats, validation, charts)")
         print(f"  minimal streaming XML + deflate, same cells (the floor) {t_floor:6.2f} s; "
               f"xlprof / floor {t_x / t_floor:.2f}x, raw+shortcut / floor {t_raw_fast / t_floor:.2f}x")
+        print(f"  CPU: xlprof write {cpu_x:6.2f} s, floor {cpu_floor:6.2f} s; xlprof / floor {cpu_x / cpu_floor:.2f}x; "
+              f"each pair's wall ratio: {', '.join(f'{x[0] / f[0]:.2f}x' for x, f in zip(xs, fs))}")
         if args.steps:
-            for label, t in steps(a, p, d, args.repeat):
-                print(f"  {label:<58} {t:6.2f} s  {t / t_floor:5.2f}x the floor")
+            for label, t, cpu in steps(a, p, d, args.repeat):
+                print(f"  {label:<58} {t:6.2f} s  {t / t_floor:5.2f}x the floor; CPU {cpu:6.2f} s "
+                      f"{cpu / cpu_floor:5.2f}x the floor's CPU")
         if not args.skip_batch:
             from click.testing import CliRunner
 

@@ -378,7 +378,8 @@ def reason_texts(codes, client: dict, r: ClientResult, s, lang: str = "en") -> l
             parts = []
             days, terms = num(client.get("days_to_pay")), num(client.get("payment_terms_days"))
             if days - terms > 0:
-                parts.append(message("reason_payment", lang, late=days - terms))
+                one = f"{days - terms:.0f}" == "1"      # "pays 1 day late"
+                parts.append(message("reason_payment_one" if one else "reason_payment", lang, late=days - terms))
             debt = num(client.get("bad_debt"), 0.0)
             if debt > 0:
                 parts.append(message("reason_payment_bad_debt_share", lang, bad_debt=debt,

@@ -148,6 +148,14 @@ def test_explain_lists_a_clients_rows(hand):
     assert "7 row(s), 6 used, 1 left out" in r.output
 
 
+def test_explain_of_an_unknown_client_says_so_on_stderr_and_exits_1(hand):
+    _, book, _, _, _ = hand
+    r = CliRunner().invoke(main, ["ingest", str(book), "--explain", "NOPE"])
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert "no source row names client 'NOPE'" in r.stderr
+
+
 def test_show_sql_prints_the_statements(hand):
     _, book, _, ing, _ = hand
     r = CliRunner().invoke(main, ["ingest", str(book), "--show-sql", "--explain", "C1"])

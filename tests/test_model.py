@@ -997,3 +997,14 @@ def test_client_result_columns_are_all_there(action_analysis):
 
     assert set(CLIENT_RESULT_COLUMNS) <= set(action_analysis.clients.columns)
     assert list(action_analysis.clients["client_id"]) == sorted(action_analysis.clients["client_id"])
+
+
+def test_reason_payment_says_one_day_in_the_singular_en_and_es():
+    from xlprof.model.scoring import reason_text
+
+    facts = {"days_to_pay": 31.0, "payment_terms_days": 30.0}
+    assert reason_text("payment", facts, "en") == "pays 1 day late"
+    assert reason_text("payment", facts, "es") == "paga con 1 día de retraso"
+    facts = {"days_to_pay": 32.4, "payment_terms_days": 30.0}
+    assert reason_text("payment", facts, "en") == "pays 2 days late"
+    assert reason_text("payment", facts, "es") == "paga con 2 días de retraso"

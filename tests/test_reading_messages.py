@@ -152,13 +152,13 @@ def test_no_reading_message_is_english_only():
 
 def test_spanish_renders_its_own_numbers_and_dates_and_keeps_the_users_text():
     m = msg("decimal_ambiguous", example="1,234", thousands=1234.0, decimal=1.234, mark=",",
-            as_decimal=msg("the_decimal_comma"), nothing=msg("nothing"))
+            as_decimal=msg("the_decimal_comma"), nothing=msg("nothing"), where=msg("set_in_sheet"))
     assert str(m).startswith("'1,234' can be read as 1234 (',' separating thousands) or as 1.234 (',' as the "
                              "decimal comma), and nothing shows which")
     assert m.render("es").startswith("'1,234' puede leerse como 1234 (',' separa los miles) o como 1,234 (',' es "
                                      "la coma decimal), y nada indica cuál")
     d = msg("date_ambiguous", example="03/04/2027", dmy=dt.date(2027, 4, 3), mdy=dt.date(2027, 3, 4),
-            nothing=msg("nothing"), extra=msg("in_nothing"))
+            nothing=msg("nothing"), extra=msg("in_nothing"), where=msg("set_in_sheet"))
     assert "el 3 de abril de 2027 (día primero) o el 4 de marzo de 2027 (mes primero)" in d.render("es")
     assert msg("too_many_rows", rows=600000, limit=500000).render("es") == "tiene 600.000 filas (límite 500.000)"
     assert render("plain text", "es") == "plain text" and isinstance(m, str) and isinstance(m, Msg)
@@ -243,8 +243,9 @@ def test_a_csv_folder_in_spanish(tmp_path):
     assert out.strip() == (
         f"xlprof: problema en los datos:\n  {folder / 'Clients.csv'}, hoja Clients, fila 2, columna Revenue: '1.000' "
         "puede leerse como 1000 ('.' separa los miles) o como 1 ('.' es el punto decimal), y nada más en el "
-        "archivo indica cuál; ponga decimal_separator a '.' o ',' en la hoja Parámetros, o escriba el número "
-        "sin separador de miles")
+        "archivo indica cuál; ponga decimal_separator a '.' o ',' en el archivo Parámetros.csv (o Settings.csv) "
+        "de la carpeta: añada la línea decimal_separator,. o decimal_separator,\",\" bajo su encabezado "
+        "clave,valor, y cree el archivo si no existe, o escriba el número sin separador de miles")
 
 
 def test_problems_keep_their_language_across_processes():

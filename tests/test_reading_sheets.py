@@ -18,7 +18,7 @@ import pytest
 
 from _inputs import (N_CLIENTS, bad_book, expect, problem_lines, raw_tables, run, write_csv_folder,
                      xlsxwriter_book)
-from xlprof.errors import EXIT_BATCH_PARTIAL, EXIT_INPUT, EXIT_OK
+from xlprof.errors import EXIT_INPUT, EXIT_OK
 
 DECOY = ["X9999", "Decoy", "Nobody", "Nowhere", 1, 0, 1, 0, 0, 0, None, 0, 0, None, None, None, 3, 3,
          "no", ""]
@@ -220,11 +220,11 @@ def test_split_books_of_a_merged_manager_hold_every_client_of_the_merge(tmp_path
 
 def test_split_by_a_header_merged_into_the_data_is_refused_and_writes_nothing(tmp_path):
     """Region merged from its header D1:D3: the split would put C0001 and C0002 in a book
-    called 'Region'. Refused with the merge's fix (generate's exit for a failed input); nothing
-    written."""
+    called 'Region'. Refused with the merge's fix and the input-problem exit (one input that
+    fails whole keeps its own code); nothing written."""
     book = bad_book(tmp_path, lambda wb: wb["Clients"].merge_cells("D1:D3"))
     r, out = _split(book, tmp_path, "region")
-    text = expect(r, EXIT_BATCH_PARTIAL, f"FAILED {book}:")
+    text = expect(r, EXIT_INPUT, f"FAILED {book}:")
     assert f"{book}, sheet Clients, row 1, column Region: cells D1:D3 are merged from the header into the " \
            "data below it, so the header 'Region' would be read as the value of rows 2 to 3" in text
     assert list(out.glob("*")) == []

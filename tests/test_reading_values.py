@@ -68,7 +68,9 @@ def test_spanish_csv_without_decimal_commas_is_refused_then_settled_by_the_setti
     line = assert_located(out, folder / "Clients.csv", "Clients", 2, "Revenue",
                           "'120.000' can be read as 120000 ('.' separating thousands) or as 120 ('.' as the "
                           "decimal point), and nothing else in the file shows which; set decimal_separator "
-                          "to '.' or ',' in the Settings sheet")
+                          "to '.' or ',' in the folder's Settings.csv (or Parámetros.csv): add the line "
+                          "decimal_separator,. or decimal_separator,\",\" under its key,value header, creating "
+                          "the file if there is none, or type the number without a thousands separator")
     assert "(1 more cell read two ways)" in line
     assert len([ln for ln in out.splitlines() if "read two ways" in ln or "can be read as" in ln]) == 1
     settled = write_csv_folder(tmp_path / "es2", tables_with({(1, "Revenue"): "120.000", (2, "Revenue"): "45.500"},
@@ -118,8 +120,8 @@ def test_column_mixing_decimal_point_and_comma_is_refused(tmp_path):
     out = expect(run("validate", folder), EXIT_INPUT)
     assert_located(out, folder / "Clients.csv", "Clients", 3, "Revenue",
                    "'1,234.56' can only be read with a decimal point and '12,5' only with a decimal comma; "
-                   "type every number in the file the same way (2 cells read one way and 1 cell the "
-                   "other; this is the first of the 1 cell)")
+                   "type every number in the file the same way (2 cells read one way and only this one "
+                   "the other)")
 
 
 def test_text_1234_in_a_cell_is_refused_then_settled(tmp_path):
@@ -216,8 +218,9 @@ def test_ambiguous_dates_are_refused_then_settled_by_date_order(tmp_path):
     out = expect(run("validate", folder), EXIT_INPUT)
     assert_located(out, folder / "Clients.csv", "Clients", 3, "Contract end",
                    "'12/01/2026' can be 12 January 2026 (day first) or 1 December 2026 (month first), and "
-                   "nothing else in the column shows which; set date_order to dmy or mdy in the Settings "
-                   "sheet, or type the date as YYYY-MM-DD")
+                   "nothing else in the column shows which; set date_order to dmy or mdy in the folder's "
+                   "Settings.csv (or Parámetros.csv): add the line date_order,dmy or date_order,mdy under its "
+                   "key,value header, creating the file if there is none, or type the date as YYYY-MM-DD")
     settled = _us_dates(tmp_path, "us2", {2: "12/01/2026"}, {"date_order": "mdy"})
     ends = read_portfolio(settled).clients.set_index("client_id")["contract_end"]
     assert ends["C0002"] == dt.date(2026, 12, 1)

@@ -86,11 +86,21 @@ def _write_sheet(ws, cells, fmts, order_seed: int, *, fast: bool) -> None:
 
 
 def _random_book(path: Path, cls, cells, order_seed: int, *, streamed: bool, fast: bool) -> None:
-    wb = Book(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    """The sheet in a :class:`Book` of ``cls`` worksheets; ``cls=None``: in plain
+    ``xlsxwriter.Workbook`` with its own worksheet, every cell in memory, each format's XF
+    index taken when it is created (``Format._get_xf_index``, what :class:`Book` does: the one
+    difference by design)."""
+    import xlsxwriter
+
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    wb = Book(str(path), options) if cls else xlsxwriter.Workbook(str(path), options)
     wb.set_properties({"created": dt.datetime(2000, 1, 1)})
     fmts = [None, wb.add_format({"bold": True}), wb.add_format({"num_format": "0.00"}),
             wb.add_format({"num_format": "yyyy-mm-dd", "locked": False})]
-    ws = wb.add_worksheet("Data", worksheet_class=cls)
+    if cls is None:
+        for f in fmts[1:]:
+            f._get_xf_index()
+    ws = wb.add_worksheet("Data", worksheet_class=cls) if cls else wb.add_worksheet("Data")
     if streamed:
         ws.stream(keep=(0, 1))
     _write_sheet(ws, cells, fmts, order_seed, fast=fast)
@@ -109,6 +119,23 @@ def test_random_sheets_byte_identical_to_xlsxwriter(tmp_path_factory, cells, ord
     _random_book(d / "streamed.xlsx", Worksheet, cells, order_seed, streamed=True, fast=True)
     same_file(d / "plain.xlsx", d / "fast.xlsx")
     same_file(d / "plain.xlsx", d / "streamed.xlsx")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(CELL, min_size=1, max_size=300), order_seed=st.integers(0, 2**32 - 1))
+def test_streamed_book_equals_plain_xlsxwriter(tmp_path_factory, monkeypatch, cells, order_seed):
+    """Against XlsxWriter itself (``xlsxwriter.Workbook``, not a subclass): every part of the
+    package is byte for byte the same; at XlsxWriter's compression level the whole file is."""
+    d = tmp_path_factory.mktemp("plain")
+    _random_book(d / "plain.xlsx", None, cells, order_seed, streamed=False, fast=False)
+    _random_book(d / "streamed.xlsx", Worksheet, cells, order_seed, streamed=True, fast=True)
+    pa, pb = parts(d / "plain.xlsx"), parts(d / "streamed.xlsx")
+    assert list(pa) == list(pb)
+    for name in pa:
+        assert pa[name] == pb[name], f"{name} differs"
+    monkeypatch.setattr(stream, "COMPRESSION", 6)           # zlib's default, XlsxWriter's
+    _random_book(d / "level6.xlsx", Worksheet, cells, order_seed, streamed=True, fast=True)
+    assert (d / "level6.xlsx").read_bytes() == (d / "plain.xlsx").read_bytes()
 
 
 def test_a_row_written_after_it_was_saved_is_an_error_not_a_loss(tmp_path):

@@ -22,13 +22,13 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from test_split import _two_group_portfolio
+from test_split_book import split_books  # noqa: F401  (the two groups' split books, generated once)
 from xlprof.cli import main
 from xlprof.model import analyze
 from xlprof.model import formulas as F
 from xlprof.model.analysis import make_portfolio
 from xlprof.model.split import split_portfolio_analysis
 from xlprof.settings import Settings
-from xlprof.workbook.inputs import write_input_workbook
 
 GROUPS = {"Ana": (["L", "A"], 4_500.0, 4_500.0, 400.0), "Bob": (["M", "B"], 1_500.0, 3_000.0, 0.0)}
 
@@ -64,20 +64,10 @@ def _same(u, v) -> bool:
     return u == v
 
 
-@pytest.fixture(scope="module")
-def books(tmp_path_factory):
-    d = tmp_path_factory.mktemp("own")
-    src = d / "input.xlsx"
-    write_input_workbook(_two_group_portfolio(), src)
-    r = CliRunner().invoke(main, ["generate", str(src), "-o", str(d / "out"), "--split-by", "account_manager"])
-    assert r.exit_code == 0, r.output
-    return d, {m: d / "out" / f"input-analysis-{m}.xlsx" for m in GROUPS}
-
-
-def test_recalc_of_an_untouched_split_book_changes_nothing(books):
-    d, paths = books
-    for manager, book in paths.items():
-        again = d / f"{manager}-again.xlsx"
+def test_recalc_of_an_untouched_split_book_changes_nothing(split_books, tmp_path):
+    for manager in GROUPS:
+        book = split_books[manager]
+        again = tmp_path / f"{manager}-again.xlsx"
         r = CliRunner().invoke(main, ["recalc", str(book), "-o", str(again)])
         assert r.exit_code == 0, r.output
         x, y = _cells(book), _cells(again)

@@ -717,7 +717,7 @@ def test_analyze_bad_input_is_one_located_text(udfs):
         "#XLPROF! clients row 3 column revenue: 'abc' is not a number")
     na = (clients[0], ("C1", "Alpha", XL_NA, *clients[1][3:]), *clients[2:])
     assert call("XLPROF_ANALYZE", na, acts, vols, SETTINGS, RES) == (
-        "#XLPROF! clients row 2 column revenue: cell holds the Excel error #N/A")
+        "#XLPROF! clients row 2 column revenue: cell holds the Excel error #N/A; fix the formula or type the value")
     assert call("XLPROF_ANALYZE", *_tables(), (("colour", "blue"),), RES).startswith(
         "#XLPROF! settings row 2 column key: unknown setting 'colour'")
     out = call("XLPROF_ANALYZE", clients, acts, vols)  # Calls needs the Resources table

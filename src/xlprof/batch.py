@@ -50,11 +50,33 @@ def slug(value: str) -> str:
 
 def write_book(a: Analysis, p: Portfolio, target: Path, *, formulas: str, backup: bool,
                source_name: str | None = None, progress=None) -> None:
+    from .workbook import large
     from .workbook.book import write_analysis_book
 
     bak = backup_path(target) if backup and target.exists() else None
+    if large.is_large(a):       # past Excel's comfort: a summary book, every client in the side files
+        write_large_book(a, p, target, source_name=source_name, backup=bak, progress=progress)
+        return
     write_with(target, lambda tmp: write_analysis_book(a, p, tmp, formulas=formulas, source_name=source_name,
                                                        progress=progress), backup=bak)
+
+
+def write_large_book(a: Analysis, p: Portfolio, target: Path, *, source_name: str | None, backup: Path | None,
+                     progress=None) -> None:
+    """:mod:`.workbook.large`: the side files first (the book names them), then the book."""
+    from .workbook import dashboard, large
+    from .workbook.book import STEPS
+
+    parquet, csv_path = large.side_files(target)
+    write_with(csv_path, lambda tmp: large.write_clients_csv(a, tmp))
+    write_with(parquet, lambda tmp: large.write_clients_parquet(a, tmp))
+    source = source_name or Path(p.source).name or ""
+    write_with(target, lambda tmp: large.write_summary_book(
+        a, p, tmp, side=(parquet.name, csv_path.name), source_name=source,
+        generated=dashboard.generation_time(p.source)), backup=backup)
+    for name in STEPS:
+        if progress:
+            progress(name)
 
 
 def book_steps() -> int:
@@ -120,6 +142,9 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
                  formulas: str, backup: bool) -> int:
     """Write the books; prints progress and a summary; returns the exit code."""
     start = time.perf_counter()
+    created = not outdir.exists()
+    if outdir.is_file():
+        raise OutputError(str(outdir), "is a file: -o names the folder the books go to")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -167,8 +192,10 @@ def run_generate(inputs: list[Path], outdir: Path, *, split_by: str | None, lang
         click.echo(f"FAILED {label}:\n{format_error(exc, lang=lang or getattr(exc, 'lang', None) or 'en')}", err=True)
     if not failures:
         return 0
-    if len(inputs) == 1 and not split_by and len(failures) == 1:
-        return failures[0][1].exit_code
+    if created and books == 0 and not any(outdir.iterdir()):
+        outdir.rmdir()      # nothing written: leave no empty folder behind
+    if len(inputs) == 1 and len(failures) == 1 and books == 0:
+        return failures[0][1].exit_code     # one input that failed whole: its own code, not "batch"
     return EXIT_BATCH_PARTIAL
 
 

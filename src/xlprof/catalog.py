@@ -21,14 +21,22 @@ CATALOG: dict[str, tuple] = {
                  "input: please report it with the command you ran",
                  "error interno ({kind}: {detail}); es un defecto de xlprof, no un problema de sus datos: "
                  "comuníquelo junto con la orden que ejecutó"),
-    "validated": ("{path}: OK - {clients:,} clients, {activities:,} activities, {resources:,} resources, "
-                  "{volumes:,} volume entries",
-                  "{path}: correcto - {clients:,} clientes, {activities:,} actividades, {resources:,} "
-                  "recursos, {volumes:,} consumos"),
+    "validated": ("{path}: OK - {clients}, {activities}, {resources}, {volumes}",
+                  "{path}: correcto - {clients}, {activities}, {resources}, {volumes}"),
+    "n_clients": (("1 client", "{n:,} clients"), ("1 cliente", "{n:,} clientes")),
+    "n_activities": (("1 activity", "{n:,} activities"), ("1 actividad", "{n:,} actividades")),
+    "n_resources": (("1 resource", "{n:,} resources"), ("1 recurso", "{n:,} recursos")),
+    "n_volumes": (("1 volume entry", "{n:,} volume entries"), ("1 consumo", "{n:,} consumos")),
     "not_analysis_book": ("{book}: is an input workbook, not an analysis workbook written by xlprof; recalc "
                           "would replace it. To analyse it, run: xlprof generate {book} -o FOLDER",
                           "{book}: es un libro de datos, no un libro de análisis escrito por xlprof; recalc lo "
                           "reemplazaría. Para analizarlo, ejecute: xlprof generate {book} -o CARPETA"),
+    "large_book_recalc": ("{book}: is the summary book of a large portfolio (values only; every client is in the "
+                          "-clients.parquet and -clients.csv files beside it): there is nothing in it to recalculate. "
+                          "Change the inputs and run: xlprof generate INPUT -o FOLDER",
+                          "{book}: es el libro resumen de una cartera grande (solo valores; cada cliente está en los "
+                          "archivos -clients.parquet y -clients.csv junto a él): no hay nada que recalcular. Cambie "
+                          "los datos de entrada y ejecute: xlprof generate ENTRADA -o CARPETA"),
     "interrupted": ("interrupted", "interrumpido"),
     "out_of_memory": ("out of memory; the input is too large", "sin memoria; los datos son demasiado grandes"),
 
@@ -38,7 +46,8 @@ CATALOG: dict[str, tuple] = {
     "not_finite_str": ("{value!s} is not a finite number", "{value!s} no es un número finito"),
     "yesno_not_number": ("{value!r} is a yes/no value, not a number", "{value!r} es un sí/no, no un número"),
     "date_not_number": ("{value!s} is a date, not a number", "{value!s} es una fecha, no un número"),
-    "error_not_number": ("{code} is an Excel error, not a number", "{code} es un error de Excel, no un número"),
+    "error_not_number": ("{code} is an Excel error, not a number; fix the formula or type the value",
+                         "{code} es un error de Excel, no un número; corrija la fórmula o escriba el valor"),
     "not_yesno": ("{value!r} is not yes/no", "{value!r} no es sí/no"),
     "date_out_of_range": ("{date} is outside the dates xlprof accepts ({low} to {high})",
                           "{date} está fuera de las fechas que acepta xlprof ({low} a {high})"),
@@ -56,12 +65,11 @@ CATALOG: dict[str, tuple] = {
                          "todos los números{scope} de la misma forma"),
     "decimal_ambiguous": ("{example!r} can be read as {thousands:.15g} ('{mark}' separating thousands) or as "
                           "{decimal:.15g} ('{mark}' as {as_decimal}), and {nothing} shows which; set "
-                          "decimal_separator to '.' or ',' in the Settings sheet, or type the number without "
-                          "a thousands separator",
+                          "decimal_separator to '.' or ',' {where}, or type the number without a thousands "
+                          "separator",
                           "{example!r} puede leerse como {thousands:.15g} ('{mark}' separa los miles) o como "
                           "{decimal:.15g} ('{mark}' es {as_decimal}), y {nothing} indica cuál; ponga "
-                          "decimal_separator a '.' o ',' en la hoja Parámetros, o escriba el número sin "
-                          "separador de miles"),
+                          "decimal_separator a '.' o ',' {where}, o escriba el número sin separador de miles"),
     "the_decimal_point": ("the decimal point", "el punto decimal"),
     "the_decimal_comma": ("the decimal comma", "la coma decimal"),
     "has_other_decimal": ("{value!r} has {has} but the other numbers have {other}",
@@ -73,11 +81,24 @@ CATALOG: dict[str, tuple] = {
                       "{a!r} lleva el día primero pero {b!r} lleva el mes primero; escriba todas las "
                       "fechas{scope} de la misma forma (mejor: AAAA-MM-DD)"),
     "date_ambiguous": ("{example!r} can be {dmy:long} (day first) or {mdy:long} (month first), and {nothing} "
-                       "shows which; set date_order to dmy or mdy in the Settings sheet{extra}, or type the "
-                       "date as YYYY-MM-DD",
+                       "shows which; set date_order to dmy or mdy {where}{extra}, or type the date as "
+                       "YYYY-MM-DD",
                        "{example!r} puede ser el {dmy:long} (día primero) o el {mdy:long} (mes primero), y "
-                       "{nothing} indica cuál; ponga date_order a dmy o mdy en la hoja Parámetros{extra}, o "
-                       "escriba la fecha como AAAA-MM-DD"),
+                       "{nothing} indica cuál; ponga date_order a dmy o mdy {where}{extra}, o escriba la "
+                       "fecha como AAAA-MM-DD"),
+    # where a setting is set, in the two messages above
+    "set_in_sheet": ("in the Settings sheet", "en la hoja Parámetros"),
+    "set_in_csv_decimal": ("in the folder's Settings.csv (or Parámetros.csv): add the line decimal_separator,. "
+                           "or decimal_separator,\",\" under its key,value header, creating the file if there is "
+                           "none",
+                           "en el archivo Parámetros.csv (o Settings.csv) de la carpeta: añada la línea "
+                           "decimal_separator,. o decimal_separator,\",\" bajo su encabezado clave,valor, y "
+                           "cree el archivo si no existe"),
+    "set_in_csv_date": ("in the folder's Settings.csv (or Parámetros.csv): add the line date_order,dmy or "
+                        "date_order,mdy under its key,value header, creating the file if there is none",
+                        "en el archivo Parámetros.csv (o Settings.csv) de la carpeta: añada la línea "
+                        "date_order,dmy o date_order,mdy bajo su encabezado clave,valor, y cree el archivo si "
+                        "no existe"),
     "ymd_settles_nothing": (" (date_order ymd only settles dates written year first)",
                             " (date_order ymd solo decide las fechas escritas con el año primero)"),
     "has_other_order": ("{value!r} has the {has} first but the other dates have the {other} first",
@@ -95,7 +116,8 @@ CATALOG: dict[str, tuple] = {
     "nothing": ("nothing", "nada"),
 
     # --- cells (io/columns.py, io/numbers.py) ----------------------------------------------
-    "excel_error": ("cell holds the Excel error {code}", "la celda contiene el error de Excel {code}"),
+    "excel_error": ("cell holds the Excel error {code}; fix the formula or type the value",
+                    "la celda contiene el error de Excel {code}; corrija la fórmula o escriba el valor"),
     "formula_untrusted": ("the formula ={formula} cannot be trusted ({why}; {saved}); open the file in Excel "
                           "or LibreOffice and save it, so that the values are calculated and saved",
                           "no se puede confiar en la fórmula ={formula} ({why}; {saved}); abra el archivo en "
@@ -144,6 +166,8 @@ CATALOG: dict[str, tuple] = {
     "conflict_counts": ("{reason} ({many} read one way and {few} the other; this is the first of the {few})",
                         "{reason} ({many} se leen de una forma y {few} de la otra; esta es la primera de "
                         "ellas)"),
+    "conflict_count_one": ("{reason} ({many} read one way and only this one the other)",
+                           "{reason} ({many} se leen de una forma y solo esta de la otra)"),
     "cells": (("1 cell", "{n:,} cells"), ("1 celda", "{n:,} celdas")),
     "not_rating": ("{value} is not a rating between 1 and 5", "{value} no es una valoración entre 1 y 5"),
     "negative": ("{value} is negative; expected a number >= 0", "{value} es negativo; se espera un número >= 0"),
@@ -165,6 +189,50 @@ CATALOG: dict[str, tuple] = {
                         ("falta la columna obligatoria {columns} (hay: {found})",
                          "faltan las columnas obligatorias {columns} (hay: {found})")),
     "blank_required": ("{column} is blank; a value is required", "{column} está en blanco; hace falta un valor"),
+    "csv_row_too_long": ("this row has {n} fields, the header {width}, so its values are shifted into the "
+                         "wrong columns; the likely cause is an unquoted thousands separator (120,000) or a "
+                         "comma inside an unquoted text; put that value in double quotes (\"120,000\") or "
+                         "remove the separator (120000)",
+                         "esta fila tiene {n} campos y el encabezado {width}, así que sus valores caen en "
+                         "columnas equivocadas; la causa probable es un separador de miles sin comillas "
+                         "(120,000) o una coma dentro de un texto sin comillas; ponga ese valor entre comillas "
+                         "dobles (\"120,000\") o quite el separador (120000)"),
+    "csv_row_too_long_text": ("this row has {n} fields, the header {width}, so its values are shifted into the "
+                              "wrong columns; the likely cause is a {delimiter} inside an unquoted text; put that "
+                              "value in double quotes or remove the {delimiter}",
+                              "esta fila tiene {n} campos y el encabezado {width}, así que sus valores caen en "
+                              "columnas equivocadas; la causa probable es un {delimiter} dentro de un texto sin "
+                              "comillas; ponga ese valor entre comillas dobles o quite el {delimiter}"),
+    "totals_row_label": ("this row looks like a totals row ({column} {value!r}): read as data it would be a "
+                         "client whose amounts are the sum of the others, doubling the portfolio's totals; "
+                         "delete the row (xlprof computes its own totals). If a client really has the ID "
+                         "{value!r}, give it another one (e.g. '{value}-1')",
+                         "esta fila parece una fila de totales ({column} {value!r}): leída como datos sería un "
+                         "cliente cuyos importes son la suma de los demás, y duplicaría los totales de la "
+                         "cartera; borre la fila (xlprof calcula sus propios totales). Si un cliente tiene de "
+                         "verdad el ID {value!r}, dele otro (p. ej. '{value}-1')"),
+    "totals_row_name": ("this row looks like a totals row ({column} blank, name {value!r}): read as data it "
+                        "would be a client whose amounts are the sum of the others, doubling the portfolio's "
+                        "totals; delete the row (xlprof computes its own totals). If it is a real client, "
+                        "type its {column}",
+                        "esta fila parece una fila de totales ({column} vacío, nombre {value!r}): leída como "
+                        "datos sería un cliente cuyos importes son la suma de los demás, y duplicaría los "
+                        "totales de la cartera; borre la fila (xlprof calcula sus propios totales). Si es un "
+                        "cliente real, escriba su {column}"),
+    "totals_row_formula": ("this row looks like a totals row: {formula} adds up the column above it, so client "
+                           "{value!r} would count the other clients' amounts again; delete the row (xlprof "
+                           "computes its own totals), or type this client's own amounts instead of the formula",
+                           "esta fila parece una fila de totales: {formula} suma la columna de encima, así que "
+                           "el cliente {value!r} contaría otra vez los importes de los demás; borre la fila "
+                           "(xlprof calcula sus propios totales), o escriba los importes de este cliente en vez "
+                           "de la fórmula"),
+    "totals_row_formula_blank": ("this row looks like a totals row: {column} is blank and {formula} adds up the "
+                                 "column above it; delete the row (xlprof computes its own totals)",
+                                 "esta fila parece una fila de totales: {column} está vacío y {formula} suma la "
+                                 "columna de encima; borre la fila (xlprof calcula sus propios totales)"),
+    "delim_tab": ("tab", "tabulador"),
+    "delim_semicolon": ("semicolon", "punto y coma"),
+    "delim_pipe": ("'|'", "'|'"),
     "header_merged_across": ("header cells {span} are merged, so column {letter} has values but no header; "
                              "unmerge them and give each column its own header",
                              "las celdas de encabezado {span} están combinadas, así que la columna {letter} "
@@ -336,8 +404,10 @@ CATALOG: dict[str, tuple] = {
     "unsupported_type": ("unsupported file type {suffix}: expected .xlsx or a folder of CSV files",
                          "tipo de archivo no admitido {suffix}: se espera .xlsx o una carpeta de archivos CSV"),
     "no_suffix": ("(none)", "(ninguno)"),
-    "no_csv_files": ("holds no .csv files (expected Clients.csv, Activities.csv, Volumes.csv)",
-                     "no contiene archivos .csv (se esperan Clients.csv, Activities.csv, Volumes.csv)"),
+    "no_csv_files": ("holds no .csv files and no tables saved as text (expected Clients.csv, Activities.csv, "
+                     "Volumes.csv, or Clients.txt... from Excel's \"Unicode Text\" save)",
+                     "no contiene archivos .csv ni tablas guardadas como texto (se esperan Clients.csv, "
+                     "Activities.csv, Volumes.csv, o Clients.txt... del formato \"Texto Unicode\" de Excel)"),
     "csv_memory": ("holds {size:,.0f} MiB of CSV: reading and analysing it takes about {need:,.0f} MiB of "
                    "memory, more than the {have:,.0f} MiB available; split the portfolio into smaller "
                    "folders (e.g. one per region) or run xlprof where there is more memory",

@@ -1,11 +1,13 @@
 """The ``xlprof`` command line (click). Converts only: every number comes from the model.
 
 Exit codes (design.md section 6): 0 success, 1 input problems, 2 usage, 3 file
-unreadable/unsafe/too large, 4 output cannot be written, 5 batch with failures, 70 internal error (a defect).
+unreadable/unsafe/too large, 4 output cannot be written, 5 batch with failures, 70 internal error (a defect),
+141 the reader of the output went away (a closed pipe).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,6 +30,18 @@ LANG_OPTION = click.option("--lang", type=click.Choice(["en", "es"]), default=No
                                 "else en).")
 
 
+EXIT_PIPE_CLOSED = 141
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull (Python's documented way to exit after EPIPE without a second error)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 class XlprofGroup(click.Group):
     """Turns xlprof errors into a message and their exit code; never a traceback."""
 
@@ -41,6 +55,11 @@ class XlprofGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # the reader of our output went away (``xlprof score ... | head``): stop quietly, as
+            # Unix tools do (128 + SIGPIPE); stdout goes to devnull so the exit flush cannot fail
+            _silence_stdout()
+            ctx.exit(EXIT_PIPE_CLOSED)
         except KeyboardInterrupt:
             click.echo(f"xlprof: {render(msg('interrupted'), ctx.meta.get('xlprof.lang', 'en'))}", err=True)
             ctx.exit(130)
@@ -89,8 +108,10 @@ def validate(input_path: Path, lang: str | None) -> None:
     """Check INPUT and list every problem (exit 0 when clean, 1 with problems)."""
     p = _read(input_path, lang)
     n_vol = int((p.volumes["quantity"] != 0).sum())
-    click.echo(render(msg("validated", path=str(input_path), clients=len(p.clients), activities=len(p.activities),
-                          resources=len(p.resources), volumes=n_vol), lang or p.settings.language))
+    click.echo(render(msg("validated", path=str(input_path), clients=msg("n_clients", n=len(p.clients)),
+                          activities=msg("n_activities", n=len(p.activities)),
+                          resources=msg("n_resources", n=len(p.resources)), volumes=msg("n_volumes", n=n_vol)),
+                      lang or p.settings.language))
 
 
 @main.command()
@@ -137,7 +158,7 @@ class _Echo:
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("xlprof-demo"),
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("xlprof-demo"),
               show_default=True, help="Folder for the demo files (created if missing).")
 @LANG_OPTION
 @click.option("--clients", type=click.IntRange(10, 100_000), default=300, show_default=True,
@@ -184,6 +205,8 @@ def _write_analysis_if_available(a, portfolio, output, lang, stem, source: Path 
 def _mkdir(folder: Path) -> None:
     from .errors import OutputError
 
+    if folder.is_file():
+        raise OutputError(str(folder), "is a file: -o names the folder to write into")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -200,7 +223,7 @@ BACKUP_OPTION = click.option("--no-backup", is_flag=True,
 
 @main.command()
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Folder for the analysis workbooks (created if missing).")
 @click.option("--split-by", metavar="COLUMN", default=None,
               help="One book per value of this Clients column (account_manager, region...) plus the portfolio book.")
@@ -250,11 +273,15 @@ def _refuse_input_book(book: Path) -> None:
     from .errors import WorkbookError
     from .io.reader import XLSX_SUFFIXES
     from .io.xlsx import sheet_names
+    from .workbook import large
     from .workbook.regen import is_analysis_book
 
     if book.suffix.lower() in XLSX_SUFFIXES and book.is_file():
-        if is_analysis_book(dict.fromkeys(sheet_names(book))):
+        names = sheet_names(book)
+        if is_analysis_book(dict.fromkeys(names)):
             return
+        if large.MARKER & set(names):
+            raise WorkbookError(msg("large_book_recalc", book=str(book)))
         raise WorkbookError(msg("not_analysis_book", book=str(book)))
 
 

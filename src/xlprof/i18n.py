@@ -79,6 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                                       "es": "incobrables por {bad_debt:,.0f} ({share:.1%} de los ingresos)"},
     "reason_none": {"en": "no signal argues for exit", "es": "ninguna señal aconseja la salida"},
     "reason_payment": {"en": "pays {late:.0f} days late", "es": "paga con {late:.0f} días de retraso"},
+    "reason_payment_one": {"en": "pays {late:.0f} day late", "es": "paga con {late:.0f} día de retraso"},
     "reason_service_burden_nr": {"en": "service cost with no net revenue",
                                  "es": "coste de servicio sin ingresos netos"},
     "reason_service_burden": {"en": "cost-to-serve is {ratio:.0%} of net revenue",

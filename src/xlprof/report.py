@@ -119,18 +119,29 @@ def write_json(a: Analysis, out: TextIO) -> None:
     out.write("\n  ]" + head[len(opening):] + "\n")
 
 
+def _column(values: np.ndarray) -> tuple[np.ndarray, str]:
+    """(values, numpy kind): kinds other than float, int, bool and object become objects
+    (datetimes as Timestamps, as ``to_dict`` gives them)."""
+    kind = values.dtype.kind
+    if kind not in "fiubO":
+        return pd.Series(values).to_numpy(object), "O"
+    return values, kind
+
+
+def _float_texts(values: np.ndarray, blank: str) -> list[str]:
+    """``repr`` of each float (what json and the CSV writer write), ``blank`` for NaN and inf."""
+    out = list(map(float.__repr__, values.tolist()))
+    for i in np.flatnonzero(~np.isfinite(values)):
+        out[i] = blank
+    return out
+
+
 def _json_cells(key: str, values: np.ndarray) -> list[str]:
     """JSON text of each value as :func:`plain` and ``json.dumps(indent=2)`` (at a record's
     depth) write it."""
-    kind = values.dtype.kind
-    if kind not in "fiubO":
-        values = pd.Series(values).to_numpy(object)    # datetimes as Timestamps, as to_dict gives them
-        kind = "O"
+    values, kind = _column(values)
     if kind == "f":
-        out = list(map(float.__repr__, values.tolist()))
-        for i in np.flatnonzero(~np.isfinite(values)):
-            out[i] = "null"
-        return out
+        return _float_texts(values, "null")
     if kind in "iu":
         return list(map(int.__repr__, values.tolist()))
     if kind == "b":
@@ -173,18 +184,19 @@ def write_csv(a: Analysis, out: TextIO) -> None:
 
 
 def _csv_cells(key: str, values: np.ndarray) -> list[Any]:
-    kind = values.dtype.kind
-    if kind not in "fiubO":
-        values = pd.Series(values).to_numpy(object)
-        kind = "O"
+    values, kind = _column(values)
     if kind == "f":
-        out = list(map(float.__repr__, values.tolist()))
-        for i in np.flatnonzero(~np.isfinite(values)):
-            out[i] = ""
-        return out
+        return _float_texts(values, "")
     if kind in "iub":
         return values.tolist()
-    return [_csv_value(key, x) for x in values.tolist()]
+    vals = values.tolist()
+    if key == "reasons":        # lists of sentences, joined as the record-by-record writer did
+        vals = ["; ".join(x) if type(x) is list and all(type(t) is str for t in x) else x for x in vals]
+    # plain text that needs no escaping (nearly all) as it is; the rest value by value
+    return [x if type(x) is str and x[:1] not in _SAFE_NOT else _csv_value(key, x) for x in vals]
+
+
+_SAFE_NOT = frozenset(CSV_DANGEROUS)      # first characters csv_safe escapes (all one character)
 
 
 def _csv_value(key: str, v: Any) -> Any:
@@ -193,7 +205,7 @@ def _csv_value(key: str, v: Any) -> Any:
     if v is None:
         return ""
     v = plain(v)
-    if key == "reasons":
+    if key == "reasons" and isinstance(v, list):
         v = "; ".join(v)
     return "" if v is None else csv_safe(v) if isinstance(v, str) else repr(v) if isinstance(v, float) else v
 

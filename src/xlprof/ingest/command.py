@@ -60,7 +60,10 @@ def ingest(sources, output, start, end, template, lang, client, show_sql) -> Non
     if show_sql:
         click.echo("\n".join(ing.sql))
     if client is not None:
-        click.echo(format_explain(ing, client), nl=False)
+        text, found = format_explain(ing, client)
+        click.echo(text, nl=False, err=not found)
+        if not found:     # like grep: nothing found is not success (exit 1), said on stderr
+            raise SystemExit(1)
         return
     lang = lang or portfolio.settings.language
     target = output or sources.with_name(sources.stem + "-input.xlsx")
@@ -71,13 +74,14 @@ def ingest(sources, output, start, end, template, lang, client, show_sql) -> Non
                f"{read:,} rows read, {used:,} used, {read - used:,} left out; period {ing.start} to {ing.end})")
 
 
-def format_explain(ing, client: str) -> str:
-    """The rows of ``client`` in every source, as a plain table."""
+def format_explain(ing, client: str) -> tuple[str, bool]:
+    """The rows of ``client`` in every source, as a plain table, and whether any row names it."""
     from .typed import AMOUNTS
 
     rows = ing.explain(client)
     if not rows:
-        return f"no source row names client {client!r} (client ids are compared ignoring case)\n"
+        return (f"xlprof: no source row names client {client!r} (client ids are compared ignoring case); "
+                f"check the id against the client column of the sales lines\n", False)
     heads = ["source", "kind", "file", "row", "date", "document", *AMOUNTS, "due", "paid_date", "credit", "status"]
     keep = [j for j, h in enumerate(heads) if h not in AMOUNTS + ("due", "paid_date", "document")
             or any(r[j] is not None for r in rows)]
@@ -94,4 +98,4 @@ def format_explain(ing, client: str) -> str:
     lines = ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in table]
     used = sum(1 for r in rows if r[-1] == "used")
     lines.append(f"{len(rows)} row(s), {used} used, {len(rows) - used} left out; period {ing.start} to {ing.end}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", True

@@ -73,6 +73,10 @@ class RawSheet:
     ``columns``: the same cells by column (``columns[c][r]``; None where a row ended before
     column ``c``), when the reader read them that way (large CSV files, see
     :mod:`xlprof.io.textfiles`); ``rows`` is then a :class:`ColumnRows` view over them.
+
+    ``sums``: (row0, col0) -> formula text of the cells whose formula totals the cells above
+    them in their column (``SUM(E2:E4)``, ``SUBTOTAL(9,E2:E4)``), saved value trusted or not:
+    the marks of a totals row typed under a table (:mod:`xlprof.io.totals`).
     """
 
     file: str
@@ -83,6 +87,7 @@ class RawSheet:
     delimiter: str | None = None
     encoding: str | None = None
     columns: list[list[Any]] | None = None
+    sums: dict[tuple[int, int], str] = field(default_factory=dict)   # cells summing the column above
 
     def cell(self, r: int, c: int) -> Any:
         err = self.errors.get((r, c))

@@ -139,7 +139,7 @@ def date_column(values: Sequence[Any], reading: Reading = Reading()) -> Column:
                 found[cls] = v
     e.kinds = set(found)
     try:
-        order = ev.decide_date_order(found, setting=reading.date_order)
+        order = ev.decide_date_order(found, setting=reading.date_order, csv=reading.delimiter is not None)
         dependent: set[str] = set()
     except ValueError as exc:
         order = None
@@ -218,6 +218,8 @@ def decision_problem(exc: ValueError, parts: Sequence[tuple[Evidence, Callable[[
         proves = ev.NUMBER_PROVES if exc.setting == "decimal_separator" else ev.DATE_PROVES
         sides = [seen([c for c, r in proves.items() if r == reading]) for reading in exc.examples]
         (n_few, at), (n_many, _) = sorted(sides, key=lambda s: (s[0], _order(s[1])))
+        if n_few == 1:
+            return at, msg("conflict_count_one", reason=reason_of(exc), many=msg("cells", n=n_many))
         return at, msg("conflict_counts", reason=reason_of(exc), many=msg("cells", n=n_many),
                        few=msg("cells", n=n_few))
     classify = ev.number_class if exc.setting == "decimal_separator" else ev.date_class

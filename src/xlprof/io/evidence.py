@@ -181,7 +181,7 @@ def decimal_outcome(kinds: Iterable[str], *, setting: str = "auto", delimiter: s
 
 
 def decide_decimal(found: Mapping[str, str], *, setting: str = "auto",
-                   delimiter: str | None = None, scope: str | None = None) -> str | None:
+                   delimiter: str | None = None, scope: str | None = None, csv: bool = False) -> str | None:
     """The decimal separator (``"."`` or ``","``) of a column, or None if nothing depends on it.
 
     ``found`` maps each class of :data:`NUMBER_CLASSES` seen in the column (CSV: in the file)
@@ -190,7 +190,8 @@ def decide_decimal(found: Mapping[str, str], *, setting: str = "auto",
     (``;`` settles ``1,234`` as a decimal comma). Raises :class:`ConflictingValues` when the
     values prove both separators, :class:`AmbiguousValue` when a value reads two ways and
     nothing decides. ``scope`` names where the values come from in messages (default:
-    "file" when a delimiter is given, else "column"; "" for a lone value).
+    "file" when a delimiter is given, else "column"; "" for a lone value); ``csv``: the values
+    are a CSV folder's, whose settings are a Settings.csv file (the message says how).
     """
     outcome = decimal_outcome(found, setting=setting, delimiter=delimiter)
     if outcome not in ("conflict", "ambiguous"):
@@ -214,7 +215,7 @@ def decide_decimal(found: Mapping[str, str], *, setting: str = "auto",
     raise AmbiguousValue(
         msg("decimal_ambiguous", example=example, thousands=thousands, decimal=decimal, mark=mark,
             as_decimal=msg("the_decimal_point" if mark == "." else "the_decimal_comma"),
-            nothing=_nothing_else(scope)),
+            nothing=_nothing_else(scope), where=msg("set_in_csv_decimal" if csv else "set_in_sheet")),
         example=example, readings=readings, setting="decimal_separator")
 
 
@@ -356,7 +357,7 @@ _ORDER_WORDS = {"dmy": "day", "mdy": "month"}
 
 
 def decide_date_order(found: Mapping[str, str], *, setting: str = "auto",
-                      scope: str = "column") -> str | None:
+                      scope: str = "column", csv: bool = False) -> str | None:
     """The order (``"dmy"``, ``"mdy"``) of a column's year-last dates, or None if nothing
     depends on it.
 
@@ -364,7 +365,8 @@ def decide_date_order(found: Mapping[str, str], *, setting: str = "auto",
     Evidence first (``31/12/2027`` proves day-first), then ``setting`` (the Settings key
     ``date_order``: ``auto``, ``dmy``, ``mdy``, ``ymd``). Raises :class:`ConflictingValues`
     when the column proves both orders, :class:`AmbiguousValue` when a date reads two ways
-    and nothing decides (``ymd`` decides nothing for dates with the year last).
+    and nothing decides (``ymd`` decides nothing for dates with the year last); ``csv``: the
+    column is a CSV file's, whose settings are a Settings.csv file (the message says how).
     """
     proofs: dict[str, str] = {}
     for cls, example in found.items():
@@ -386,7 +388,7 @@ def decide_date_order(found: Mapping[str, str], *, setting: str = "auto",
     extra = msg("ymd_settles_nothing" if setting == "ymd" else "in_nothing")
     raise AmbiguousValue(
         msg("date_ambiguous", example=example, dmy=readings["dmy"], mdy=readings["mdy"],
-            nothing=_nothing_else(scope), extra=extra),
+            nothing=_nothing_else(scope), extra=extra, where=msg("set_in_csv_date" if csv else "set_in_sheet")),
         example=example, readings=readings, setting="date_order")
 
 

@@ -69,7 +69,8 @@ def decide_numbers(parts: Sequence[Evidence], reading: Reading) -> str | None | 
                 examples[kind] = e.where(kind)[2]
                 break
     try:
-        return ev.decide_decimal(examples, setting=reading.decimal_separator, delimiter=reading.delimiter)
+        return ev.decide_decimal(examples, setting=reading.decimal_separator, delimiter=reading.delimiter,
+                                 csv=reading.delimiter is not None)
     except ValueError as exc:
         return exc
 
@@ -216,6 +217,16 @@ def _number_cell(name: str, v: Any) -> float | str:
     return math.nan if x is None else x
 
 
+def _as_typed(v: Any) -> str:
+    """A cell's value as the user typed it: ``-5`` for the float -5.0 a workbook stores,
+    ``-5.5``; text quoted (``'-5'``)."""
+    if isinstance(v, str):
+        return repr(v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def _check_range(name: str, kind: str, nonnegative: bool, values, out: np.ndarray,
                  bad: dict[int, str | None]) -> None:
     with np.errstate(invalid="ignore"):
@@ -234,7 +245,7 @@ def _check_range(name: str, kind: str, nonnegative: bool, values, out: np.ndarra
         for i in np.flatnonzero(mask):
             i = int(i)
             if i not in bad:
-                bad[i] = msg(key, value=repr(values[i]))
+                bad[i] = msg(key, value=_as_typed(values[i]))
     if bad:
         out[list(bad)] = np.nan
 

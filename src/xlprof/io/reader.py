@@ -16,14 +16,15 @@ import pandas as pd
 from ..errors import InputError, Problem, UnreadableFileError
 from ..messages import lang_of, msg
 from ..model.analysis import Portfolio
-from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, TABLES, VOLUMES_LONG, column_label, header_map
+from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, TABLES, VOLUMES_LONG, column_label, header_map, sheet_lookup
 from ..settings import Settings
 from ..textnorm import norm_key
 from . import columns as C
 from .cells import RawSheet
 from .tables import (ParsedTable, Reading, _check_unique, _dtype, find_header, find_sheet, find_sheets,  # noqa: F401
-                     one_sheet, parse_column, parse_table, parse_value)
+                     one_sheet, parse_column, parse_table, parse_value, _data_rows)
 from .textfiles import read_csv_folder
+from .totals import check_totals_rows
 from .volumes import read_volumes
 from .xlsx import read_xlsx
 
@@ -41,7 +42,7 @@ def read_sheets(path: Path, notes: list[str] | None = None) -> dict[str, RawShee
     receives what the file reader left out (total rows, hidden sheets...)."""
     path = Path(path)
     if path.is_dir():
-        return read_csv_folder(path, _count_headers)
+        return read_csv_folder(path, _count_headers, _names_a_table)
     if not path.exists():
         raise UnreadableFileError(str(path), msg("no_such_file"))
     suffix = path.suffix.lower()
@@ -57,6 +58,14 @@ def read_sheets(path: Path, notes: list[str] | None = None) -> dict[str, RawShee
 
 
 _ALL_HEADERS = frozenset(k for t in TABLES for k in header_map(t))
+
+
+_TABLE_NAMES = frozenset().union(*(sheet_lookup(t) for t in TABLES))
+
+
+def _names_a_table(stem: str) -> bool:
+    """Whether a file's stem names an input table (``Clients``, ``Volúmenes``...)."""
+    return norm_key(stem) in _TABLE_NAMES
 
 
 def _count_headers(cells: list[str]) -> int:
@@ -101,6 +110,7 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
                                     file=raw.file, sheet=raw.name))
     clients, acts, res = tables["Clients"], tables["Activities"], tables["Resources"]
     if clients is not None:
+        _check_clients_totals(clients, raws["Clients"], problems)
         _check_unique(clients, "client_id", raws["Clients"], problems)
     if acts is not None:
         _check_unique(acts, "activity", raws["Activities"], problems)
@@ -116,13 +126,54 @@ def portfolio_from_sheets(sheets: dict[str, RawSheet], source: str,
                                     found=", ".join(sheets) or msg("none")), file=source))
     elif clients is not None and acts is not None:
         volumes = read_volumes(vraw, clients, acts, problems, notes, settings)
+    if vraw is not None:
+        _check_volumes_totals(vraw, problems)
     if problems:
-        raise InputError(problems, lang=declared_language(sheets))
+        raise InputError(_shifted_rows_alone(problems), lang=declared_language(sheets))
     c = clients.frame
     c["client_name"] = c["client_name"].where(c["client_name"].notna(), c["client_id"])
     r = res.frame if res is not None else pd.DataFrame(
         {k.name: pd.Series([], dtype=_dtype(k)) for k in RESOURCES.columns})
     return Portfolio(c, acts.frame, volumes, r, settings, source=source)
+
+
+def _shifted_rows_alone(problems: list[Problem]) -> list[Problem]:
+    """The problems without those of the CSV rows whose fields are shifted (more fields than
+    the header): their cells' complaints ('0' is not a date...) only repeat that one."""
+    shifted = {(p.file, p.row) for p in problems if getattr(p.message, "key", "").startswith("csv_row_too_long")}
+    if not shifted:
+        return problems
+    return [p for p in problems if (p.file, p.row) not in shifted
+            or getattr(p.message, "key", "").startswith("csv_row_too_long")]
+
+
+def _check_clients_totals(clients: ParsedTable, raw: RawSheet, problems: list[Problem]) -> None:
+    """Refuse a totals row typed under the clients (:mod:`.totals`), and drop it from the
+    frame so that no later check reads it as a client."""
+    cols = clients.columns
+    amounts = [j for name, j in cols.items() if name not in ("client_id", "client_name")]
+    found = check_totals_rows(raw, [r - 1 for r in clients.rows], cols["client_id"], cols.get("client_name"),
+                              amounts, clients.headers["client_id"], problems)
+    if found:
+        keep = [i for i, r in enumerate(clients.rows) if r - 1 not in found]
+        clients.frame = clients.frame.iloc[keep].reset_index(drop=True)
+        clients.rows = [clients.rows[i] for i in keep]
+
+
+def _check_volumes_totals(raw: RawSheet, problems: list[Problem]) -> None:
+    """Refuse a totals row typed under the volumes (:mod:`.totals`)."""
+    hmap = header_map(VOLUMES_LONG)
+    h = find_header(raw, hmap, ["client_id"])
+    if h is None:
+        return
+    header = raw.rows[h]
+    names = [hmap.get(norm_key(v)) if isinstance(v, str) else None for v in header]
+    if "client_id" not in names:
+        return
+    cid = names.index("client_id")
+    others = [j for j, v in enumerate(header) if j != cid and not (v is None or (isinstance(v, str) and not v.strip()))]
+    rows = _data_rows(raw, h, [cid, *others])
+    check_totals_rows(raw, rows, cid, None, others, str(header[cid]), problems)
 
 
 def _check_activities(acts: ParsedTable, res: ParsedTable | None, raw: RawSheet,

@@ -320,6 +320,7 @@ def _check_headerless(raw: RawSheet, h: int, problems: list[Problem], notes: lis
     them (the values would be lost silently), else a note that they are ignored."""
     header = raw.rows[h]
     if raw.columns is not None:              # a CSV file, read by column
+        _check_long_rows(raw, h, problems)
         width = len(raw.columns)
     else:
         width = max((len(r) for r in raw.rows[h + 1:]), default=0)
@@ -345,6 +346,28 @@ def _check_headerless(raw: RawSheet, h: int, problems: list[Problem], notes: lis
     if loose and notes is not None:
         notes.append(message("note_headerless", file=raw.file, sheet=raw.name, n=len(loose),
                              letters=", ".join(loose)))
+
+
+def _check_long_rows(raw: RawSheet, h: int, problems: list[Problem]) -> None:
+    """A CSV row with more fields than its header is refused: its values are shifted (an
+    unquoted thousands separator ``120,000`` or a delimiter inside an unquoted text), so
+    every column from there on would read its neighbour's value. Rows wholly blank are
+    harmless; rows with fewer fields than the header are normal (trailing blanks)."""
+    cols = raw.columns
+    width = next((j for j, col in enumerate(cols) if col[h] is None), len(cols))
+    if width >= len(cols):
+        return
+    beyond = cols[width]
+    for r in range(h + 1, len(beyond)):
+        if beyond[r] is None:
+            continue
+        n = max(j for j in range(len(cols)) if cols[j][r] is not None) + 1
+        if all(_blank(cols[j][r]) for j in range(n)):
+            continue
+        key = "csv_row_too_long" if raw.delimiter in (",", None) else "csv_row_too_long_text"
+        delimiter = message({"\t": "delim_tab", ";": "delim_semicolon"}.get(raw.delimiter, "delim_pipe"))
+        problems.append(Problem(message(key, n=n, width=width, delimiter=delimiter),
+                                file=raw.file, sheet=raw.name, row=r + 1))
 
 
 def check_header_merges(raw: RawSheet, h: int, used: Iterable[int],

@@ -43,13 +43,22 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
 )
 
 
-def read_csv_folder(folder: Path, score_header: Callable[[list[str]], int] | None = None) -> dict[str, RawSheet]:
+TEXT_SUFFIXES = (".txt", ".tsv")
+
+
+def read_csv_folder(folder: Path, score_header: Callable[[list[str]], int] | None = None,
+                    is_table: Callable[[str], bool] | None = None) -> dict[str, RawSheet]:
     """Every ``*.csv`` file of ``folder`` (any case of the suffix) as a raw sheet named after
-    the file's stem. ``score_header(cells)`` counts the known column headers in a row (used
-    to choose the delimiter). Raises :class:`UnreadableFileError` for files that cannot be
-    read as text, or too large for the memory there is (:func:`.safety.check_memory`)."""
+    the file's stem, and every ``*.txt``/``*.tsv`` file whose stem ``is_table`` (Excel's
+    "Unicode Text" and "Text (Tab delimited)" saves: ``Clients.txt``; other text files, a
+    ``README.txt``, are left alone). ``score_header(cells)`` counts the known column headers
+    in a row (used to choose the delimiter). Raises :class:`UnreadableFileError` for files
+    that cannot be read as text, or too large for the memory there is
+    (:func:`.safety.check_memory`)."""
     folder = Path(folder)
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.is_file() and (
+        p.suffix.lower() == ".csv"
+        or p.suffix.lower() in TEXT_SUFFIXES and is_table is not None and is_table(p.stem)))
     if not files:
         raise UnreadableFileError(str(folder), msg("no_csv_files"))
     check_memory(files, str(folder))         # before any file is read

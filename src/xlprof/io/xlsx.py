@@ -31,6 +31,7 @@ from ..messages import msg
 from ..schema import ACTIVITIES, CLIENTS, RESOURCES, SETTINGS, VOLUMES_LONG, sheet_lookup
 from ..textnorm import norm_key
 from .cells import ErrorCell, FormulaCell, PercentCell, RawSheet
+from .totals import sums_column_above
 from .safety import XML_SUFFIXES, check_package, check_prolog, parse_part, read_member
 from .xlsx_parts import (Padded, Percent, TableInfo, WorkbookInfo, parse_rels, parse_styles,
                          parse_table, parse_workbook, rels_member)
@@ -56,17 +57,17 @@ def read_xlsx(path: Path, notes: list[str] | None = None) -> dict[str, RawSheet]
 
 
 class LazySheet(RawSheet):
-    """A :class:`RawSheet` whose ``rows``, ``errors`` and ``merged`` are read on first use
+    """A :class:`RawSheet` whose ``rows``, ``errors``, ``merged`` and ``sums`` are read on first use
     (errors in the sheet surface then, as :class:`UnreadableFileError`)."""
 
     def __init__(self, file: str, name: str, loader: "_Loader"):  # noqa: D107 - fields load later
         self.file, self.name, self._loader = file, name, loader
 
     def __getattr__(self, attr: str):
-        if attr not in ("rows", "errors", "merged"):
+        if attr not in ("rows", "errors", "merged", "sums"):
             raise AttributeError(attr)
         raw = self._loader.load(self.name)
-        self.rows, self.errors, self.merged = raw.rows, raw.errors, raw.merged
+        self.rows, self.errors, self.merged, self.sums = raw.rows, raw.errors, raw.merged, raw.sums
         return getattr(self, attr)
 
 
@@ -218,7 +219,7 @@ def _raw_sheet(file: str, sheet: str, rows: list[list[Any]], scan: SheetScan, bo
     rows += [[None] * width for _ in range(height - len(rows))]
     for (r, c), code in scan.errors.items():
         rows[r][c] = ErrorCell(code)
-    _formulas(rows, scan.formulas, book.info)
+    sums = _formulas(rows, scan.formulas, book.info)
     for (r, c), style in scan.styled.items():
         kind = book.styles.get(style)
         v = rows[r][c]
@@ -235,7 +236,7 @@ def _raw_sheet(file: str, sheet: str, rows: list[list[Any]], scan: SheetScan, bo
     spread = _spread_merges(rows, scan.merged)
     errors = {pos: cell.code for pos, cell in
               ((p, rows[p[0]][p[1]]) for p in (*scan.errors, *spread)) if isinstance(cell, ErrorCell)}
-    return RawSheet(file, sheet, rows, errors, list(scan.merged))
+    return RawSheet(file, sheet, rows, errors, list(scan.merged), sums=sums)
 
 
 _VOLATILE = re.compile(r"(?<![\w.])(?:_xlfn\.)?(TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY)\s*\(", re.IGNORECASE)
@@ -257,7 +258,11 @@ def _distrust(f: Formula, text: str, info: WorkbookInfo) -> str | None:
     return None
 
 
-def _formulas(rows: list[list[Any]], formulas: dict[tuple[int, int], Formula], info: WorkbookInfo) -> None:
+def _formulas(rows: list[list[Any]], formulas: dict[tuple[int, int], Formula],
+              info: WorkbookInfo) -> dict[tuple[int, int], str]:
+    """Mark the formulas whose saved value cannot be trusted (:class:`FormulaCell`); return
+    the cells whose formula sums the column above them (:func:`.totals.sums_column_above`)."""
+    sums: dict[tuple[int, int], str] = {}
     masters = {f.shared_index: (pos, f.text) for pos, f in formulas.items()
                if f.shared_index is not None and f.is_master}
     for pos, f in formulas.items():
@@ -266,6 +271,8 @@ def _formulas(rows: list[list[Any]], formulas: dict[tuple[int, int], Formula], i
             (r0, c0), master = masters[f.shared_index]
             text = shift_formula(master or "", pos[0] - r0, pos[1] - c0)
         text = text or ""
+        if sums_column_above(text, *pos):
+            sums[pos] = text
         reason = _distrust(f, text, info)
         if reason is None:
             continue
@@ -273,6 +280,7 @@ def _formulas(rows: list[list[Any]], formulas: dict[tuple[int, int], Formula], i
         if not f.has_value:
             cached = None
         rows[pos[0]][pos[1]] = FormulaCell(text, cached, reason)
+    return sums
 
 
 _REF_TOKEN = re.compile(r"""("(?:[^"]|"")*"|'(?:[^']|'')*')|(?<![\w.$])(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?![\w(])""")

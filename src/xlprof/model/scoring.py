@@ -70,7 +70,8 @@ def reason_text(signal: str, facts: dict, lang: str, settings: Settings = DEFAUL
         bad_debt, revenue = facts.get("bad_debt"), facts.get("revenue")
         parts = []
         if late is not None and late > 0:
-            parts.append(message("reason_payment", lang, late=late))
+            one = f"{late:.0f}" == "1"       # "pays 1 day late", not "1 days"
+            parts.append(message("reason_payment_one" if one else "reason_payment", lang, late=late))
         if not _nan(bad_debt) and bad_debt > 0:
             if not _nan(revenue) and revenue > 0:
                 parts.append(message("reason_payment_bad_debt_share", lang, bad_debt=bad_debt,

@@ -220,10 +220,13 @@ def write_dashboard(ctx: Ctx, ws, seg, *, source: str = "", generated=None) -> N
     ws.write_string(D.warnings_title, 0, tx("warnings", lang), st.subtitle)
     # room for the most warnings this layout can give (each pool without volume, each
     # over-used resource, no decision date, exit spiral), unlocked for Recalculate
+    # one line each, not wrapped: a warning runs on over the empty cells to its right (rows do not
+    # grow for wrapped text in LibreOffice, and the live Recalculate cannot size them: wrapped
+    # warnings printed on top of each other)
     most = ctx.m + len(ctx.p.resources) + 2
     for i in range(most):
-        ws.write_blank(D.warnings + i, 0, None, out.wrap)
-    write_block(ws, blocks["warnings"], out.wrap)
+        ws.write_blank(D.warnings + i, 0, None, out.text)
+    write_block(ws, blocks["warnings"], out.text)
     guard(ctx, ws, D.warnings, 0, D.warnings + most - 1, 0)
 
     size = {"x_scale": CHART_COLS * 64 / 480, "y_scale": 1.0}

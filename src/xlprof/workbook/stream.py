@@ -243,7 +243,7 @@ class Worksheet(_XlsxWorksheet):
                 self._write_cell(row, col, cell)
                 continue
             fmt = cell[-1] if kind is CellBlankTuple else cell[1]
-            if fmt is None:
+            if fmt is None:                      # upstream: the row's, else the column's format
                 fmt = row_fmt
                 if fmt is None and col in self.col_info:
                     fmt = self.col_info[col].column_format
@@ -254,7 +254,7 @@ class Worksheet(_XlsxWorksheet):
                 if s is None:
                     s = styles[fmt] = f' s="{fmt._get_xf_index()}"'
                 attr = f' r="{_LETTERS[col]}{rn}"{s}'
-            if kind is CellFormulaTuple:
+            if kind is CellFormulaTuple:         # upstream: _write_cell, "Formula" branch
                 formula, _, value = cell
                 if isinstance(value, bool):
                     attr += ' t="b"'
@@ -266,11 +266,11 @@ class Worksheet(_XlsxWorksheet):
                         attr += ' t="str"'
                     value = _escape(value)
                 out.append(f"<c{attr}><f>{_escape(formula)}</f><v>{value}</v></c>")
-            elif kind is CellStringTuple:
+            elif kind is CellStringTuple:        # "String" branch (shared strings)
                 out.append(f'<c{attr} t="s"><v>{cell[0]}</v></c>')
-            elif kind is CellBlankTuple:
+            elif kind is CellBlankTuple:         # "Blank" branch
                 out.append(f"<c{attr}/>")
-            else:
+            else:                                # "Number" and "Datetime" branches
                 out.append(f"<c{attr}><v>{cell[0]:.16G}</v></c>")
         if out:
             self.fh.write("".join(out))

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from xlsxwriter.worksheet import Worksheet as XlsxWorksheet
 from xlsxwriter.worksheet import re_dynamic_function
@@ -123,6 +123,8 @@ def test_random_sheets_byte_identical_to_xlsxwriter(tmp_path_factory, cells, ord
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cells=st.lists(CELL, min_size=1, max_size=300), order_seed=st.integers(0, 2**32 - 1))
+# found by CI: a "\r" in a value of a row spilled to disk came back as "\n" (text-mode temp file)
+@example(cells=[(0, 0, "formula", "\r", 0), (16, 0, "number", 0.0, 0)], order_seed=0)
 def test_streamed_book_equals_plain_xlsxwriter(tmp_path_factory, monkeypatch, cells, order_seed):
     """Against XlsxWriter itself (``xlsxwriter.Workbook``, not a subclass): every part of the
     package is byte for byte the same; at XlsxWriter's compression level the whole file is."""

@@ -88,7 +88,8 @@ class Worksheet(_XlsxWorksheet):
         columns the charts draw, kept in memory for their cached data."""
         if self.dim_rowmin is not None:
             raise RuntimeError(f"{self.name}: stream() must come before the first write")
-        self._spill = tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.tmpdir)
+        # newline="": read back as written (universal newlines would turn a "\r" in a value into "\n")
+        self._spill = tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=self.tmpdir)
         rows = _Rows()
         rows.sheet = self
         self.table = rows

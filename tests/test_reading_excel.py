@@ -17,24 +17,13 @@ import pytest
 
 import xlwings_win as xw_win
 from remote_book import apply_actions, make_payload, run_in_remote_book
+from test_live import read_values as _values   # what Excel sends: every sheet from A1, cached values
 from xlprof.model import analyze
 from xlprof.model.analysis import make_portfolio
 from xlprof.settings import Settings
 from xlprof.workbook.book import write_analysis_book
 
 MOD = "xlprof.udfs"
-
-
-def _values(path: Path) -> dict[str, list[list]]:
-    """What Excel sends: every sheet from A1, formula cells as their cached values."""
-    import python_calamine as pc
-
-    wb = pc.CalamineWorkbook.from_path(str(path))
-    try:
-        return {n: [list(r) for r in wb.get_sheet_by_name(n).to_python(skip_empty_area=False)]
-                for n in wb.sheet_names}
-    finally:
-        wb.close()
 
 
 def _spanish_book(tmp_path: Path) -> dict[str, list[list]]:

@@ -13,13 +13,11 @@ from pathlib import Path
 def ingest_portfolio(sources: Path | str, *, start: dt.date | None = None, end: dt.date | None = None):
     """(Portfolio, Ingested, notes) for a sources workbook; raises XlprofError subclasses."""
     from ..errors import InputError
-    from .build import book_settings, build_portfolio
+    from .build import build_portfolio
     from .checks import negative_figures
     from .engine import ingest
-    from .spec import read_sources_book
 
-    settings = book_settings(read_sources_book(Path(sources)))
-    ing = ingest(sources, start=start, end=end, settings=settings)
+    ing = ingest(sources, start=start, end=end)      # reads the sources book once, its Settings with it
     problems = negative_figures(ing)
     if problems:
         raise InputError(problems)

@@ -16,19 +16,11 @@ from ..io.cells import RawSheet
 from ..io.reader import find_header, find_sheet, portfolio_from_sheets
 from ..model.analysis import Portfolio
 from ..schema import ACTIVITIES, CLIENTS, RESOURCES, header_map
-from ..settings import Settings
 from ..textnorm import norm_key
 from .engine import CLIENT_FIGURES, Ingested
 from .spec import DRIVERS, SourcesBook, settings_sheet
 
 MASTER_KEEPS = ("payment_terms_days",)   # a contract's terms win over terms seen in due dates
-
-
-def book_settings(book: SourcesBook) -> Settings:
-    """The sources workbook's Settings (without the ingest-only period keys), as
-    :func:`~xlprof.ingest.spec.read_sources_book` read them (its problems are raised there,
-    with the others)."""
-    return book.settings
 
 
 def _sheets(book: SourcesBook) -> dict[str, RawSheet]:

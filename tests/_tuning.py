@@ -7,6 +7,7 @@
   mutmut maps each mutated function to the tests that call it, and a module-scoped fixture
   calls it during the first test only; under mutation testing such fixtures are therefore
   function-scoped, so that every test that reads the result runs against every mutant.
+- :func:`plain_id`: a parameter id mutmut can hand back to pytest.
 """
 
 from __future__ import annotations
@@ -26,3 +27,15 @@ def examples(n: int) -> int:
 def shared_scope(fixture_name: str, config) -> str:
     """``@pytest.fixture(scope=shared_scope)``: module-scoped, function-scoped under mutation."""
     return "function" if mutating() else "module"
+
+
+def plain_id(text: str) -> str:
+    """A test id of printable ASCII without spaces or backslashes (``'\u20ac 300'`` -> ``U+20AC_300``).
+
+    mutmut runs pytest several times in one process and passes back the ids of the first run.
+    pytest escapes non-ASCII and backslashes in an id (``\\u20ac``) when it imports a test
+    module, but not when a later run finds the module already imported, and it cannot find
+    an id with surrounding spaces: either way the id is "not found" and mutmut stops.
+    """
+    return "".join("_" if c.isspace() else c if c.isascii() and c.isprintable() and c != "\\"
+                   else f"U+{ord(c):04X}" for c in text)

@@ -13,6 +13,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+from _tuning import mutating, plain_id
+
 # Every CLI run in the suite tells a crash from bad input (design.md section 6): whatever the
 # test asserts, an exit code of 1 (input), 3 (unreadable) or 4 (unwritable) never carries the
 # "internal error" message, 70 always does, no traceback is printed and no exception escapes
@@ -38,10 +40,9 @@ CliRunner.invoke = _checked_invoke
 
 
 def pytest_make_parametrize_id(config, val, argname):
-    """Under mutation testing, parameter ids with spaces (``[ 7 ]``) spelt without them:
-    mutmut passes test ids back to pytest, which cannot find an id with surrounding spaces."""
-    if os.environ.get("XLPROF_TEST_EXAMPLES") and isinstance(val, str) and any(c.isspace() for c in val):
-        return "".join(f"\\x{ord(c):02x}" if c.isspace() else c for c in val)
+    """Under mutation testing, parameter ids spelt in plain ASCII (tests/_tuning.plain_id)."""
+    if mutating() and isinstance(val, str) and plain_id(val) != val:
+        return plain_id(val)
     return None
 
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _tuning import plain_id
 from xlprof.io import evidence as ev
 from xlprof.io.evidence import (DATE_CLASSES, NUMBER_CLASSES, AmbiguousValue, ConflictingValues,
                                 date_class, decide_date_order, decide_decimal, number_class,
@@ -62,7 +63,7 @@ NOT_NUMBERS = ["", " ", "-", "n/a", "abc", "12.", "1.23.4", "1,2.5", "1.234.5", 
                "--5", "(5", "1'23", "nan", "inf", "1,234 .5"]
 
 
-@pytest.mark.parametrize("text, cls, value", NUMBERS, ids=[n[0] for n in NUMBERS])
+@pytest.mark.parametrize("text, cls, value", NUMBERS, ids=[plain_id(n[0]) for n in NUMBERS])
 def test_number_classes_and_values(text, cls, value):
     assert number_class(text) == cls
     if value is None:
@@ -194,7 +195,7 @@ NOT_DATES = ["", "next year", "31/12/27", "2027", "45000", "31/31/2027", "32/12/
              "31/12-2027", "2027-12-31 13:45", "12/31/2027 9:30", "2027-12"]
 
 
-@pytest.mark.parametrize("text, cls, value", DATES, ids=[d[0] for d in DATES])
+@pytest.mark.parametrize("text, cls, value", DATES, ids=[plain_id(d[0]) for d in DATES])
 def test_date_classes_and_values(text, cls, value):
     assert date_class(text) == cls
     if value is None:

@@ -500,3 +500,65 @@ def test_an_id_ending_in_a_nul_character_is_kept_whole():
     assert p.clients["client_id"][0] == "C0001\0"
     assert set(p.volumes["client_id"]) == set(p.clients["client_id"])
     assert list(p.volumes["client_id"][:2]) == ["C0001\0", "C0001\0"]
+
+
+# --- reader._check_activities: how each activity gets its cost ----------------------------------
+
+
+def test_every_activity_costing_problem_is_told_at_its_row_and_column(tmp_path):
+    """Each rule once, in one sheet (design.md section 4: a cost pool, a rate, or a resource's
+    minutes): a resource spelled in another case (with the hint), an unknown resource, a
+    resource without minutes, a resource plus a cost, a pool plus a rate, no cost at all. A row
+    whose minutes cannot be read is told only that (row 6), and the rows after it are still checked."""
+    tables = portfolio_tables()
+    a = tables["Activities"]
+    assert a[0] == ["Activity", "Driver", "Cost pool", "Rate", "Behavior", "Minutes per unit", "Resource"]
+    a[1][6] = "customer SERVICE"
+    a[2][6] = "Nowhere"
+    a[3][5] = ""
+    a[4][2] = "1000"
+    a[5][5] = "lots"
+    a[6][3], a[6][5] = "3", ""
+    a[11][3] = "2"
+    a[12][2] = ""
+    folder = write_csv_folder(tmp_path / "f", tables)
+    at = f"{folder / 'Activities.csv'}, sheet Activities, row"
+    assert _problems(folder) == [
+        f"{at} 6, column Minutes per unit: 'lots' is not a number",
+        f"{at} 2, column Resource: resource 'customer SERVICE' is not in the Resources sheet (did you mean "
+        "'Customer service'?)",
+        f"{at} 3, column Resource: resource 'Nowhere' is not in the Resources sheet",
+        f"{at} 4, column Resource: an activity on a resource needs Minutes per unit",
+        f"{at} 5, column Resource: an activity on a resource takes its cost from the resource; leave Cost pool and "
+        "Rate blank",
+        f"{at} 7, column Resource: an activity on a resource needs Minutes per unit",
+        f"{at} 7, column Resource: an activity on a resource takes its cost from the resource; leave Cost pool and "
+        "Rate blank",
+        f"{at} 12, column Cost pool: give Cost pool or Rate, not both",
+        f"{at} 13, column Activity: needs a cost: Cost pool, Rate, or a resource with Minutes per unit"]
+
+
+def test_activity_costing_problems_name_the_columns_as_the_sheet_does(tmp_path):
+    """A Spanish sheet's own headers; a column the sheet lacks (no Tarifa) by its English name."""
+    tables = portfolio_tables("es")
+    a = tables["Actividades"]
+    rate = a[0].index("Tarifa")
+    tables["Actividades"] = a = [r[:rate] + r[rate + 1:] for r in a]
+    pool = a[0].index("Bolsa de coste")
+    assert a[12][pool] != ""
+    a[12][pool] = ""
+    folder = write_csv_folder(tmp_path / "f", tables)
+    assert _problems(folder) == [
+        f"{folder / 'Actividades.csv'}, sheet Actividades, row 13, column Actividad: needs a cost: Bolsa de coste, "
+        "Rate, or a resource with Minutos por unidad"]
+
+
+def test_a_totals_row_under_the_clients_is_refused(tmp_path):
+    tables = portfolio_tables()
+    tables["Clients"].append(["Total", "", "", "", "999"])
+    folder = write_csv_folder(tmp_path / "f", tables)
+    assert _problems(folder) == [
+        f"{folder / 'Clients.csv'}, sheet Clients, row 14: this row looks like a totals row (Client ID 'Total'): "
+        "read as data it would be a client whose amounts are the sum of the others, doubling the portfolio's "
+        "totals; delete the row (xlprof computes its own totals). If a client really has the ID 'Total', give it "
+        "another one (e.g. 'Total-1')"]

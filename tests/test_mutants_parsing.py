@@ -401,6 +401,27 @@ def test_parse_number_refusals_word_for_word(value, message):
     assert str(_refusal(parse_number, value)) == message
 
 
+@pytest.mark.parametrize("value, expected", [
+    # numpy scalars that are no Python int/float are numbers all the same
+    (np.float32(2.5), 2.5), (np.int64(7), 7.0), (np.int32(-3), -3.0), (np.float64(0.1), 0.1),
+    # pandas' missing values are blanks, not errors
+    (pd.NA, None), (pd.NaT, None), (None, None), ("  ", None),
+])
+def test_parse_number_numpy_and_blanks(value, expected):
+    assert parse_number(value) == expected
+    if expected is None:
+        assert parse_date(value) is None and parse_bool(value) is None
+
+
+@pytest.mark.parametrize("value, message", [
+    (float("nan"), "nan is not a finite number"), (np.float64("nan"), "nan is not a finite number"),
+    (np.float32("nan"), "nan is not a finite number"), (np.float64("-inf"), "-inf is not a finite number")])
+def test_nan_is_an_error_not_a_blank(value, message):
+    # a NaN cell is a failed formula or a bad export: refused, never read as an empty cell; the
+    # value is named as a number, not as numpy's repr (it read 'np.float64(nan) is not ...')
+    assert str(_refusal(parse_number, value)) == message
+
+
 @pytest.mark.parametrize("text, key", [
     ("  Cost-to-Serve (€) ", "costtoserve€"),      # case, spaces, hyphens and brackets go
     ("Días_de.Aviso", "diasdeaviso"),              # accents, underscores and dots go

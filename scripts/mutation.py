@@ -145,10 +145,25 @@ def run(names: tuple[str, ...], children: int) -> int:
     return subprocess.call(["mutmut", "run", "--max-children", str(children), *names], cwd=ROOT, env=env)
 
 
+def module_of(name: str) -> str:
+    """``xlprof.io.evidence.x_to_date__mutmut_3`` -> ``xlprof.io.evidence``."""
+    return name.split(".x_")[0].split(".x\u01c1")[0]
+
+
+def _tally(names: list[str], res: dict[str, str], eq: dict[str, str]) -> Counter:
+    return Counter("equivalent" if n in eq and res[n] not in KILLED else
+                   "killed" if res[n] in KILLED else res[n] for n in names)
+
+
 def report(areas: list[str]) -> bool:
-    """Per area: how many mutants exist and were checked, and the score over the checked ones
-    (killed / (checked - equivalent)). An area not checked in full says so: its score is then
-    an estimate (the mutants checked are a random sample with --sample, else the first ones)."""
+    """Per area: how many mutants exist and were checked, and the score
+    killed / (checked - equivalent).
+
+    An area checked in part (``--sample``) gets an estimate instead: its modules checked in
+    full count as they are; the mutants of the other modules that were checked are a uniform
+    random sample of those modules' mutants, so their killed and equivalent shares are
+    carried over to all of them (stratified estimate), with a 95 % margin (normal
+    approximation over the sample)."""
     eq = equivalent()
     res = results()
     unknown = sorted(set(eq) - set(res))
@@ -164,16 +179,33 @@ def report(areas: list[str]) -> bool:
             print(f"{area:<9} {len(names):>7} (not run)")
             ok = False
             continue
-        status = Counter("equivalent" if n in eq and res[n] not in KILLED else res[n] for n in checked)
-        killed = sum(v for k, v in status.items() if k in KILLED)
-        equiv = status["equivalent"]
-        survived = status["survived"]
+        status = _tally(checked, res, eq)
+        killed, equiv, survived = status["killed"], status["equivalent"], status["survived"]
         other = len(checked) - killed - equiv - survived
-        score = killed / max(1, len(checked) - equiv)
         goal = AREAS[area][1]
         full = len(checked) == len(names)
+        if full:
+            score, shown = killed / max(1, len(checked) - equiv), ""
+        else:
+            by_module: dict[str, list[str]] = {}
+            for n in names:
+                by_module.setdefault(module_of(n), []).append(n)
+            done = [n for ns in by_module.values() if all(m in checked for m in ns) for n in ns]
+            rest = [n for n in names if n not in set(done)]
+            sample = [n for n in rest if n in checked]
+            t_done, t_sample = _tally(done, res, eq), _tally(sample, res, eq)
+            share = len(rest) / max(1, len(sample))
+            est_killed = t_done["killed"] + t_sample["killed"] * share
+            est_equiv = t_done["equivalent"] + t_sample["equivalent"] * share
+            score = est_killed / max(1.0, len(names) - est_equiv)
+            live_sample = max(1, len(sample) - t_sample["equivalent"])
+            p = t_sample["killed"] / live_sample
+            margin = 1.96 * (p * (1 - p) / live_sample) ** 0.5 * (len(rest) - t_sample["equivalent"] * share) \
+                / max(1.0, len(names) - est_equiv)
+            shown = f" (estimate: {len(done)} in full, a sample of {len(sample)} of the other {len(rest)}; " \
+                    f"\u00b1{margin:.1%})"
         ok &= full and score >= goal
-        verdict = ("ok" if score >= goal else "NOT MET") + ("" if full else " (partial)")
+        verdict = ("ok" if score >= goal else "NOT MET") + shown
         print(f"{area:<9} {len(names):>7} {len(checked):>7} {killed:>7} {equiv:>7} {survived:>8} {other:>6} "
               f"{score:>7.1%} {goal:.0%} {verdict}")
     return ok

@@ -185,3 +185,18 @@ def test_merge_plan_carries_a_typed_owner_name_and_a_blank_keeps_the_proposal():
     again = analyze(spiral_portfolio(plan=typed)).plan.set_index("task")
     assert again.loc["review_contract", "owner_name"] == "Ana Ruiz"
     assert again.loc["final_invoice", "owner_name"] == proposed["final_invoice"]
+
+
+def test_a_client_at_exactly_zero_profit_is_not_loss_making():
+    # summarize counts clients with net profit < 0; one breaking even (0.00) does not lose money
+    import dataclasses
+
+    from test_independent import hand_portfolio
+    from xlprof.model.analysis import analyze, summarize
+
+    a = analyze(hand_portfolio())
+    profits = a.clients["net_profit"].to_numpy().copy()
+    assert (profits < 0).sum() == 1                    # B
+    profits[profits < 0] = 0.0
+    s = summarize(dataclasses.replace(a, clients=a.clients.assign(net_profit=profits)))
+    assert s["loss_making_clients"] == 0 and s["losses"] == 0.0

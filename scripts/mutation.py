@@ -71,14 +71,42 @@ def equivalent() -> dict[str, str]:
     return out
 
 
-def results() -> dict[str, str]:
-    """Mutant name -> status, from mutmut's cache (mutants/**/*.py.meta)."""
+VERDICTS = ROOT / "mutants" / "xlprof-verdicts.json"
+
+
+def _meta_verdicts() -> dict[str, tuple[int | None, str]]:
+    """Mutant name -> (mutmut exit code or None, hash of the mutated function's code), from
+    mutmut's cache (mutants/**/*.py.meta)."""
     out = {}
     for meta in (ROOT / "mutants").rglob("*.py.meta"):
         data = json.loads(meta.read_text(encoding="utf-8"))
+        module = ".".join(meta.relative_to(ROOT / "mutants" / "src").with_suffix("").with_suffix("").parts)
+        hashes = data.get("hash_by_function_name", {})
         for name, code in data.get("exit_code_by_key", {}).items():
-            out[name] = STATUS.get(code, "suspicious")
+            function = name[len(module) + 1:].rsplit("__mutmut_", 1)[0]
+            out[name] = (code, hashes.get(function, ""))
     return out
+
+
+def results() -> dict[str, str]:
+    """Mutant name -> status: mutmut's cache, else the verdict kept by :func:`keep_verdicts`
+    for the same code of the mutated function (mutmut forgets every verdict when its test
+    selection in pyproject.toml changes, e.g. when a test file is added to it)."""
+    kept = json.loads(VERDICTS.read_text(encoding="utf-8")) if VERDICTS.exists() else {}
+    out = {}
+    for name, (code, fhash) in _meta_verdicts().items():
+        if code is None and name in kept and kept[name][1] == fhash:
+            code = kept[name][0]
+        out[name] = STATUS.get(code, "suspicious")
+    return out
+
+
+def keep_verdicts() -> None:
+    """Copy mutmut's verdicts, with the hash of the code they were reached on, to
+    mutants/xlprof-verdicts.json (after every run)."""
+    kept = json.loads(VERDICTS.read_text(encoding="utf-8")) if VERDICTS.exists() else {}
+    kept.update({n: [c, h] for n, (c, h) in _meta_verdicts().items() if c is not None})
+    VERDICTS.write_text(json.dumps(kept, sort_keys=True, indent=0), encoding="utf-8")
 
 
 def area_of(name: str) -> str | None:
@@ -192,7 +220,8 @@ def report(areas: list[str]) -> bool:
                 by_module.setdefault(module_of(n), []).append(n)
             done = [n for ns in by_module.values() if all(m in checked for m in ns) for n in ns]
             rest = [n for n in names if n not in set(done)]
-            sample = [n for n in rest if n in checked]
+            # drawn at random and run (an equivalent listed without being drawn would bias it)
+            sample = [n for n in rest if res[n] != "not checked"]
             t_done, t_sample = _tally(done, res, eq), _tally(sample, res, eq)
             share = len(rest) / max(1, len(sample))
             est_killed = t_done["killed"] + t_sample["killed"] * share
@@ -233,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     for area in areas:
         if area not in AREAS:
             ap.error(f"unknown area {area!r}: choose from {', '.join(AREAS)}")
+    keep_verdicts()
     if args.survivors:
         for area in areas:
             survivors(area)
@@ -241,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         refresh_copies()
         names = tuple(n for area in areas for n in to_run(area, args.fresh, args.only, args.sample))
         code = run(names, args.children)
+        keep_verdicts()
         if code not in (0, 1):   # 1: mutmut's own "some mutants survived" is not a failure here
             print(f"mutmut exited {code}", file=sys.stderr)
             return code

@@ -72,6 +72,7 @@ def equivalent() -> dict[str, str]:
 
 
 VERDICTS = ROOT / "mutants" / "xlprof-verdicts.json"
+DRAWS = ROOT / "mutants" / "xlprof-draws.json"
 
 
 def _meta_verdicts() -> dict[str, tuple[int | None, str]]:
@@ -156,6 +157,11 @@ def to_run(area: str, fresh: bool = False, only: str | None = None, sample: int 
     if sample:
         unchecked = sorted(n for n in names if res[n] == "not checked")
         drawn = set(random.Random(14).sample(unchecked, min(sample, len(unchecked))))
+        # each draw is kept (mutants/xlprof-draws.json): a later draw, made after tests were
+        # written for the survivors of an earlier one, is the unbiased estimate of the suite
+        draws = json.loads(DRAWS.read_text(encoding="utf-8")) if DRAWS.exists() else []
+        draws.append({"area": area, "only": only, "names": sorted(drawn)})
+        DRAWS.write_text(json.dumps(draws, indent=0), encoding="utf-8")
         names = [n for n in names if n in drawn or res[n] != "not checked"]
     return tuple(names)
 

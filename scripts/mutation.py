@@ -246,6 +246,20 @@ def report(areas: list[str]) -> bool:
     return ok
 
 
+def report_draws() -> None:
+    """Each random draw (--sample) with its verdicts as they stand now."""
+    if not DRAWS.exists():
+        return
+    eq, res = equivalent(), results()
+    for k, draw in enumerate(json.loads(DRAWS.read_text(encoding="utf-8")), 1):
+        names = [n for n in draw["names"] if n in res]
+        t = _tally([n for n in names if res[n] != "not checked"], res, eq)
+        live = max(1, sum(t.values()) - t["equivalent"])
+        print(f"draw {k} ({draw['area']}{', ' + draw['only'] if draw['only'] else ''}): {len(names)} drawn, "
+              f"{sum(t.values())} run, {t['killed']} killed, {t['equivalent']} equivalent, {t['survived']} survived"
+              f" -> {t['killed'] / live:.1%}")
+
+
 def survivors(area: str) -> None:
     res = results()
     for name in live(area):
@@ -281,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
         if code not in (0, 1):   # 1: mutmut's own "some mutants survived" is not a failure here
             print(f"mutmut exited {code}", file=sys.stderr)
             return code
-    return 0 if report(areas) else 1
+    ok = report(areas)
+    report_draws()
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

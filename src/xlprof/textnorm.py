@@ -66,11 +66,15 @@ def com_error(value: Any) -> str | None:
 
 
 
+def _fold(text: Any) -> str:
+    """``text`` in lower case without accents (``"Sí"`` -> ``"si"``)."""
+    s = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
 def norm_key(text: Any) -> str:
     """Header/key normal form: lower case, no accents, no spaces/underscores/hyphens/dots."""
-    s = unicodedata.normalize("NFKD", str(text))
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    return re.sub(r"[\s_\-./()]+", "", s)
+    return re.sub(r"[\s_\-./()]+", "", _fold(text))
 
 
 def is_blank(value: Any) -> bool:
@@ -127,8 +131,8 @@ def parse_number(value: Any, *, decimal: str = "auto") -> float | None:
             f = float(value)
         except (TypeError, ValueError, OverflowError):  # OverflowError: int beyond 1e308
             raise ValueError(msg("not_finite", value=value)) from None
-        if not math.isfinite(f):
-            raise ValueError(msg("not_finite", value=value))
+        if not math.isfinite(f):               # named as a float: nan, not np.float64(nan)
+            raise ValueError(msg("not_finite", value=f))
         return f
     if not isinstance(value, str):
         raise ValueError(msg("not_a_number", value=value))
@@ -154,7 +158,7 @@ def parse_bool(value: Any) -> bool | None:
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
-    key = norm_key(value)
+    key = _fold(value).strip()    # not norm_key: its dropped '-' and '.' made "-1" a yes and "1.0" no yes/no
     if key in _YES:
         return True
     if key in _NO:
@@ -187,12 +191,10 @@ def date_out_of_range(d: dt.date) -> Msg:
 def _parse_date(value: Any, order: str) -> dt.date | None:
     if is_blank(value):
         return None
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):        # pandas Timestamp too (a datetime subclass)
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
-        return value.to_pydatetime().date()
     if isinstance(value, str):
         cls = evidence.date_class(value)
         if cls is None:

@@ -71,14 +71,43 @@ def equivalent() -> dict[str, str]:
     return out
 
 
-def results() -> dict[str, str]:
-    """Mutant name -> status, from mutmut's cache (mutants/**/*.py.meta)."""
+VERDICTS = ROOT / "mutants" / "xlprof-verdicts.json"
+DRAWS = ROOT / "mutants" / "xlprof-draws.json"
+
+
+def _meta_verdicts() -> dict[str, tuple[int | None, str]]:
+    """Mutant name -> (mutmut exit code or None, hash of the mutated function's code), from
+    mutmut's cache (mutants/**/*.py.meta)."""
     out = {}
     for meta in (ROOT / "mutants").rglob("*.py.meta"):
         data = json.loads(meta.read_text(encoding="utf-8"))
+        module = ".".join(meta.relative_to(ROOT / "mutants" / "src").with_suffix("").with_suffix("").parts)
+        hashes = data.get("hash_by_function_name", {})
         for name, code in data.get("exit_code_by_key", {}).items():
-            out[name] = STATUS.get(code, "suspicious")
+            function = name[len(module) + 1:].rsplit("__mutmut_", 1)[0]
+            out[name] = (code, hashes.get(function, ""))
     return out
+
+
+def results() -> dict[str, str]:
+    """Mutant name -> status: mutmut's cache, else the verdict kept by :func:`keep_verdicts`
+    for the same code of the mutated function (mutmut forgets every verdict when its test
+    selection in pyproject.toml changes, e.g. when a test file is added to it)."""
+    kept = json.loads(VERDICTS.read_text(encoding="utf-8")) if VERDICTS.exists() else {}
+    out = {}
+    for name, (code, fhash) in _meta_verdicts().items():
+        if code is None and name in kept and kept[name][1] == fhash:
+            code = kept[name][0]
+        out[name] = STATUS.get(code, "suspicious")
+    return out
+
+
+def keep_verdicts() -> None:
+    """Copy mutmut's verdicts, with the hash of the code they were reached on, to
+    mutants/xlprof-verdicts.json (after every run)."""
+    kept = json.loads(VERDICTS.read_text(encoding="utf-8")) if VERDICTS.exists() else {}
+    kept.update({n: [c, h] for n, (c, h) in _meta_verdicts().items() if c is not None})
+    VERDICTS.write_text(json.dumps(kept, sort_keys=True, indent=0), encoding="utf-8")
 
 
 def area_of(name: str) -> str | None:
@@ -128,6 +157,11 @@ def to_run(area: str, fresh: bool = False, only: str | None = None, sample: int 
     if sample:
         unchecked = sorted(n for n in names if res[n] == "not checked")
         drawn = set(random.Random(14).sample(unchecked, min(sample, len(unchecked))))
+        # each draw is kept (mutants/xlprof-draws.json): a later draw, made after tests were
+        # written for the survivors of an earlier one, is the unbiased estimate of the suite
+        draws = json.loads(DRAWS.read_text(encoding="utf-8")) if DRAWS.exists() else []
+        draws.append({"area": area, "only": only, "names": sorted(drawn)})
+        DRAWS.write_text(json.dumps(draws, indent=0), encoding="utf-8")
         names = [n for n in names if n in drawn or res[n] != "not checked"]
     return tuple(names)
 
@@ -145,10 +179,25 @@ def run(names: tuple[str, ...], children: int) -> int:
     return subprocess.call(["mutmut", "run", "--max-children", str(children), *names], cwd=ROOT, env=env)
 
 
+def module_of(name: str) -> str:
+    """``xlprof.io.evidence.x_to_date__mutmut_3`` -> ``xlprof.io.evidence``."""
+    return name.split(".x_")[0].split(".x\u01c1")[0]
+
+
+def _tally(names: list[str], res: dict[str, str], eq: dict[str, str]) -> Counter:
+    return Counter("equivalent" if n in eq and res[n] not in KILLED else
+                   "killed" if res[n] in KILLED else res[n] for n in names)
+
+
 def report(areas: list[str]) -> bool:
-    """Per area: how many mutants exist and were checked, and the score over the checked ones
-    (killed / (checked - equivalent)). An area not checked in full says so: its score is then
-    an estimate (the mutants checked are a random sample with --sample, else the first ones)."""
+    """Per area: how many mutants exist and were checked, and the score
+    killed / (checked - equivalent).
+
+    An area checked in part (``--sample``) gets an estimate instead: its modules checked in
+    full count as they are; the mutants of the other modules that were checked are a uniform
+    random sample of those modules' mutants, so their killed and equivalent shares are
+    carried over to all of them (stratified estimate), with a 95 % margin (normal
+    approximation over the sample)."""
     eq = equivalent()
     res = results()
     unknown = sorted(set(eq) - set(res))
@@ -164,19 +213,51 @@ def report(areas: list[str]) -> bool:
             print(f"{area:<9} {len(names):>7} (not run)")
             ok = False
             continue
-        status = Counter("equivalent" if n in eq and res[n] not in KILLED else res[n] for n in checked)
-        killed = sum(v for k, v in status.items() if k in KILLED)
-        equiv = status["equivalent"]
-        survived = status["survived"]
+        status = _tally(checked, res, eq)
+        killed, equiv, survived = status["killed"], status["equivalent"], status["survived"]
         other = len(checked) - killed - equiv - survived
-        score = killed / max(1, len(checked) - equiv)
         goal = AREAS[area][1]
         full = len(checked) == len(names)
+        if full:
+            score, shown = killed / max(1, len(checked) - equiv), ""
+        else:
+            by_module: dict[str, list[str]] = {}
+            for n in names:
+                by_module.setdefault(module_of(n), []).append(n)
+            done = [n for ns in by_module.values() if all(m in checked for m in ns) for n in ns]
+            rest = [n for n in names if n not in set(done)]
+            # drawn at random and run (an equivalent listed without being drawn would bias it)
+            sample = [n for n in rest if res[n] != "not checked"]
+            t_done, t_sample = _tally(done, res, eq), _tally(sample, res, eq)
+            share = len(rest) / max(1, len(sample))
+            est_killed = t_done["killed"] + t_sample["killed"] * share
+            est_equiv = t_done["equivalent"] + t_sample["equivalent"] * share
+            score = est_killed / max(1.0, len(names) - est_equiv)
+            live_sample = max(1, len(sample) - t_sample["equivalent"])
+            p = t_sample["killed"] / live_sample
+            margin = 1.96 * (p * (1 - p) / live_sample) ** 0.5 * (len(rest) - t_sample["equivalent"] * share) \
+                / max(1.0, len(names) - est_equiv)
+            shown = f" (estimate: {len(done)} in full, a sample of {len(sample)} of the other {len(rest)}; " \
+                    f"\u00b1{margin:.1%})"
         ok &= full and score >= goal
-        verdict = ("ok" if score >= goal else "NOT MET") + ("" if full else " (partial)")
+        verdict = ("ok" if score >= goal else "NOT MET") + shown
         print(f"{area:<9} {len(names):>7} {len(checked):>7} {killed:>7} {equiv:>7} {survived:>8} {other:>6} "
               f"{score:>7.1%} {goal:.0%} {verdict}")
     return ok
+
+
+def report_draws() -> None:
+    """Each random draw (--sample) with its verdicts as they stand now."""
+    if not DRAWS.exists():
+        return
+    eq, res = equivalent(), results()
+    for k, draw in enumerate(json.loads(DRAWS.read_text(encoding="utf-8")), 1):
+        names = [n for n in draw["names"] if n in res]
+        t = _tally([n for n in names if res[n] != "not checked"], res, eq)
+        live = max(1, sum(t.values()) - t["equivalent"])
+        print(f"draw {k} ({draw['area']}{', ' + draw['only'] if draw['only'] else ''}): {len(names)} drawn, "
+              f"{sum(t.values())} run, {t['killed']} killed, {t['equivalent']} equivalent, {t['survived']} survived"
+              f" -> {t['killed'] / live:.1%}")
 
 
 def survivors(area: str) -> None:
@@ -201,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     for area in areas:
         if area not in AREAS:
             ap.error(f"unknown area {area!r}: choose from {', '.join(AREAS)}")
+    keep_verdicts()
     if args.survivors:
         for area in areas:
             survivors(area)
@@ -209,10 +291,13 @@ def main(argv: list[str] | None = None) -> int:
         refresh_copies()
         names = tuple(n for area in areas for n in to_run(area, args.fresh, args.only, args.sample))
         code = run(names, args.children)
+        keep_verdicts()
         if code not in (0, 1):   # 1: mutmut's own "some mutants survived" is not a failure here
             print(f"mutmut exited {code}", file=sys.stderr)
             return code
-    return 0 if report(areas) else 1
+    ok = report(areas)
+    report_draws()
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -185,3 +185,42 @@ def test_merge_plan_carries_a_typed_owner_name_and_a_blank_keeps_the_proposal():
     again = analyze(spiral_portfolio(plan=typed)).plan.set_index("task")
     assert again.loc["review_contract", "owner_name"] == "Ana Ruiz"
     assert again.loc["final_invoice", "owner_name"] == proposed["final_invoice"]
+
+
+def test_a_client_at_exactly_zero_profit_is_not_loss_making():
+    # summarize counts clients with net profit < 0; one breaking even (0.00) does not lose money
+    import dataclasses
+
+    from test_independent import hand_portfolio
+    from xlprof.model.analysis import analyze, summarize
+
+    a = analyze(hand_portfolio())
+    profits = a.clients["net_profit"].to_numpy().copy()
+    assert (profits < 0).sum() == 1                    # B
+    profits[profits < 0] = 0.0
+    s = summarize(dataclasses.replace(a, clients=a.clients.assign(net_profit=profits)))
+    assert s["loss_making_clients"] == 0 and s["losses"] == 0.0
+
+
+def test_a_pool_consumed_less_than_once_is_fully_assigned():
+    # kam: a pool of 100 and half an account in all -> rate 200, A carries all 100; nothing is
+    # left unassigned (a "volume > 1" test would call the pool unused and count it twice)
+    import pandas as pd
+
+    from xlprof.model.analysis import analyze, make_portfolio
+
+    a = analyze(make_portfolio(
+        [{"client_id": "A", "client_name": "A", "revenue": 1_000.0, "cogs": 0.0}],
+        [{"activity": "kam", "behavior": "committed_fixed", "cost_pool": 100.0}],
+        pd.DataFrame({"client_id": ["A"], "activity": ["kam"], "quantity": [0.5]})))
+    assert a.activities.loc["kam", "rate"] == 200.0
+    assert a.activities.loc["kam", "unassigned_cost"] == 0.0 and a.reconciliation["unassigned_cost"] == 0.0
+    assert a.clients.loc[0, "cost_to_serve"] == 100.0 and a.reconciliation["holds"] is True
+
+
+def test_the_death_spiral_warning_speaks_the_books_language():
+    from test_model import spiral_portfolio
+    from xlprof.model.analysis import analyze
+
+    assert ("tras las salidas, 1 cliente(s) más pasan a perder dinero (Plomo): se reparten costes comprometidos"
+            in analyze(spiral_portfolio(lang="es")).warnings)

@@ -3,10 +3,13 @@ the rest of the suite (scripts/mutation.py parsing); the model's are in test_mut
 reading layer's in test_mutants_reading.py.
 
 Each test says which wrong reading it catches, with the value and what it must be read as.
+Equivalent mutants (no input tells them apart) are listed, each with its reason, in
+scripts/mutation_equivalent.txt under "parsing".
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -14,7 +17,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xlprof.textnorm import com_error
+from test_reading_evidence import _duckdb_classes
+from xlprof.io import evidence as ev
+from xlprof.io.evidence import (AmbiguousValue, ConflictingValues, decide_date_order, decide_decimal,
+                                to_date, to_number)
+from xlprof.textnorm import com_error, excel_error, norm_key, parse_bool, parse_date, parse_number
 
 NA = -2146826246   # what COM hands over for a #N/A cell: 0x800A07FA as a signed int
 
@@ -41,15 +48,6 @@ def test_only_integers_are_com_errors(value):
 # as typed and say which reading it has. Each message below is worked out from the catalog
 # template by hand (xlprof/catalog.py); a message that names None, or the wrong separator or
 # order, or the wrong scope ("nothing else in the column" for a lone value), is a wrong message.
-
-import datetime as dt
-
-import duckdb
-
-from xlprof.io import evidence as ev
-from xlprof.io.evidence import (AmbiguousValue, ConflictingValues, decide_date_order, decide_decimal,
-                                to_date, to_number)
-from xlprof.textnorm import parse_bool, parse_date, parse_number
 
 SETTINGS_SHEET = "in the Settings sheet"
 CSV_DECIMAL = ("in the folder's Settings.csv (or Parámetros.csv): add the line decimal_separator,. or "
@@ -325,19 +323,11 @@ def test_year_last_pattern(text, matches):
     assert bool(re.search(rx, text)) is matches        # anchored: no partial match either
 
 
-def _duckdb_class(values, classes, strip=None):
-    con = duckdb.connect()
-    con.execute("CREATE TABLE t (i INTEGER, v VARCHAR)")
-    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(values)))
-    sql = f"SELECT {ev.class_sql('v', classes, strip)} FROM t ORDER BY i"
-    return [c for (c,) in con.execute(sql).fetchall()]
-
-
 def test_class_sql_quotes_the_apostrophe_of_swiss_groups():
     # _GROUP_SPACE holds "'" (1'234.50): the SQL literal doubles it, and nothing else changes:
     # an 'X' in that place is no thousands separator
     values = ["1'234.50", "1\u2019234", "1X234.50", "1XX234", "1X'X234", "'1'", "1''234"]
-    assert _duckdb_class(values, ev.NUMBER_CLASSES, ev.NUMBER_STRIP) == [
+    assert _duckdb_classes(values, ev.NUMBER_CLASSES, ev.NUMBER_STRIP) == [
         "space_groups_point", "space_groups", None, None, None, None, None]
 
 
@@ -346,7 +336,7 @@ def test_class_sql_without_strip_reads_the_text_as_is():
     values = ["2027-12-31", "31/12/2027", " 31/12/2027", "03/04/2027"]
     sql = ev.class_sql("v", ev.DATE_CLASSES)
     assert "regexp_replace" not in sql
-    assert _duckdb_class(values, ev.DATE_CLASSES) == ["year_first", "day_first", None, "day_or_month"]
+    assert _duckdb_classes(values, ev.DATE_CLASSES, None) == ["year_first", "day_first", None, "day_or_month"]
 
 
 # --- yes/no ---------------------------------------------------------------------------------------
@@ -401,6 +391,27 @@ def test_parse_number_refusals_word_for_word(value, message):
     assert str(_refusal(parse_number, value)) == message
 
 
+@pytest.mark.parametrize("value, expected", [
+    # numpy scalars that are no Python int/float are numbers all the same
+    (np.float32(2.5), 2.5), (np.int64(7), 7.0), (np.int32(-3), -3.0), (np.float64(0.1), 0.1),
+    # pandas' missing values are blanks, not errors
+    (pd.NA, None), (pd.NaT, None), (None, None), ("  ", None),
+])
+def test_parse_number_numpy_and_blanks(value, expected):
+    assert parse_number(value) == expected
+    if expected is None:
+        assert parse_date(value) is None and parse_bool(value) is None
+
+
+@pytest.mark.parametrize("value, message", [
+    (float("nan"), "nan is not a finite number"), (np.float64("nan"), "nan is not a finite number"),
+    (np.float32("nan"), "nan is not a finite number"), (np.float64("-inf"), "-inf is not a finite number")])
+def test_nan_is_an_error_not_a_blank(value, message):
+    # a NaN cell is a failed formula or a bad export: refused, never read as an empty cell; the
+    # value is named as a number, not as numpy's repr (it read 'np.float64(nan) is not ...')
+    assert str(_refusal(parse_number, value)) == message
+
+
 @pytest.mark.parametrize("text, key", [
     ("  Cost-to-Serve (€) ", "costtoserve€"),      # case, spaces, hyphens and brackets go
     ("Días_de.Aviso", "diasdeaviso"),              # accents, underscores and dots go
@@ -409,5 +420,21 @@ def test_parse_number_refusals_word_for_word(value, message):
     (12.5, "125"),
 ])
 def test_norm_key(text, key):
-    from xlprof.textnorm import norm_key
     assert norm_key(text) == key
+
+
+@pytest.mark.parametrize("value, decimal, expected", [
+    (Decimal("12.50"), "auto", 12.5),            # COM's Currency cell
+    ("12,5", "auto", 12.5), ("  1.234,56 € ", ".", 1234.56),   # proves its separator, whatever the setting
+    ("1,234", ".", 1234.0), ("1,234", ",", 1.234),            # reads two ways: the setting decides
+    ("1.500", ",", 1500.0), ("1.500", ".", 1.5),
+    ("(1.500)", ",", -1500.0),
+])
+def test_parse_number_text_with_the_decimal_setting(value, decimal, expected):
+    assert parse_number(value, decimal=decimal) == expected
+
+
+@pytest.mark.parametrize("value, error", [(NA, "#N/A"), (BASE + 2007, "#DIV/0!"), (" #n/a ", "#N/A"),
+                                          ("#SPILL!", "#SPILL!"), ("N/A", None), (2042.0, None)])
+def test_excel_error_as_text_or_com_integer(value, error):
+    assert excel_error(value) == error

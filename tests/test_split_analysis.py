@@ -77,6 +77,27 @@ def test_group_activities_carry_the_portfolio_rates_over_own_volumes(split):
     assert res["capacity_hours"].to_dict() == pytest.approx({"Team": 2_500 / 60, "Courier": 25.0})
     assert res["cost"].to_dict() == pytest.approx({"Team": 2_500.0, "Courier": 750.0})
     assert res["unused_capacity_cost"].eq(0.0).all()
+    assert res["used_hours"].to_dict() == pytest.approx({"Team": 2_500 / 60, "Courier": 25.0})
+    assert res["unused_hours"].to_dict() == {"Team": 0.0, "Courier": 0.0}   # the portfolio's: 153.3 and 75
+
+
+def test_group_not_using_a_resource_takes_its_activity_at_the_portfolio_rate(split):
+    # C makes no deliveries: Courier has no slice in C's book, so deliveries become an activity
+    # at the portfolio's given rate of 15 with no resource (kept on Courier, a regenerated
+    # book would look for a resource it does not have); calls stay on C's slice of Team
+    _, _, _, (c, c_p) = split
+    acts = c.activities
+    assert acts["resource"].to_dict() == {"orders": None, "visits": None, "calls": "Team", "deliveries": None,
+                                          "audit": None}
+    assert acts["rate_source"].to_dict() == {"orders": "rate", "visits": "rate", "calls": "time",
+                                             "deliveries": "rate", "audit": "rate"}
+    assert c.resources["resource"].tolist() == ["Team"]
+    assert c.resources[["used_hours", "capacity_hours", "unused_hours"]].iloc[0].tolist() == pytest.approx(
+        [5.0, 5.0, 0.0])                                                      # 30 calls x 10 min
+    inputs = c_p.activities.set_index("activity")
+    assert inputs["resource"].to_dict() == {"orders": None, "visits": None, "calls": "Team", "deliveries": None,
+                                            "audit": None}
+    assert inputs.loc["deliveries", "rate"] == 15.0 and math.isnan(inputs.loc["calls", "rate"])
 
 
 def test_group_reconciliation_over_its_own_clients(split):
@@ -174,6 +195,8 @@ def test_a_portfolio_without_platinum_gives_cutoffs_nobody_reaches():
 def test_group_inputs_regenerate_to_the_same_numbers(split):
     p, a, (ab, ab_p), (c, c_p) = split
     assert list(ab_p.clients["client_id"]) == ["A", "B"]
+    # the group's transition plan goes with its inputs (B's ten tasks; none for C)
+    assert len(ab_p.plan) == 10 and set(ab_p.plan["client_id"]) == {"B"} and len(c_p.plan) == 0
     assert set(ab_p.volumes["client_id"]) == {"A", "B"}
     acts = ab_p.activities.set_index("activity")
     given = ["orders", "visits", "audit"]

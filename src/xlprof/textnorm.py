@@ -131,8 +131,8 @@ def parse_number(value: Any, *, decimal: str = "auto") -> float | None:
             f = float(value)
         except (TypeError, ValueError, OverflowError):  # OverflowError: int beyond 1e308
             raise ValueError(msg("not_finite", value=value)) from None
-        if not math.isfinite(f):
-            raise ValueError(msg("not_finite", value=value))
+        if not math.isfinite(f):               # named as a float: nan, not np.float64(nan)
+            raise ValueError(msg("not_finite", value=f))
         return f
     if not isinstance(value, str):
         raise ValueError(msg("not_a_number", value=value))

@@ -562,3 +562,146 @@ def test_a_totals_row_under_the_clients_is_refused(tmp_path):
         "read as data it would be a client whose amounts are the sum of the others, doubling the portfolio's "
         "totals; delete the row (xlprof computes its own totals). If a client really has the ID 'Total', give it "
         "another one (e.g. 'Total-1')"]
+
+
+# --- volumes._read_long_volumes: the long Volumes sheet (client, activity, quantity) -------------
+
+
+def test_long_volumes_are_read_row_by_row(tmp_path):
+    """Ids and activities matched ignoring case (ids with a note); a zero quantity is kept as a row."""
+    folder = _with_volumes(tmp_path, [
+        ["Client ID", "Activity", "Quantity"], ["C0001", "Order entry", "3"], ["c0002", "inquiries", "7"],
+        ["C0001", "Training", "0"], ["C0003", "Picking lines", "2.5"]])
+    notes: list[str] = []
+    v = read_portfolio(folder, notes).volumes
+    assert v.to_dict("list") == {"client_id": ["C0001", "C0002", "C0001", "C0003"],
+                                 "activity": ["Order entry", "Inquiries", "Training", "Picking lines"],
+                                 "quantity": [3.0, 7.0, 0.0, 2.5]}
+    assert notes == [f"{folder / 'Volumes.csv'}, sheet Volumes: 1 client ID matched the Clients sheet ignoring "
+                     "case ('c0002' as 'C0002')"]
+
+
+def test_every_problem_of_a_long_volumes_sheet_is_told_once(tmp_path):
+    """The cells first (blank id, blank activity, a bad quantity), then each row's id and activity
+    against the other sheets, and a pair given twice (ids and activities matched ignoring case).
+    A blank id is told as blank only: before, row 6 also read "client None and activity 'Order
+    entry' appear twice (first in row 3)", pairing it with row 3's unknown client."""
+    folder = _with_volumes(tmp_path, [
+        ["Client ID", "Activity", "Quantity"], ["C0001", "Order entry", "3"], ["C9999", "Order entry", "1"],
+        ["C0001", "Nothing", "1"], ["c0001", "ORDER ENTRY", "2"], ["", "Order entry", "1"], ["C0002", "", "1"],
+        ["C0002", "Inquiries", "x"], ["C9999", "Nothing", "1"], ["C0003", "Nothing", "1"]])
+    at = f"{folder / 'Volumes.csv'}, sheet Volumes, row"
+    assert _problems(folder) == [
+        f"{at} 6, column Client ID: Client ID is blank; a value is required",
+        f"{at} 7, column Activity: Activity is blank; a value is required",
+        f"{at} 8, column Quantity: 'x' is not a number",
+        f"{at} 3, column Client ID: client 'C9999' is not in the Clients sheet",
+        f"{at} 4, column Activity: activity 'Nothing' is not in the Activities sheet",
+        f"{at} 5, column Activity: client 'C0001' and activity 'Order entry' appear twice (first in row 2)",
+        f"{at} 9, column Client ID: client 'C9999' is not in the Clients sheet",
+        f"{at} 9, column Activity: activity 'Nothing' is not in the Activities sheet",
+        f"{at} 10, column Activity: activity 'Nothing' is not in the Activities sheet"]
+
+
+# --- tables.parse_table: headers, columns and cells of one sheet ---------------------------------
+
+
+def _parse(rows: list[list], sheet: str = "Clients", **kw) -> tuple[object, list[str], list[str]]:
+    problems: list[Problem] = []
+    notes: list[str] = []
+    pt = parse_table(RawSheet("in.xlsx", sheet, rows), CLIENTS, problems, notes=notes, **kw)
+    return pt, [p.render() for p in problems], notes
+
+
+def test_a_table_is_read_from_its_header_down_with_the_users_headers():
+    """A title row above the header, headers in any case and alias, a column without a header
+    and an unknown column noted (not read), blank rows skipped."""
+    pt, problems, notes = _parse([
+        ["Client list"],
+        ["client id", "Revenue", None, "cogs", "Colour", "Strategic"],
+        ["C1", 100, "stray", 60.5, "red", "yes"],
+        [None, None, None, None, None, None],
+        [" C2 ", "1,500.5", None, 0, None, None]])
+    assert problems == []
+    assert notes == ["in.xlsx, sheet Clients: ignored unknown column 'Colour'",
+                     "in.xlsx, sheet Clients: ignored column C: it has values but no header"]
+    assert (pt.header_row, pt.rows, pt.extra) == (1, [3, 5], {4: "Colour"})
+    assert pt.headers == {"client_id": "client id", "revenue": "Revenue", "cogs": "cogs", "strategic": "Strategic"}
+    assert pt.columns == {"client_id": 0, "revenue": 1, "cogs": 3, "strategic": 5}
+    f = pt.frame
+    assert list(f["client_id"]) == ["C1", "C2"]
+    assert list(f["revenue"]) == [100.0, 1500.5] and list(f["cogs"]) == [60.5, 0.0]
+    assert list(f["strategic"]) == [True, False]
+    assert f["discounts"].isna().all() and list(f["client_name"]) == [None, None]
+    assert [str(t) for t in f.dtypes[["client_id", "revenue", "strategic"]]] == ["object", "float64", "bool"]
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([["Client ID", "Revenue", "Sales", "COGS"], ["C1", 1, 2, 3]],
+     ["in.xlsx, sheet Clients, row 1, column Sales: columns 'Revenue' and 'Sales' both mean Revenue"]),
+    ([["Client ID", "Region", "Discounts"], ["C1", "N", 1]],
+     ["in.xlsx, sheet Clients, row 1: missing required columns Revenue, COGS (found: Client ID, Region, Discounts)"]),
+    ([["Client ID", "Revenue"], ["C1", 1]],
+     ["in.xlsx, sheet Clients, row 1: missing required column COGS (found: Client ID, Revenue)"]),
+    ([["Some", "thing"], ["a", "b"]],
+     ["in.xlsx, sheet Clients: no header row found; expected columns Client ID, Revenue, COGS"]),
+    ([["Client ID", "Revenue", "COGS", "Region"], ["C1", None, "abc", "N"], [None, 5, 1, None], ["C3", -1, 2, None]],
+     ["in.xlsx, sheet Clients, row 2, column Revenue: Revenue is blank; a value is required",
+      "in.xlsx, sheet Clients, row 2, column COGS: 'abc' is not a number",
+      "in.xlsx, sheet Clients, row 3, column Client ID: Client ID is blank; a value is required",
+      "in.xlsx, sheet Clients, row 4, column Revenue: -1 is negative; expected a number >= 0"]),
+])
+def test_a_tables_problems_are_located_and_in_row_then_column_order(rows, expected):
+    _, problems, _ = _parse(rows)
+    assert problems == expected
+
+
+def test_the_sales_alias_is_a_revenue_header():
+    # (the case above relies on it: 'Sales' and 'Revenue' both mean Revenue)
+    pt, problems, _ = _parse([["Client ID", "Sales", "COGS"], ["C1", 10, 4]])
+    assert problems == [] and pt.headers["revenue"] == "Sales" and list(pt.frame["revenue"]) == [10.0]
+
+
+def test_a_spanish_table_says_its_missing_columns_in_spanish_names():
+    _, problems, _ = _parse([["ID cliente", "Región"], ["C1", "N"]], sheet="Clientes")
+    assert problems == ["in.xlsx, sheet Clientes, row 1: missing required columns Ingresos, Coste de ventas "
+                        "(found: ID cliente, Región)"]
+
+
+def test_values_under_a_header_merged_across_are_refused():
+    """'Revenue' merged over B1:C1: the values in column C would be lost silently."""
+    raw = RawSheet("in.xlsx", "Clients", [["Client ID", "Revenue", None, "COGS"], ["C1", 10, 11, 4]],
+                   merged=[((0, 1), (0, 2))])
+    problems: list[Problem] = []
+    parse_table(raw, CLIENTS, problems, notes=[])
+    assert [p.render() for p in problems] == [
+        "in.xlsx, sheet Clients, row 1, column Revenue: header cells B1:C1 are merged, so column C has values but no "
+        "header; unmerge them and give each column its own header"]
+
+
+# --- reader.portfolio_from_sheets / _read_settings: sheets missing, Settings without values ----
+
+
+def test_a_missing_sheet_names_its_aliases_and_the_sheets_found(tmp_path):
+    tables = portfolio_tables()
+    del tables["Activities"]
+    folder = write_csv_folder(tmp_path / "f", tables)
+    assert _problems(folder) == [
+        f"{folder}: missing sheet Activities (or Actividades); sheets found: Clients, Resources, Settings, Volumes"]
+
+
+def test_clients_with_a_header_and_no_rows_are_refused(tmp_path):
+    tables = portfolio_tables()
+    tables["Clients"] = tables["Clients"][:1]
+    tables["Volumes"] = tables["Volumes"][:1]
+    folder = write_csv_folder(tmp_path / "f", tables)
+    assert _problems(folder) == [f"{folder / 'Clients.csv'}, sheet Clients: the sheet has a header but no data "
+                                 "rows; expected one row per client"]
+
+
+def test_a_settings_sheet_without_a_value_column_is_refused(tmp_path):
+    tables = portfolio_tables()
+    tables["Settings"] = [["Key", "Other"], ["period_months", "12"]]
+    folder = write_csv_folder(tmp_path / "f", tables)
+    assert _problems(folder) == [f"{folder / 'Settings.csv'}, sheet Settings, row 1: missing column value (or valor) "
+                                 "next to the keys"]

@@ -142,10 +142,11 @@ def _read_long_volumes(raw: RawSheet, client_ids: "_IdMatcher", activities: dict
                                     column=pt.headers["activity"], **w))
             ok = False
         key = (client, act)
-        if ok and key in seen:
-            problems.append(Problem(message("pair_twice", client=client, activity=act, row=seen[key]),
-                                    column=pt.headers["activity"], **w))
-        seen.setdefault(key, pt.rows[i])
+        if ok and None not in key:         # a blank or unknown id or activity is told above, once
+            if key in seen:
+                problems.append(Problem(message("pair_twice", client=client, activity=act, row=seen[key]),
+                                        column=pt.headers["activity"], **w))
+            seen.setdefault(key, pt.rows[i])
         keep.append((client, act, row.quantity))
     client_ids.note(raw, notes)
     return pd.DataFrame(keep, columns=["client_id", "activity", "quantity"]).fillna({"quantity": 0.0})

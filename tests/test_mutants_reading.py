@@ -705,3 +705,45 @@ def test_a_settings_sheet_without_a_value_column_is_refused(tmp_path):
     folder = write_csv_folder(tmp_path / "f", tables)
     assert _problems(folder) == [f"{folder / 'Settings.csv'}, sheet Settings, row 1: missing column value (or valor) "
                                  "next to the keys"]
+
+
+# --- totals rows, merged headers and encodings ---------------------------------------------------
+
+
+def test_a_totals_row_under_the_volumes_is_refused(tmp_path):
+    tables = portfolio_tables()
+    tables["Volumes"].append(["Total", "999", "1"])
+    folder = write_csv_folder(tmp_path / "f", tables)
+    assert _problems(folder) == [
+        f"{folder / 'Volumes.csv'}, sheet Volumes, row 14: this row looks like a totals row (Client ID 'Total'): "
+        "read as data it would be a client whose amounts are the sum of the others, doubling the portfolio's "
+        "totals; delete the row (xlprof computes its own totals). If a client really has the ID 'Total', give it "
+        "another one (e.g. 'Total-1')"]
+
+
+@pytest.mark.parametrize("span, column, rows, across", [
+    ("D1:D3", "Region", "rows 2 to 3", None), ("E1:E2", "Revenue", "row 2", None),
+    ("C1:D4", "Account manager", "rows 2 to 4", "D")])     # and across Region, whose rows 5.. have values
+def test_a_header_merged_down_into_the_data_is_one_problem(tmp_path, span, column, rows, across):
+    """Its cells are not read (no 'Revenue' is not a number, no blank required value)."""
+    def hook(wb, sheets):
+        sheets["Clients"].merge_range(span, column)
+
+    book = xlsxwriter_book(tmp_path / "b.xlsx", hook=hook)
+    assert _problems(book) == [
+        f"{book}, sheet Clients, row 1, column {column}: header cells {span} are merged, so column {across} has values "
+        "but no header; unmerge them and give each column its own header"] * (across is not None) + [
+        f"{book}, sheet Clients, row 1, column {column}: cells {span} are merged from the header into the data "
+        f"below it, so the header {column!r} would be read as the value of {rows}; unmerge {span}, keep the "
+        "header in row 1 and type each row's own value"]
+
+
+def test_a_mac_roman_file_is_read_with_a_note(tmp_path):
+    tables = portfolio_tables()
+    tables["Clients"][1][3] = "Región"
+    folder = write_csv_folder(tmp_path / "f", tables, encoding="mac_roman")
+    notes: list[str] = []
+    p = read_portfolio(folder, notes)
+    assert p.clients["region"][0] == "Región"
+    assert notes == [f"{folder / 'Clients.csv'}: read as Mac Roman text (Excel for Mac); if accented letters look "
+                     "wrong, save it as CSV UTF-8"]

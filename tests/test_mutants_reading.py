@@ -372,3 +372,193 @@ def test_a_bad_setting_does_not_unsettle_the_date_order_of_the_other_sheets(tmp_
     (line,) = _problems(folder)
     assert line.startswith(f"{folder / 'Settings.csv'}, sheet Settings, row {keys.index('period_months') + 1}")
     assert "twelve" in line
+
+
+# --- volumes.read_volumes: the wide Volumes sheet (a column per activity) -----------------------
+
+
+def _with_volumes(tmp_path: Path, volumes: list[list[str]]) -> Path:
+    tables = portfolio_tables()
+    tables["Volumes"] = volumes
+    return write_csv_folder(tmp_path / "f", tables)
+
+
+def test_wide_volumes_are_read_client_by_client_in_column_order(tmp_path):
+    """Activity headers in any case, a client name column left alone, blank rows skipped, ids
+    trimmed and matched ignoring case (with a note), blank and zero quantities dropped."""
+    folder = _with_volumes(tmp_path, [
+        ["Client ID", "Order entry", "Client name", "inquiries", "Picking lines"],
+        ["C0002", "3", "Lumen", "", "0"],
+        ["", "", "", "", ""],
+        ["c0001", "2", "x", "4", "5"],
+        [" C0003 ", "", "", "1.5", ""]])
+    notes: list[str] = []
+    v = read_portfolio(folder, notes).volumes
+    assert v.to_dict("list") == {
+        "client_id": ["C0002", "C0001", "C0001", "C0001", "C0003"],
+        "activity": ["Order entry", "Order entry", "Inquiries", "Picking lines", "Inquiries"],
+        "quantity": [3.0, 2.0, 4.0, 5.0, 1.5]}
+    assert list(v.dtypes) == [object, object, float]
+    assert all(type(x) is str for x in v["client_id"])     # Python text, as the Clients' ids (not numpy's)
+    assert notes == [f"{folder / 'Volumes.csv'}, sheet Volumes: 1 client ID matched the Clients sheet ignoring "
+                     "case ('c0001' as 'C0001')"]
+
+
+def test_every_problem_of_a_wide_volumes_sheet_is_told_in_row_then_column_order(tmp_path):
+    """A 'Quantity' column is not an activity (not silently dropped); unknown, repeated, blank and
+    error ids each say so at the id cell (the error as an error, not as an unknown client '#N/A');
+    a bad quantity of a good row is told, one of a row whose id is refused is not."""
+    folder = _with_volumes(tmp_path, [
+        ["Client ID", "Order entry", "Quantity", "Inquiries", "Nombre"],
+        ["C0001", "1", "", "2", ""],
+        ["C9999", "1", "", "", ""],
+        ["c0001", "2", "", "", ""],
+        ["", "3", "", "", ""],
+        ["#N/A", "1", "", "", ""],
+        ["C0002", "lots", "", "-1", ""],
+        ["C9998", "lots", "", "", ""],
+        ["C0003", "", "", "", "only a name"]])
+    at = f"{folder / 'Volumes.csv'}, sheet Volumes, row"
+    assert _problems(folder) == [
+        f"{at} 1, column Quantity: column 'Quantity' is not an activity of the Activities sheet",
+        f"{at} 3, column Client ID: client 'C9999' is not in the Clients sheet",
+        f"{at} 4, column Client ID: client 'C0001' appears twice (first in row 2)",
+        f"{at} 5, column Client ID: Client ID is blank; a value is required",
+        f"{at} 6, column Client ID: cell holds the Excel error #N/A; fix the formula or type the value",
+        f"{at} 7, column Order entry: 'lots' is not a number",
+        f"{at} 7, column Inquiries: '-1' is negative; expected a number >= 0",
+        f"{at} 8, column Client ID: client 'C9998' is not in the Clients sheet"]
+
+
+def test_volumes_without_a_client_id_header_are_refused_where_they_are(tmp_path):
+    folder = _with_volumes(tmp_path, [["Customer", "Order entry"], ["C0001", "1"]])
+    assert _problems(folder) == [
+        f"{folder / 'Volumes.csv'}, sheet Volumes: no header row with a client ID column found"]
+
+
+def test_numeric_client_ids_are_read_as_the_ids_typed(tmp_path):
+    """Ids typed as numbers in a workbook (101, 102.5 stored as floats) are the text '101' and
+    '102.5' in Clients and in Volumes: matched, not refused nor read as 101.0."""
+    tables = raw_tables()
+    ids = {"C0001": 101.0, "C0002": 102.5}
+    tables["Clients"] = [tables["Clients"][0]] + [[ids[r[0]], *r[1:]] for r in tables["Clients"][1:3]]
+    tables["Volumes"] = [tables["Volumes"][0][:3], [101.0, 4, 0], [102.5, 1, 2]]
+    book = xlsxwriter_book(tmp_path / "b.xlsx", tables)
+    p = read_portfolio(book)
+    assert list(p.clients["client_id"]) == ["101", "102.5"]
+    assert p.volumes.to_dict("list") == {"client_id": ["101", "102.5", "102.5"],
+                                         "activity": ["Order entry", "Order entry", "Order changes"],
+                                         "quantity": [4.0, 1.0, 2.0]}
+
+
+def test_a_client_id_header_merged_down_hides_only_its_own_rows(tmp_path):
+    """'Client ID' merged over A1:A2: row 2's id is the header's text (told once, as the merge);
+    the rows after it are still read and checked (an unknown client in row 4)."""
+    tables = raw_tables()
+    tables["Volumes"][3][0] = "C9999"
+
+    def hook(wb, sheets):
+        sheets["Volumes"].merge_range("A1:A2", "Client ID")
+
+    book = xlsxwriter_book(tmp_path / "b.xlsx", tables, hook)
+    assert _problems(book) == [
+        f"{book}, sheet Volumes, row 1, column Client ID: cells A1:A2 are merged from the header into the data "
+        "below it, so the header 'Client ID' would be read as the value of row 2; unmerge A1:A2, keep the header "
+        "in row 1 and type each row's own value",
+        f"{book}, sheet Volumes, row 4, column Client ID: client 'C9999' is not in the Clients sheet"]
+
+
+def test_volumes_with_no_activity_column_are_no_volumes(tmp_path):
+    folder = _with_volumes(tmp_path, [["Client ID"], ["C0001"], ["C0002"]])
+    v = read_portfolio(folder).volumes
+    assert v.to_dict("list") == {"client_id": [], "activity": [], "quantity": []}
+    assert list(v.dtypes) == [object, object, float]
+
+
+def test_ids_matched_ignoring_case_are_counted_all_and_shown_three(tmp_path):
+    rows = [["Client ID", "Order entry"], ["c0001", "1"], ["c0002", "1"], ["C0003", "1"], ["c0004", "1"],
+            ["c0005", "1"]]
+    folder = _with_volumes(tmp_path, rows)
+    notes: list[str] = []
+    v = read_portfolio(folder, notes).volumes
+    assert list(v["client_id"]) == ["C0001", "C0002", "C0003", "C0004", "C0005"]
+    assert notes == [f"{folder / 'Volumes.csv'}, sheet Volumes: 4 client IDs matched the Clients sheet ignoring "
+                     "case ('c0001' as 'C0001', 'c0002' as 'C0002', 'c0004' as 'C0004')"]
+
+
+def test_an_id_ending_in_a_nul_character_is_kept_whole():
+    """Text from Excel (xlwings) or a UTF-16 file may end in a NUL character; the id is kept as
+    typed in Volumes as in Clients (a numpy text array would drop it: the volumes of 'C0001\\0'
+    would go to an id no client has)."""
+    from xlprof.io.reader import portfolio_from_sheets
+
+    tables = raw_tables()
+    for name in ("Clients", "Volumes"):
+        assert tables[name][1][0] == "C0001"
+        tables[name][1][0] = "C0001\0"
+    p = portfolio_from_sheets({name: RawSheet("in.xlsx", name, rows) for name, rows in tables.items()}, "in.xlsx")
+    assert p.clients["client_id"][0] == "C0001\0"
+    assert set(p.volumes["client_id"]) == set(p.clients["client_id"])
+    assert list(p.volumes["client_id"][:2]) == ["C0001\0", "C0001\0"]
+
+
+# --- reader._check_activities: how each activity gets its cost ----------------------------------
+
+
+def test_every_activity_costing_problem_is_told_at_its_row_and_column(tmp_path):
+    """Each rule once, in one sheet (design.md section 4: a cost pool, a rate, or a resource's
+    minutes): a resource spelled in another case (with the hint), an unknown resource, a
+    resource without minutes, a resource plus a cost, a pool plus a rate, no cost at all. A row
+    whose minutes cannot be read is told only that (row 6), and the rows after it are still checked."""
+    tables = portfolio_tables()
+    a = tables["Activities"]
+    assert a[0] == ["Activity", "Driver", "Cost pool", "Rate", "Behavior", "Minutes per unit", "Resource"]
+    a[1][6] = "customer SERVICE"
+    a[2][6] = "Nowhere"
+    a[3][5] = ""
+    a[4][2] = "1000"
+    a[5][5] = "lots"
+    a[6][3], a[6][5] = "3", ""
+    a[11][3] = "2"
+    a[12][2] = ""
+    folder = write_csv_folder(tmp_path / "f", tables)
+    at = f"{folder / 'Activities.csv'}, sheet Activities, row"
+    assert _problems(folder) == [
+        f"{at} 6, column Minutes per unit: 'lots' is not a number",
+        f"{at} 2, column Resource: resource 'customer SERVICE' is not in the Resources sheet (did you mean "
+        "'Customer service'?)",
+        f"{at} 3, column Resource: resource 'Nowhere' is not in the Resources sheet",
+        f"{at} 4, column Resource: an activity on a resource needs Minutes per unit",
+        f"{at} 5, column Resource: an activity on a resource takes its cost from the resource; leave Cost pool and "
+        "Rate blank",
+        f"{at} 7, column Resource: an activity on a resource needs Minutes per unit",
+        f"{at} 7, column Resource: an activity on a resource takes its cost from the resource; leave Cost pool and "
+        "Rate blank",
+        f"{at} 12, column Cost pool: give Cost pool or Rate, not both",
+        f"{at} 13, column Activity: needs a cost: Cost pool, Rate, or a resource with Minutes per unit"]
+
+
+def test_activity_costing_problems_name_the_columns_as_the_sheet_does(tmp_path):
+    """A Spanish sheet's own headers; a column the sheet lacks (no Tarifa) by its English name."""
+    tables = portfolio_tables("es")
+    a = tables["Actividades"]
+    rate = a[0].index("Tarifa")
+    tables["Actividades"] = a = [r[:rate] + r[rate + 1:] for r in a]
+    pool = a[0].index("Bolsa de coste")
+    assert a[12][pool] != ""
+    a[12][pool] = ""
+    folder = write_csv_folder(tmp_path / "f", tables)
+    assert _problems(folder) == [
+        f"{folder / 'Actividades.csv'}, sheet Actividades, row 13, column Actividad: needs a cost: Bolsa de coste, "
+        "Rate, or a resource with Minutos por unidad"]
+
+
+def test_a_totals_row_under_the_clients_is_refused(tmp_path):
+    tables = portfolio_tables()
+    tables["Clients"].append(["Total", "", "", "", "999"])
+    folder = write_csv_folder(tmp_path / "f", tables)
+    assert _problems(folder) == [
+        f"{folder / 'Clients.csv'}, sheet Clients, row 14: this row looks like a totals row (Client ID 'Total'): "
+        "read as data it would be a client whose amounts are the sum of the others, doubling the portfolio's "
+        "totals; delete the row (xlprof computes its own totals). If a client really has the ID 'Total', give it "
+        "another one (e.g. 'Total-1')"]

@@ -68,7 +68,8 @@ CELL_PROBLEMS = {
     "date-out-of-range": ({"K3": dt.datetime(9999, 12, 31)},
                           [(3, "Contract end", "9999-12-31 is outside the dates xlprof accepts "
                                                "(1900-01-01 to 2199-12-31)")]),
-    "yesno-invalid": ({"S3": "maybe"}, [(3, "Strategic", "'maybe' is not yes/no")]),
+    "yesno-invalid": ({"S3": "maybe"}, [(3, "Strategic", "'maybe' is not yes/no (use yes/no, sí/no, true/false, x or blank, 1/0)")]),
+    "yesno-number": ({"S3": -1}, [(3, "Strategic", "-1 is not yes/no (use yes/no")]),
     "id-whitespace-only": ({"A2": "   "}, [(2, "Client ID", "Client ID is blank; a value is required")]),
     "id-duplicate": ({"A3": "C0001"}, [(3, "Client ID", "Client ID 'C0001' is a duplicate of 'C0001' in row 2")]),
     "id-trailing-space": ({"A3": "C0001  "}, [(3, "Client ID", "'C0001' is a duplicate of 'C0001' in row 2")]),

@@ -7,6 +7,7 @@ default -- with hand-worked numbers; the run and the scores are in README.md (Te
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 import pytest
@@ -224,3 +225,59 @@ def test_the_death_spiral_warning_speaks_the_books_language():
 
     assert ("tras las salidas, 1 cliente(s) más pasan a perder dinero (Plomo): se reparten costes comprometidos"
             in analyze(spiral_portfolio(lang="es")).warnings)
+
+
+@pytest.mark.parametrize("value, facts, argues", [
+    (0.4, {}, False),                      # no rating given: rating 5 - 4 x 0.4 = 3.4 > 3 -> stays
+    (0.5, {}, True),                       # 5 - 4 x 0.5 = 3.0 <= 3 -> argues for exit
+    (0.5, {"communication": 4.0}, False),  # the given rating wins over the signal: 4 > 3
+    (0.0, {"communication": 3.0}, True),   # ... and 3 argues even when the signal says 0
+])
+def test_a_rating_argues_for_exit_at_3_or_less(value, facts, argues):
+    from xlprof.model.scoring import argues_for_exit
+
+    assert argues_for_exit("communication", value, facts) is argues
+
+
+def test_bad_debt_reason_without_revenue():
+    # no revenue to take a share of: the bad debt alone, in the book's language
+    from xlprof.model.scoring import reason_text
+
+    assert reason_text("payment", {"bad_debt": 1_500.0, "revenue": 0.0}, "en") == "bad debt of 1,500"
+    assert reason_text("payment", {"bad_debt": 1_500.0, "revenue": NAN}, "es") == "incobrables por 1.500"
+
+
+def test_retain_actions_speak_the_books_language():
+    from xlprof.model.scoring import recommend_action
+    from xlprof.settings import DEFAULT_SETTINGS
+
+    kw = dict(score=10.0, coverage=1.0, exit_gain=0.0, profit=100.0, growth_potential=NAN, service_burden=NAN,
+              settings=DEFAULT_SETTINGS, lang="es")
+    assert recommend_action(strategic=True, tier="iron", **kw) == ("retain_strategic", "cliente estratégico")
+    assert recommend_action(strategic=False, tier="gold", **kw) == ("retain_grow", "nivel Oro")
+
+
+def test_quadrants_from_their_own_medians():
+    # no split given: medians of price realization 1.0 and of CTS/NR 0.2 over the three clients;
+    # at or above the median is high: (1.0, 0.1) high price low cost -> passive, (0.9, 0.3) low
+    # price high cost -> aggressive, (1.1, 0.2) high both -> carriage trade
+    from xlprof.model.segments import assign_quadrants
+
+    assert assign_quadrants([1.0, 0.9, 1.1], [0.1, 0.3, 0.2], [100.0] * 3).tolist() == [
+        "passive", "aggressive", "carriage_trade"]
+
+
+def test_tiers_of_profits_under_one():
+    # 0.50 + 0.50 = 1.00 of positive profit: the first starts at 0 % (platinum), the second at
+    # 50 % (not under 50 %: gold) -- profits under 1 count in the total like any other
+    from xlprof.model.segments import assign_tiers
+
+    assert assign_tiers([0.5, 0.5], ["a", "b"]).tolist() == ["platinum", "gold"]
+
+
+def test_whale_curve_of_a_losing_portfolio_keeps_its_total():
+    from xlprof.model.segments import whale_curve
+
+    w = whale_curve([-5.0, 2.0], ["a", "b"])
+    assert w.total_profit == -3.0 and w.peak_clients == 0 and math.isnan(w.peak_share)
+    assert np.isnan(w.cumulative_share).all() and w.order.tolist() == [1, 0]

@@ -360,15 +360,18 @@ def test_parse_bool_texts(value, expected):
 
 
 @pytest.mark.parametrize("value, message", [
-    (2.0, "2.0 is not yes/no"), (0.5, "0.5 is not yes/no"), ("maybe", "'maybe' is not yes/no"),
+    # a number as typed (2, not 2.0; -1, not np.int64(-1)), text quoted
+    (2.0, "2 is not yes/no"), (0.5, "0.5 is not yes/no"), ("maybe", "'maybe' is not yes/no"),
+    (np.int64(-1), "-1 is not yes/no"), (np.float64(-1.0), "-1 is not yes/no"),
     # -1 is no yes/no (it was read as yes: the header normal form dropped the '-'), nor are
     # signs, brackets or a trailing point around 1
-    (-1, "-1 is not yes/no"), ("-1", "'-1' is not yes/no"), ("(1)", "'(1)' is not yes/no"),
-    ("1.", "'1.' is not yes/no"), ("-0", "'-0' is not yes/no"),
+    (-1, "-1 is not yes/no"), (-1.0, "-1 is not yes/no"), ("-1", "'-1' is not yes/no"),
+    ("(1)", "'(1)' is not yes/no"), ("1.", "'1.' is not yes/no"), ("-0", "'-0' is not yes/no"),
+    ("1,0", "'1,0' is not yes/no"),
     # only real numbers 0 and 1 are read as numbers: a complex 1 is no yes/no
     (complex(1, 0), "(1+0j) is not yes/no")])
 def test_parse_bool_refusals(value, message):
-    assert str(_refusal(parse_bool, value)) == message
+    assert str(_refusal(parse_bool, value)) == message + " (use yes/no, sí/no, true/false, x or blank, 1/0)"
 
 
 @pytest.mark.parametrize("value, message", [
@@ -438,3 +441,11 @@ def test_parse_number_text_with_the_decimal_setting(value, decimal, expected):
                                           ("#SPILL!", "#SPILL!"), ("N/A", None), (2042.0, None)])
 def test_excel_error_as_text_or_com_integer(value, error):
     assert excel_error(value) == error
+
+
+def test_parse_bool_refusal_says_the_accepted_values_in_both_languages():
+    from xlprof.messages import reason as reason_of, render
+
+    refusal = reason_of(_refusal(parse_bool, np.int64(-1)))
+    assert render(refusal, "en") == "-1 is not yes/no (use yes/no, sí/no, true/false, x or blank, 1/0)"
+    assert render(refusal, "es") == "-1 no es sí/no (use sí/no, yes/no, verdadero/falso, x o vacío, 1/0)"

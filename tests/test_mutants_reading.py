@@ -21,6 +21,7 @@ from xlprof.io import numbers as N
 from xlprof.io.cells import ColumnRows, ErrorCell, PercentCell, RawSheet
 from xlprof.io.reader import _count_headers, _reading_only, _shifted_rows_alone, read_portfolio
 from xlprof.io.tables import _check_long_rows, _data_rows, _take, columns_of, parse_table
+from xlprof.textnorm import as_typed
 from xlprof.io.textfiles import read_text_table
 from xlprof.messages import msg
 from xlprof.schema import CLIENTS
@@ -257,7 +258,7 @@ def test_a_percentage_in_a_number_column_says_what_the_column_takes(name, text):
     assert np.isnan(col.values[0]) and col.values[1] == 3.0
 
 
-# --- numbers._as_typed: a refused number named as it was typed ----------------------------------
+# --- textnorm.as_typed: a refused number named as it was typed ---------------------------------
 
 
 @pytest.mark.parametrize("v, shown", [(-5.5, "-5.5"), (-5, "-5"), (-5.0, "-5"), ("-5", "'-5'"), (-0.25, "-0.25"),
@@ -265,7 +266,7 @@ def test_a_percentage_in_a_number_column_says_what_the_column_takes(name, text):
 def test_a_negative_amount_is_named_as_typed(v, shown):
     col = N.number_column("revenue", "number", True, [v, 2.0])
     assert {i: str(x) for i, x in col.bad.items()} == {0: f"{shown} is negative; expected a number >= 0"}
-    assert N._as_typed(v) == shown
+    assert as_typed(v) == shown
 
 
 @pytest.mark.parametrize("values, bad", [

@@ -15,7 +15,7 @@ from .errors import InputError, Problem
 from .messages import msg, reason as reason_of
 from .io import evidence
 from .io.cells import PercentCell
-from .textnorm import norm_key, parse_bool, parse_date, parse_number
+from .textnorm import as_typed, norm_key, parse_bool, parse_date, parse_number
 
 SIGNALS: tuple[str, ...] = (
     "profitability",
@@ -306,7 +306,7 @@ def _parse_setting(key: str, raw: Any, *, decimal: str = "auto", order: str = "a
     if key == "capacity_constrained":
         value = parse_bool(raw)
         if value is None:
-            raise ValueError(msg("not_yesno", value=raw))
+            raise ValueError(msg("not_yesno", value=as_typed(raw)))
         return value
     if key in ("currency",):
         return str(raw).strip().upper()

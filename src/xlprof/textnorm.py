@@ -92,6 +92,16 @@ def is_blank(value: Any) -> bool:
         return False
 
 
+def as_typed(v: Any) -> str:
+    """A cell's value as the user typed it, for messages: ``-5`` for the float -5.0 a
+    workbook stores (and numpy's ``np.int64(-5)``), ``-5.5``; text quoted (``'-5'``)."""
+    if isinstance(v, str):
+        return repr(v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def excel_error(value: Any) -> str | None:
     """The Excel error text (``#N/A``...) if ``value`` is one (as text, or as the integer
     COM hands over), else None."""
@@ -163,7 +173,7 @@ def parse_bool(value: Any) -> bool | None:
         return True
     if key in _NO:
         return False
-    raise ValueError(msg("not_yesno", value=value))
+    raise ValueError(msg("not_yesno", value=as_typed(value)))
 
 
 MIN_DATE = dt.date(1900, 1, 1)

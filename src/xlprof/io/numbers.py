@@ -19,7 +19,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..messages import msg, reason as reason_of
-from ..textnorm import excel_error, parse_number
+from ..textnorm import as_typed, excel_error, parse_number
 from . import evidence as ev
 from .cells import PercentCell
 from .columns import (MAX_AMOUNT, MAX_DAYS, Column, Evidence, Reading, decision_problem, marker_reason,
@@ -94,6 +94,8 @@ def number_column(name: str, kind: str, nonnegative: bool, values: Sequence[Any]
         except OverflowError:                               # an int beyond 1e308
             col.values = None
         if col.values is not None and not (int in types and _com_errors_in(values, col.values)):
+            if float in types:             # NaN here is blank (None) or a NaN the cell stores
+                _stored_nan(values, col.values, col.bad, type(None) in types)
             _check_range(name, kind, nonnegative, values, col.values, col.bad)
             return col
         col.values = np.full(n, np.nan)
@@ -135,6 +137,16 @@ def number_column(name: str, kind: str, nonnegative: bool, values: Sequence[Any]
                 bad[i] = x
     _check_range(name, kind, nonnegative, values, out, bad)
     return col
+
+
+def _stored_nan(values: Sequence[Any], floats: np.ndarray, bad: dict[int, str | None],
+                blanks: bool) -> None:
+    """Refuse the NaN a cell stores (``<v>nan</v>``: other tools than Excel write it): in
+    ``floats`` it would look like a blank cell, a silent 0 or a misleading "blank"."""
+    idx = np.flatnonzero(np.isnan(floats))
+    for i in idx.tolist():
+        if not blanks or values[i] is not None:
+            bad[i] = msg("not_finite_value", value=as_typed(values[i]))
 
 
 def _com_errors_in(values: Sequence[Any], floats: np.ndarray) -> bool:
@@ -217,27 +229,16 @@ def _number_cell(name: str, v: Any) -> float | str:
     return math.nan if x is None else x
 
 
-def _as_typed(v: Any) -> str:
-    """A cell's value as the user typed it: ``-5`` for the float -5.0 a workbook stores,
-    ``-5.5``; text quoted (``'-5'``)."""
-    if isinstance(v, str):
-        return repr(v)
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
 def _check_range(name: str, kind: str, nonnegative: bool, values, out: np.ndarray,
                  bad: dict[int, str | None]) -> None:
     with np.errstate(invalid="ignore"):
         finite = np.isfinite(out)
         nan = np.isnan(out)
-        checks = []
+        checks = [(~nan & ~finite, "not_finite_value")]     # first: -inf is no negative number
         if kind == "rating":
             checks.append((~nan & ((out < 1) | (out > 5)), "not_rating"))
         if nonnegative:
             checks.append((out < 0, "negative"))
-        checks.append((~nan & ~finite, "not_finite_value"))
         checks.append((finite & (np.abs(out) > MAX_AMOUNT), "too_large_amount"))
         if name.endswith("_days"):
             checks.append((out > MAX_DAYS, "too_many_days"))
@@ -245,7 +246,7 @@ def _check_range(name: str, kind: str, nonnegative: bool, values, out: np.ndarra
         for i in np.flatnonzero(mask):
             i = int(i)
             if i not in bad:
-                bad[i] = msg(key, value=_as_typed(values[i]))
+                bad[i] = msg(key, value=as_typed(values[i]))
     if bad:
         out[list(bad)] = np.nan
 

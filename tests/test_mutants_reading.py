@@ -8,6 +8,7 @@ Each test says which wrong reading it catches, with the input and what it must b
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import numpy as np
@@ -748,3 +749,30 @@ def test_a_mac_roman_file_is_read_with_a_note(tmp_path):
     assert p.clients["region"][0] == "Región"
     assert notes == [f"{folder / 'Clients.csv'}: read as Mac Roman text (Excel for Mac); if accented letters look "
                      "wrong, save it as CSV UTF-8"]
+
+
+# --- numbers._check_range: every range refusal, word for word, the first that applies -----------
+
+
+@pytest.mark.parametrize("name, kind, values, out, bad", [
+    # each day count is capped at 36,500 (100 years): days_to_pay was not (its name does not end in
+    # "_days"), so a typed 40000 days to pay was read and charged as financing cost
+    *[(name, "number", [36500, 36501, 40000.5, "36501", 5], [36500.0, None, None, None, 5.0],
+       {1: "36501 days is more than 36,500 (100 years); is it a date or a typo?",
+        2: "40000.5 days is more than 36,500 (100 years); is it a date or a typo?",
+        3: "'36501' days is more than 36,500 (100 years); is it a date or a typo?"})
+      for name in ("payment_terms_days", "days_to_pay", "notice_days")],
+    ("exit_penalty", "number", [36501, 1e15, 1e15 + 2, -1e16, -math.inf, math.inf, "1e400", None],
+     [36501.0, 1e15, None, None, None, None, None, None],
+     {2: "1000000000000002 is too large for an amount (limit 1e15)",
+      3: "-10000000000000000 is negative; expected a number >= 0",      # negative said before too large
+      4: "-inf is not a finite number", 5: "inf is not a finite number", 6: "'1e400' is not a finite number"}),
+    ("communication", "rating", [1, 5, 0.99, 5.01, -2, math.inf, None], [1.0, 5.0, None, None, None, None, None],
+     {2: "0.99 is not a rating between 1 and 5", 3: "5.01 is not a rating between 1 and 5",
+      4: "-2 is not a rating between 1 and 5", 5: "inf is not a finite number"}),
+])
+def test_numbers_out_of_range_are_refused_as_typed(name, kind, values, out, bad):
+    col = CLIENTS.column(name)
+    parsed = N.number_column(name, kind, col.nonnegative, values)
+    assert [None if np.isnan(x) else x for x in parsed.values] == out
+    assert {i: str(t) for i, t in parsed.bad.items()} == bad

@@ -22,7 +22,7 @@ from ..messages import msg, reason as reason_of
 from ..textnorm import as_typed, excel_error, parse_number
 from . import evidence as ev
 from .cells import PercentCell
-from .columns import (MAX_AMOUNT, MAX_DAYS, Column, Evidence, Reading, decision_problem, marker_reason,
+from .columns import (_DAYS, MAX_AMOUNT, MAX_DAYS, Column, Evidence, Reading, decision_problem, marker_reason,
                       percent_reason)
 
 _PLAIN_BLOB = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)?\n)*-?[0-9]+(?:\.[0-9]+)?")
@@ -240,7 +240,7 @@ def _check_range(name: str, kind: str, nonnegative: bool, values, out: np.ndarra
         if nonnegative:
             checks.append((out < 0, "negative"))
         checks.append((finite & (np.abs(out) > MAX_AMOUNT), "too_large_amount"))
-        if name.endswith("_days"):
+        if name in _DAYS:                  # days_to_pay too (it does not end in "_days")
             checks.append((out > MAX_DAYS, "too_many_days"))
     for mask, key in checks:
         for i in np.flatnonzero(mask):

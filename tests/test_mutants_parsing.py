@@ -449,3 +449,11 @@ def test_parse_bool_refusal_says_the_accepted_values_in_both_languages():
     refusal = reason_of(_refusal(parse_bool, np.int64(-1)))
     assert render(refusal, "en") == "-1 is not yes/no (use yes/no, sí/no, true/false, x or blank, 1/0)"
     assert render(refusal, "es") == "-1 no es sí/no (use sí/no, yes/no, verdadero/falso, x o vacío, 1/0)"
+
+
+@pytest.mark.parametrize("value, shown", [(-5.0, "-5"), (-5.5, "-5.5"), (7, "7"), (np.int64(-1), "-1"), ("-5", "'-5'")])
+def test_values_in_messages_as_typed(value, shown):
+    # a whole float as the integer the user typed; any other number as it is, never truncated
+    from xlprof.textnorm import as_typed
+
+    assert as_typed(value) == shown
